@@ -1,0 +1,115 @@
+"""Application factory."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, request, session
+from flask_login import current_user
+
+from app.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: Endpoints reachable without logging in; everything else requires a session (deny by default).
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "main.healthz", "static", "bootstrap.static",
+                              "main.set_language"})
+
+
+def create_app(config: type | str | None = None) -> Flask:
+    from config import CONFIGS
+
+    if config is None:
+        config = os.environ.get("GIAMSAT_ENV", "development")
+    if isinstance(config, str):
+        config = CONFIGS[config]
+    if hasattr(config, "check"):
+        config.check()
+
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from app.core import i18n
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=i18n.compiled_catalogues(app),
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "warning"
+    login_manager.login_message = i18n.LOGIN_MESSAGE
+
+    from app import models  # noqa: F401  (register every table with the metadata)
+    from app.auth import routes as auth_routes
+    from app.cases import routes as case_routes
+    from app.main import routes as main_routes
+
+    app.register_blueprint(auth_routes.bp)
+    app.register_blueprint(main_routes.bp)
+    app.register_blueprint(case_routes.bp)
+
+    from app.core import errors_web
+    errors_web.register(app)
+
+    from app import cli
+    cli.register(app)
+
+    @app.before_request
+    def require_login():
+        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+            return None
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return None
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+            "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+        )
+        return response
+
+    @app.context_processor
+    def inject_helpers():
+        from app.core.i18n import current_locale
+        from app.core.permissions import is_read_only
+        from workflows import vocab
+        from workflows.registry import WORKFLOWS
+
+        return {
+            "vocab": vocab,
+            "locale": current_locale(),
+            "is_read_only": is_read_only,
+            "session_lang": session.get("lang"),
+            "state_label": lambda family, state: WORKFLOWS[family].state(state).label,
+        }
+
+    @app.template_filter("label")
+    def label_filter(label):
+        from app.core.i18n import current_locale
+
+        return label.get(current_locale()) if label is not None else ""
+
+    @app.template_filter("dmy")
+    def dmy_filter(value):
+        if value is None:
+            return ""
+        return value.strftime("%d/%m/%Y %H:%M") if hasattr(value, "hour") else value.strftime("%d/%m/%Y")
+
+    return app

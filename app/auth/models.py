@@ -1,0 +1,67 @@
+"""Users and the roles they hold in units of the organisation tree."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+from app.orgs.models import Organisation, utcnow
+from workflows.vocab import ROLES
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(sa.String(160))
+    email: Mapped[str | None] = mapped_column(sa.String(200))
+    #: scrypt via werkzeug (a memory-hard KDF).
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    locale: Mapped[str] = mapped_column(sa.String(5), default="vi")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    roles: Mapped[list[RoleAssignment]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+    @property
+    def is_active(self) -> bool:  # flask-login
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def home_org(self) -> Organisation | None:
+        """The unit of the user's first role (the one shown in the header)."""
+        return self.roles[0].org if self.roles else None
+
+
+class RoleAssignment(db.Model):
+    """A user holds `role` in `org`; it applies to the unit and every unit below it."""
+
+    __tablename__ = "role_assignment"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "org_id", "role", name="user_org_role"),
+        sa.CheckConstraint(sa.column("role").in_(sorted(ROLES)), name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(32))
+
+    user: Mapped[User] = relationship(back_populates="roles")
+    org: Mapped[Organisation] = relationship(lazy="joined")

@@ -1,0 +1,35 @@
+"""Writers of users and role assignments."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.auth.models import RoleAssignment, User
+from app.core.text import nfc
+from app.extensions import db
+from workflows.vocab import ROLES
+
+
+def create_user(username: str, full_name: str, password: str, roles=(), *,
+                email: str | None = None, locale: str = "vi") -> User:
+    """Create a user holding each (role, org) pair in `roles`."""
+    username = nfc(username).lower()
+    if not username or len(password) < 8:
+        raise ValueError("A username and a password of at least 8 characters are required.")
+    if db.session.scalar(sa.select(User.id).where(User.username == username)):
+        raise ValueError(f"User {username!r} already exists.")
+    user = User(username=username, full_name=nfc(full_name), email=email, locale=locale)
+    user.set_password(password)
+    for role, org in roles:
+        if role not in ROLES:
+            raise ValueError(f"Unknown role {role!r}.")
+        user.roles.append(RoleAssignment(role=role, org=org))
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(username: str, password: str) -> User | None:
+    user = db.session.scalar(sa.select(User).where(User.username == nfc(username).lower()))
+    if user is None or not user.active or not user.check_password(password):
+        return None
+    return user

@@ -1,0 +1,59 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from app.core.forms import BaseForm
+from app.core.i18n import current_locale
+from workflows import vocab
+
+KINDS_BY_FAMILY = {
+    vocab.SUPERVISION: vocab.SUPERVISION_KINDS,
+    vocab.LETTER: vocab.LETTER_KINDS,
+    vocab.DIALOGUE: vocab.DIALOGUE_KINDS,
+    vocab.CRITIQUE: vocab.CRITIQUE_KINDS,
+    vocab.RECOMMENDATION: {},
+}
+
+
+def _choices(mapping, blank=None):
+    loc = current_locale()
+    items = [(key, label.get(loc)) for key, label in mapping.items()]
+    return ([("", blank)] if blank is not None else []) + items
+
+
+class NewCaseForm(BaseForm):
+    family = SelectField(_l("Case family"), validators=[InputRequired()])
+    kind = SelectField(_l("Type"), validators=[Optional()], validate_choice=False)
+    channel = SelectField(_l("Channel (44/HD-TLĐ)"), validators=[InputRequired()])
+    intake_form = SelectField(_l("Received as"), validators=[InputRequired()])
+    org_id = SelectField(_l("Owning unit"), coerce=int, validators=[InputRequired()])
+    received_on = DateField(_l("Date received"), validators=[Optional()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    summary = TextAreaField(_l("Content"), validators=[Length(max=20000)])
+    subject_kind = SelectField(_l("The subject is"), validators=[InputRequired()])
+    subject_name = StringField(_l("Subject's name"), validators=[Length(max=255)])
+    subject_category = SelectField(_l("Category (for a person)"), validators=[Optional()])
+    subject_position = StringField(_l("Position"), validators=[Length(max=255)])
+    subject_unit = StringField(_l("Subject's unit or employer"), validators=[Length(max=255)])
+    subject_party_committee = StringField(_l("Managing Party committee"),
+                                          validators=[Length(max=255)])
+    is_anonymous = BooleanField(_l("The sender is anonymous"))
+    reporter_name = StringField(_l("Sender's name"), validators=[Length(max=200)])
+    reporter_contact = StringField(_l("Sender's contact"), validators=[Length(max=255)])
+
+    def fill_choices(self, orgs):
+        self.family.choices = _choices(vocab.FAMILIES)
+        kinds = {}
+        for mapping in KINDS_BY_FAMILY.values():
+            kinds.update(mapping)
+        self.kind.choices = _choices(kinds, blank="—")
+        self.channel.choices = _choices(vocab.CHANNELS)
+        self.intake_form.choices = _choices(vocab.INTAKE_FORMS)
+        self.subject_kind.choices = _choices(vocab.SUBJECT_KINDS)
+        self.subject_category.choices = _choices(vocab.SUBJECT_CATEGORIES, blank="—")
+        self.org_id.choices = [(o.id, ("— " * (o.level - 1)) + o.name) for o in orgs]
+
+
+class ActionForm(BaseForm):
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    comment = TextAreaField(_l("Comment"), validators=[Length(max=5000)])

@@ -1,0 +1,147 @@
+"""The Case aggregate of every family and its append-only timeline."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User
+from app.extensions import db
+from app.orgs.models import Organisation, utcnow
+from workflows.registry import ALL_STATES, WORKFLOWS, get_workflow
+from workflows.vocab import CHANNELS, INTAKE_FORMS, SUBJECT_CATEGORIES, SUBJECT_KINDS
+
+
+def _in(column: str, values) -> sa.CheckConstraint:
+    return sa.CheckConstraint(sa.column(column).in_(sorted(values)), name=column)
+
+
+class Case(db.Model):
+    __tablename__ = "case_file"
+    __table_args__ = (
+        _in("family", WORKFLOWS),
+        _in("state", ALL_STATES),
+        _in("channel", CHANNELS),
+        _in("intake_form", INTAKE_FORMS),
+        _in("subject_kind", SUBJECT_KINDS),
+        sa.CheckConstraint(
+            sa.or_(sa.column("subject_category").is_(None),
+                   sa.column("subject_category").in_(sorted(SUBJECT_CATEGORIES))),
+            name="subject_category",
+        ),
+        sa.Index("ix_case_file_org_state", "org_id", "state"),
+        sa.Index("ix_case_file_family_state", "family", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Human reference, "GS-2026-000123": family prefix, year of receipt, id.
+    code: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
+    family: Mapped[str] = mapped_column(sa.String(20))
+    #: Family-specific sub-type: supervision kind, letter kind, dialogue kind, critique kind.
+    kind: Mapped[str | None] = mapped_column(sa.String(20))
+    channel: Mapped[str] = mapped_column(sa.String(20))
+    intake_form: Mapped[str] = mapped_column(sa.String(20))
+    state: Mapped[str] = mapped_column(sa.String(32))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+
+    subject_kind: Mapped[str] = mapped_column(sa.String(20), default="organisation")
+    subject_name: Mapped[str] = mapped_column(sa.String(255), default="")
+    subject_category: Mapped[str | None] = mapped_column(sa.String(20))
+    subject_position: Mapped[str] = mapped_column(sa.String(255), default="")
+    subject_unit: Mapped[str] = mapped_column(sa.String(255), default="")
+    #: The Party committee managing the person (results of 124/44 supervision go there).
+    subject_party_committee: Mapped[str] = mapped_column(sa.String(255), default="")
+
+    is_anonymous: Mapped[bool] = mapped_column(default=False)
+    reporter_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    reporter_contact: Mapped[str] = mapped_column(sa.String(255), default="")
+
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    #: A linked case: a recommendation's supervision, a second complaint's first one.
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+
+    received_on: Mapped[date]
+    #: The running deadline, if any, and the rule that set it.
+    due_on: Mapped[date | None] = mapped_column(index=True)
+    due_rule: Mapped[str | None] = mapped_column(sa.String(60))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+    closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: Folded (no diacritics, lower-case) title, summary, subject and code, for search.
+    #: Never holds a reporter's identity.
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Optimistic lock: every UPDATE checks and bumps it.
+    version: Mapped[int] = mapped_column(default=1)
+
+    org: Mapped[Organisation] = relationship(lazy="joined")
+    parent: Mapped[Case | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Case]] = relationship(back_populates="parent")
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    events: Mapped[list[CaseEvent]] = relationship(
+        back_populates="case", order_by="CaseEvent.id", cascade="save-update, merge",
+        passive_deletes="all",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Case {self.code} {self.family}:{self.state}>"
+
+    @property
+    def workflow(self):
+        return get_workflow(self.family)
+
+    @property
+    def state_label(self):
+        return self.workflow.state(self.state).label
+
+    @property
+    def is_open(self) -> bool:
+        return not self.workflow.state(self.state).is_terminal
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        return self.due_on is not None and self.due_on < (today or date.today())
+
+
+class CaseEvent(db.Model):
+    """One line of a case's timeline and audit trail; rows are never updated or deleted."""
+
+    __tablename__ = "case_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
+    #: None for the system (scheduled jobs).
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    #: The trigger fired, or a non-transition action code ("open", "edit", ...).
+    action: Mapped[str] = mapped_column(sa.String(40))
+    from_state: Mapped[str | None] = mapped_column(sa.String(32))
+    to_state: Mapped[str | None] = mapped_column(sa.String(32))
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Untranslated structured details (Indico-style), shown by the timeline template.
+    data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    case: Mapped[Case] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+@event.listens_for(CaseEvent, "before_update")
+def _refuse_update(mapper, connection, target):
+    raise AppendOnlyError("case events are append-only")
+
+
+@event.listens_for(CaseEvent, "before_delete")
+def _refuse_delete(mapper, connection, target):
+    raise AppendOnlyError("case events are append-only")

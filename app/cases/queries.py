@@ -1,0 +1,116 @@
+"""Read side of cases: scoped lists, filters, the user's work queue."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.cases.models import Case, CaseEvent
+from app.core.permissions import scope_condition
+from app.core.text import fold
+from app.extensions import db
+from app.orgs.models import Organisation
+from workflows.registry import WORKFLOWS
+
+SORTS = {
+    "newest": (Case.received_on.desc(), Case.id.desc()),
+    "oldest": (Case.received_on.asc(), Case.id.asc()),
+    "due": (sa.case((Case.due_on.is_(None), 1), else_=0), Case.due_on.asc(), Case.id.asc()),
+    "updated": (Case.updated_at.desc(), Case.id.desc()),
+}
+
+
+@dataclass
+class CaseFilter:
+    family: str | None = None
+    channel: str | None = None
+    state: str | None = None
+    org_id: int | None = None
+    q: str | None = None
+    overdue: bool = False
+    open_only: bool = False
+    sort: str = "newest"
+
+
+def scoped_cases(user) -> sa.Select:
+    return sa.select(Case).where(scope_condition(user, Case.org_id))
+
+
+def get_case_for(user, case_id: int) -> Case | None:
+    """The case if it exists and lies in the user's scope; None otherwise (404 either way)."""
+    return db.session.scalar(scoped_cases(user).where(Case.id == case_id))
+
+
+def filtered_cases(user, f: CaseFilter, today: date | None = None) -> sa.Select:
+    stmt = scoped_cases(user)
+    if f.family in WORKFLOWS:
+        stmt = stmt.where(Case.family == f.family)
+    if f.channel:
+        stmt = stmt.where(Case.channel == f.channel)
+    if f.state:
+        stmt = stmt.where(Case.state == f.state)
+    if f.org_id:
+        org = db.session.get(Organisation, f.org_id)
+        if org is not None:
+            stmt = stmt.where(
+                Case.org_id.in_(sa.select(Organisation.id)
+                                .where(Organisation.path.startswith(org.path)))
+            )
+    if f.q:
+        for word in fold(f.q).split():
+            stmt = stmt.where(Case.search_text.contains(word, autoescape=True))
+    if f.overdue:
+        stmt = stmt.where(Case.due_on < (today or date.today()))
+    if f.open_only or f.overdue:
+        stmt = stmt.where(sa.or_(*(
+            sa.and_(Case.family == fam, Case.state.in_(wf.open_states))
+            for fam, wf in WORKFLOWS.items()
+        )))
+    return stmt.order_by(*SORTS.get(f.sort, SORTS["newest"]))
+
+
+def actionable_condition(user):
+    """Cases whose current state offers an action to one of the user's roles in their scope."""
+    clauses = []
+    for assignment in user.roles:
+        pairs = [
+            sa.and_(Case.family == fam, Case.state.in_(sorted(
+                {src for a in wf.actions if assignment.role in a.roles for src in a.sources})))
+            for fam, wf in WORKFLOWS.items()
+            if any(assignment.role in a.roles for a in wf.actions)
+        ]
+        if not pairs:
+            continue
+        subtree = sa.select(Organisation.id).where(
+            Organisation.path.startswith(assignment.org.path, autoescape=True))
+        clauses.append(sa.and_(Case.org_id.in_(subtree), sa.or_(*pairs)))
+    return sa.or_(*clauses) if clauses else sa.false()
+
+
+def work_queue(user, limit: int = 50) -> list[Case]:
+    stmt = (
+        sa.select(Case)
+        .where(actionable_condition(user))
+        .order_by(*SORTS["due"])
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def count_by_state(user) -> list[tuple[str, str, int]]:
+    stmt = (
+        sa.select(Case.family, Case.state, sa.func.count())
+        .where(scope_condition(user, Case.org_id))
+        .group_by(Case.family, Case.state)
+    )
+    return [tuple(row) for row in db.session.execute(stmt)]
+
+
+def timeline(case: Case) -> list[CaseEvent]:
+    return list(db.session.scalars(
+        sa.select(CaseEvent).where(CaseEvent.case_id == case.id)
+        .options(selectinload(CaseEvent.actor))
+        .order_by(CaseEvent.id)
+    ))

@@ -1,0 +1,150 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.cases import queries, services
+from app.cases.forms import KINDS_BY_FAMILY, ActionForm, NewCaseForm
+from app.core import permissions
+from app.core.errors import DomainError, Invalid
+from app.extensions import db
+from app.orgs.models import Organisation
+from workflows.registry import WORKFLOWS
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+def _load(case_id: int):
+    case = queries.get_case_for(current_user, case_id)
+    if case is None:
+        abort(404)
+    return case
+
+
+def _filter_from_args(args) -> queries.CaseFilter:
+    org_id = args.get("org", type=int)
+    return queries.CaseFilter(
+        family=args.get("family") or None,
+        channel=args.get("channel") or None,
+        state=args.get("state") or None,
+        org_id=org_id,
+        q=(args.get("q") or "").strip()[:200] or None,
+        overdue=args.get("overdue") == "1",
+        open_only=args.get("open") == "1",
+        sort=args.get("sort") if args.get("sort") in queries.SORTS else "newest",
+    )
+
+
+@bp.route("/")
+def index():
+    f = _filter_from_args(request.args)
+    page = db.paginate(
+        queries.filtered_cases(current_user, f),
+        per_page=request.args.get("per_page", 25, type=int) if request.args.get("per_page", type=int) in (10, 25, 50, 100) else 25,
+        error_out=False,
+    )
+    orgs = db.session.scalars(permissions.visible_orgs(current_user)).all()
+    states = []
+    for family, wf in WORKFLOWS.items():
+        if f.family in (None, family):
+            states.extend((s.name, s.label) for s in wf.states if (s.name, s.label) not in states)
+    return render_template("cases/index.html", page=page, f=f, orgs=orgs, states=states)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    orgs = db.session.scalars(permissions.creatable_orgs(current_user)).all()
+    if not orgs:
+        abort(403)
+    form = NewCaseForm()
+    form.fill_choices(orgs)
+    if request.method == "GET":
+        form.family.data = request.args.get("family") or form.family.data
+    status = 200
+    if form.validate_on_submit():
+        org = db.session.get(Organisation, form.org_id.data)
+        kind = form.kind.data or None
+        try:
+            if kind and kind not in KINDS_BY_FAMILY.get(form.family.data, {}):
+                raise Invalid(_("This type does not belong to the chosen case family."),
+                              field="kind")
+            case = services.open_case(
+                current_user, org, form.family.data,
+                kind=kind,
+                channel=form.channel.data, intake_form=form.intake_form.data,
+                title=form.title.data, summary=form.summary.data or "",
+                subject_kind=form.subject_kind.data, subject_name=form.subject_name.data or "",
+                subject_category=form.subject_category.data or None,
+                subject_position=form.subject_position.data or "",
+                subject_unit=form.subject_unit.data or "",
+                subject_party_committee=form.subject_party_committee.data or "",
+                is_anonymous=form.is_anonymous.data,
+                reporter_name=form.reporter_name.data or "",
+                reporter_contact=form.reporter_contact.data or "",
+                **({"received_on": form.received_on.data} if form.received_on.data else {}),
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            _attach_error(form, exc)
+            status = exc.status
+        else:
+            db.session.commit()
+            flash(_("Case %(code)s has been logged.", code=case.code), "success")
+            return redirect(url_for("cases.detail", case_id=case.id))
+    elif request.method == "POST":
+        status = 422
+    return render_template("cases/new.html", form=form), status
+
+
+def _attach_error(form, exc: DomainError) -> None:
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        field.errors = [*field.errors, exc.message]
+    else:
+        flash(exc.message, "danger")
+
+
+@bp.route("/<int:case_id>")
+def detail(case_id: int):
+    case = _load(case_id)
+    return _render_detail(case)
+
+
+def _render_detail(case, status: int = 200, error: str | None = None, failed_trigger=None,
+                   form=None):
+    actions = services.allowed_actions(current_user, case)
+    forms = {}
+    for action in actions:
+        f = form if (form is not None and action.trigger == failed_trigger) else ActionForm(
+            formdata=None, version=case.version)
+        f.version.data = case.version
+        forms[action.trigger] = f
+    return render_template(
+        "cases/detail.html", case=case, actions=actions, forms=forms, error=error,
+        failed_trigger=failed_trigger, events=queries.timeline(case),
+    ), status
+
+
+@bp.route("/<int:case_id>/actions/<trigger>", methods=["POST"])
+def act(case_id: int, trigger: str):
+    case = _load(case_id)
+    form = ActionForm()
+    if not form.validate():
+        return _render_detail(case, 422, _("The form is incomplete; reload the page."),
+                              trigger, form)
+    try:
+        services.transition_case(case, trigger, current_user, comment=form.comment.data or "",
+                                 expected_version=form.version.data)
+    except DomainError as exc:
+        db.session.rollback()
+        db.session.refresh(case)
+        return _render_detail(case, exc.status, exc.message, trigger, form)
+    db.session.commit()
+    flash(_("Done: %(action)s.", action=case.workflow.action(trigger).label.get(
+        _current_locale())), "success")
+    return redirect(url_for("cases.detail", case_id=case.id))
+
+
+def _current_locale() -> str:
+    from app.core.i18n import current_locale
+
+    return current_locale()

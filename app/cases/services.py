@@ -1,0 +1,185 @@
+"""The only writers of cases: open one, and move one along its workflow (`transition_case`)."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from flask_babel import gettext as _
+
+from app.cases import deadlines
+from app.cases.guards import GUARDS
+from app.cases.models import Case, CaseEvent
+from app.core import permissions
+from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.text import fold, nfc
+from app.extensions import db
+from workflows.engine import MachineError, available_triggers, fire
+from workflows.registry import WORKFLOWS, get_workflow
+from workflows.vocab import CHANNELS, FAMILY_PREFIX, INTAKE_FORMS, SUBJECT_CATEGORIES, SUBJECT_KINDS
+
+#: Fields a caller may set when opening a case.
+OPEN_FIELDS = (
+    "kind", "channel", "intake_form", "title", "summary", "subject_kind", "subject_name",
+    "subject_category", "subject_position", "subject_unit", "subject_party_committee",
+    "is_anonymous", "reporter_name", "reporter_contact", "received_on", "parent_id",
+    "assignee_id",
+)
+
+
+def record_event(case: Case, actor, action: str, *, from_state=None, to_state=None,
+                 comment: str = "", data: dict | None = None,
+                 at: datetime | None = None) -> CaseEvent:
+    """Append one line to the case's timeline."""
+    entry = CaseEvent(
+        case=case, actor_id=actor.id if actor is not None else None, action=action,
+        from_state=from_state, to_state=to_state, comment=comment or "", data=data or {},
+        created_at=at or datetime.now(timezone.utc),
+    )
+    db.session.add(entry)
+    return entry
+
+
+def _refresh_search_text(case: Case) -> None:
+    case.search_text = fold(" ".join(filter(None, (
+        case.code, case.title, case.summary, case.subject_name, case.subject_unit,
+        case.subject_position,
+    ))))
+
+
+def _validate_open(family: str, values: dict) -> None:
+    if family not in WORKFLOWS:
+        raise Invalid(_("Unknown case family."), field="family")
+    if values.get("channel") not in CHANNELS:
+        raise Invalid(_("Choose the channel the case came through."), field="channel")
+    if values.get("intake_form") not in INTAKE_FORMS:
+        raise Invalid(_("Choose how the case was received."), field="intake_form")
+    if not values.get("title"):
+        raise Invalid(_("The title is required."), field="title")
+    if values.get("subject_kind", "organisation") not in SUBJECT_KINDS:
+        raise Invalid(_("Unknown kind of subject."), field="subject_kind")
+    category = values.get("subject_category")
+    if category and category not in SUBJECT_CATEGORIES:
+        raise Invalid(_("Unknown subject category."), field="subject_category")
+    received = values.get("received_on")
+    if received and received > date.today():
+        raise Invalid(_("The date received cannot be in the future."), field="received_on")
+
+
+def open_case(actor, org, family: str, **values) -> Case:
+    """Log a new case in `org`; it starts in the family's initial state."""
+    unknown = set(values) - set(OPEN_FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected fields: {sorted(unknown)}")
+    values = {k: nfc(v) for k, v in values.items()}
+    if not values.get("subject_category"):
+        values["subject_category"] = None
+    _validate_open(family, values)
+    if not permissions.can_create_in(actor, org):
+        raise Forbidden(_("You may not log cases in this unit."))
+    if values.get("parent_id"):
+        parent = db.session.get(Case, values["parent_id"])
+        if parent is None or not permissions.can_view_case(actor, parent):
+            raise Invalid(_("The linked case does not exist."), field="parent_id")
+    if values.get("is_anonymous"):
+        values["reporter_name"] = ""
+        values["reporter_contact"] = ""
+    values.setdefault("received_on", date.today())
+    workflow = get_workflow(family)
+    case = Case(family=family, org=org, state=workflow.initial, created_by_id=actor.id,
+                **values)
+    db.session.add(case)
+    db.session.flush()
+    case.code = f"{FAMILY_PREFIX[family]}-{case.received_on.year}-{case.id:06d}"
+    _refresh_search_text(case)
+    data = {"org": org.short_name, "channel": case.channel}
+    data.update(deadlines.start_deadline(case, deadlines.OPENING_RULE.get(family),
+                                         case.received_on))
+    record_event(case, actor, "open", to_state=case.state, data=data,
+                 at=_moment(values.get("received_on")))
+    db.session.flush()
+    return case
+
+
+def allowed_actions(user, case: Case) -> list:
+    """Actions the user may fire now: the catalogue's triggers from this state, by role."""
+    workflow = case.workflow
+    return [
+        workflow.action(trigger)
+        for trigger in available_triggers(case.family, case.state)
+        if permissions.can_fire(user, case, workflow.action(trigger))
+    ]
+
+
+def transition_case(case: Case, trigger: str, actor, *, comment: str = "",
+                    expected_version: int | None = None, context: dict | None = None,
+                    today: date | None = None) -> Case:
+    """Fire `trigger` on `case` for `actor`: the only code that changes a case's state.
+
+    Checks scope (404), version and state (409), role (403), comment, required fields and
+    guards (422); then moves the state, starts or stops deadlines, appends the event and
+    flushes. The caller commits. A refusal raises before anything is changed.
+    """
+    context = dict(context or {})
+    context["today_given"] = today
+    today = today or date.today()
+    context.setdefault("today", today)
+    comment = nfc(comment or "")
+    if not permissions.can_view_case(actor, case):
+        raise NotFound(_("Case not found."))
+    workflow = case.workflow
+    if not workflow.has_action(trigger):
+        raise NotFound(_("Unknown action."))
+    action = workflow.action(trigger)
+    if expected_version is not None and expected_version != case.version:
+        raise Conflict(_("Someone else updated this case after you opened it. "
+                         "Reload the page and check its current state."))
+    if trigger not in available_triggers(case.family, case.state):
+        raise Conflict(_("“%(action)s” is not possible while the case is “%(state)s”.",
+                         action=action.label.get(_locale()),
+                         state=case.state_label.get(_locale())))
+    if not permissions.can_fire(actor, case, action):
+        raise Forbidden(_("Your role does not allow “%(action)s” in this unit.",
+                          action=action.label.get(_locale())))
+    if action.comment_required and not comment:
+        raise Invalid(_("Please give a reason or comment for “%(action)s”.",
+                        action=action.label.get(_locale())), field="comment")
+    for field in action.requires:
+        if not getattr(case, field):
+            raise Invalid(_("Fill in “%(field)s” before “%(action)s”.",
+                            field=field, action=action.label.get(_locale())), field=field)
+    for name in action.guards:
+        reason = GUARDS[name](case, actor, context)
+        if reason:
+            raise Invalid(reason)
+    before = case.state
+    try:
+        after = fire(case.family, before, trigger)
+    except MachineError as exc:  # the catalogue agreed a moment ago; keep the refusal clean
+        raise Conflict(_("This action is not possible now.")) from exc
+    data = dict(context.get("data") or {})
+    case.state = after
+    if action.stops_deadline:
+        case.due_on = None
+        case.due_rule = None
+    elif action.starts_deadline:
+        data.update(deadlines.start_deadline(case, action.starts_deadline, today))
+    if workflow.state(after).is_terminal:
+        case.closed_at = datetime.now(timezone.utc)
+    record_event(case, actor, trigger, from_state=before, to_state=after, comment=comment,
+                 data=data, at=_moment(context.get("today_given")))
+    db.session.flush()
+    return case
+
+
+def _moment(day: date | None) -> datetime:
+    """Now, or noon of a given past day (seeding and replays date their events)."""
+    now = datetime.now(timezone.utc)
+    if day is None or day >= now.date():
+        return now
+    return datetime(day.year, day.month, day.day, 5, 0, tzinfo=timezone.utc)
+
+
+def _locale() -> str:
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return str(locale) if locale else "vi"

@@ -1,0 +1,62 @@
+"""Command-line tools: `flask --app wsgi seed-demo`, `create-user`."""
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+
+from app.extensions import db
+
+
+def register(app) -> None:
+    @app.cli.command("seed-demo")
+    @click.option("--cases", default=240, show_default=True, help="Number of demo cases.")
+    def seed_demo(cases: int) -> None:
+        """Load the demo organisation tree, users and cases (idempotent)."""
+        from app.demo import seed
+
+        created = seed(case_count=cases)
+        db.session.commit()
+        if created:
+            click.echo(f"Demo data loaded: {created['orgs']} units, {created['users']} users, "
+                       f"{created['cases']} cases.")
+        else:
+            click.echo("Demo data already present; nothing changed.")
+
+    @app.cli.command("create-user")
+    @click.option("--username", prompt=True)
+    @click.option("--full-name", prompt=True)
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    @click.option("--role", "roles", multiple=True, required=True,
+                  help="ROLE:ORG_SHORT_OR_ID, e.g. handler:12 or admin:TLĐ (repeatable).")
+    @click.option("--locale", default="vi", type=click.Choice(["vi", "en"]))
+    def create_user_cmd(username, full_name, password, roles, locale) -> None:
+        """Create a user with one or more roles in units."""
+        from app.auth.services import create_user
+        from app.orgs.models import Organisation
+        from workflows.vocab import ROLES
+
+        pairs = []
+        for spec in roles:
+            role, _, org_ref = spec.partition(":")
+            if role not in ROLES:
+                raise click.BadParameter(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+            org = None
+            if org_ref.isdigit():
+                org = db.session.get(Organisation, int(org_ref))
+            elif org_ref:
+                found = db.session.scalars(
+                    sa.select(Organisation).where(
+                        sa.or_(Organisation.short_name == org_ref, Organisation.name == org_ref))
+                ).all()
+                if len(found) > 1:
+                    raise click.BadParameter(f"{org_ref!r} names several units; use the id")
+                org = found[0] if found else None
+            if org is None:
+                raise click.BadParameter(f"unit {org_ref!r} not found")
+            pairs.append((role, org))
+        try:
+            user = create_user(username, full_name, password, pairs, locale=locale)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        db.session.commit()
+        click.echo(f"User {user.username} created with {len(pairs)} role(s).")

@@ -1,0 +1,74 @@
+"""Friendly error pages in the user's language; never a stack trace."""
+from __future__ import annotations
+
+from flask import jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from app.core.errors import DomainError
+from app.extensions import db
+
+TITLES = {
+    400: _l("The request could not be understood"),
+    403: _l("You do not have permission for this"),
+    404: _l("Not found"),
+    405: _l("This action is not allowed here"),
+    409: _l("The case has changed"),
+    413: _l("The upload is too large"),
+    422: _l("The input is not valid"),
+    500: _l("Something went wrong on our side"),
+    503: _l("The service is temporarily unavailable"),
+}
+
+MESSAGES = {
+    400: _l("Please go back and try again."),
+    403: _l("Your role does not allow this action. Ask your unit's administrator if you need it."),
+    404: _l("The page or case does not exist, or it is outside your unit."),
+    405: _l("Please use the buttons on the page."),
+    409: _l("Someone else changed it after you opened the page. Reload and check."),
+    413: _l("Please upload a smaller file."),
+    422: _l("Please correct the input and try again."),
+    500: _l("The error has been logged. Nothing you had already saved was lost."),
+    503: _l("Please try again in a few minutes."),
+}
+
+
+def render_error(status: int, message: str | None = None):
+    db.session.rollback()
+    if request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/"):
+        return jsonify(error=str(TITLES.get(status, "")), message=str(message or "")), status
+    return (
+        render_template(
+            "errors/error.html",
+            status=status,
+            title=TITLES.get(status, TITLES[500]),
+            message=message or MESSAGES.get(status, MESSAGES[500]),
+        ),
+        status,
+    )
+
+
+def register(app) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        return render_error(400, str(_l("The form expired or was sent from elsewhere. "
+                                        "Reload the page and submit it again.")))
+
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        return render_error(exc.status, exc.message)
+
+    @app.errorhandler(StaleDataError)
+    def stale(exc):
+        return render_error(409)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return render_error(exc.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return render_error(500)

@@ -1,0 +1,59 @@
+"""Locale choice and the translation catalogues, compiled from the committed .po files."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import current_app, has_request_context, session
+from flask_babel import get_locale, lazy_gettext
+from flask_login import current_user
+
+SOURCE_DIR = Path(__file__).resolve().parent.parent / "translations"
+LOGIN_MESSAGE = lazy_gettext("Please log in to continue.")
+
+
+def select_locale() -> str:
+    supported = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    chosen = session.get("lang")
+    if chosen in supported:
+        return chosen
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in supported:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_locale() -> str:
+    try:
+        locale = get_locale()
+    except Exception:  # outside a request
+        return "vi"
+    return str(locale) if locale else "vi"
+
+
+def compiled_catalogues(app) -> str:
+    """Compile each .po into instance/translations when it is newer than its .mo.
+
+    .mo files are build output and are not committed; compiling on start keeps a fresh
+    checkout runnable with one command.
+    """
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    target = Path(app.instance_path) / "translations"
+    for po_path in SOURCE_DIR.glob("*/LC_MESSAGES/messages.po"):
+        lang = po_path.parent.parent.name
+        mo_path = target / lang / "LC_MESSAGES" / "messages.mo"
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        with po_path.open("rb") as fh:
+            catalogue = read_po(fh, locale=lang)
+        tmp = mo_path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            write_mo(fh, catalogue)
+        tmp.replace(mo_path)
+    return str(target)
+
+

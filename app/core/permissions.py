@@ -1,0 +1,80 @@
+"""Permission questions asked of the domain; routes enforce them (404 outside scope, 403 by role)."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+
+from app.orgs.models import Organisation
+from workflows.base import Action
+from workflows.vocab import ADMIN, APPROVER, AUDITOR, HANDLER, INTAKE
+
+#: Roles that may log a new case in a unit of their scope.
+CREATOR_ROLES = frozenset({INTAKE, HANDLER, APPROVER})
+
+
+def _paths(user, roles: Iterable[str] | None = None) -> list[str]:
+    wanted = set(roles) if roles is not None else None
+    return sorted({a.org.path for a in user.roles if wanted is None or a.role in wanted})
+
+
+def scope_condition(user, org_column, roles: Iterable[str] | None = None):
+    """SQL condition: `org_column` lies in the subtree of a unit where the user holds a role."""
+    paths = _paths(user, roles)
+    if not paths:
+        return sa.false()
+    subtree = sa.select(Organisation.id).where(
+        sa.or_(*(Organisation.path.startswith(p, autoescape=True) for p in paths))
+    )
+    return org_column.in_(subtree)
+
+
+def roles_in(user, org: Organisation) -> set[str]:
+    """Roles the user holds in `org` or in a unit above it."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    return {a.role for a in user.roles if org.path.startswith(a.org.path)}
+
+
+def can_view_org(user, org: Organisation) -> bool:
+    return bool(roles_in(user, org))
+
+
+def can_view_case(user, case) -> bool:
+    return can_view_org(user, case.org)
+
+
+def can_create_in(user, org: Organisation) -> bool:
+    return bool(roles_in(user, org) & CREATOR_ROLES)
+
+
+def can_fire(user, case, action: Action) -> bool:
+    """The user's roles at the case's unit include one the action allows."""
+    return bool(roles_in(user, case.org) & action.roles)
+
+
+def can_admin(user, org: Organisation) -> bool:
+    return ADMIN in roles_in(user, org)
+
+
+def is_read_only(user) -> bool:
+    """An auditor with no other role only reads."""
+    return {a.role for a in user.roles} <= {AUDITOR}
+
+
+def visible_orgs(user) -> sa.Select:
+    """Units the user may see, top-down."""
+    return (
+        sa.select(Organisation)
+        .where(scope_condition(user, Organisation.id))
+        .order_by(Organisation.path)
+    )
+
+
+def creatable_orgs(user) -> sa.Select:
+    return (
+        sa.select(Organisation)
+        .where(scope_condition(user, Organisation.id, CREATOR_ROLES))
+        .where(Organisation.dissolved_on.is_(None))
+        .order_by(Organisation.path)
+    )

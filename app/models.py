@@ -1,0 +1,4 @@
+"""Import every model so the metadata (and Alembic) sees all tables."""
+from app.auth.models import RoleAssignment, User  # noqa: F401
+from app.cases.models import Case, CaseEvent  # noqa: F401
+from app.orgs.models import Organisation, OrgParentLink  # noqa: F401

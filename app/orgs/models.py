@@ -1,0 +1,65 @@
+"""The union's organisation tree with dated parent links (units merge and dissolve)."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisation"
+    __table_args__ = (sa.CheckConstraint("level BETWEEN 1 AND 4", name="level"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(255))
+    #: Used in document numbers: "Số: 05/QĐ-LĐLĐ".
+    short_name: Mapped[str] = mapped_column(sa.String(40))
+    #: Used in the date line: "Hà Tĩnh, ngày 05 tháng 01 năm 2026".
+    place_name: Mapped[str] = mapped_column(sa.String(120))
+    #: 1 TLĐ, 2 province/sector, 3 directly above grassroots, 4 grassroots (Luật Công đoàn 2024 Điều 8).
+    level: Mapped[int] = mapped_column(sa.SmallInteger)
+    #: The current parent; history lives in OrgParentLink.
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    #: Materialised path of ids, "/1/4/9/": a subtree is one indexed prefix match.
+    path: Mapped[str] = mapped_column(sa.String(400), index=True, default="")
+    dissolved_on: Mapped[date | None]
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    parent: Mapped[Organisation | None] = relationship(
+        remote_side=[id], foreign_keys=[parent_id]
+    )
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.id} {self.short_name}>"
+
+    @property
+    def is_active(self) -> bool:
+        return self.dissolved_on is None
+
+    def contains(self, other: Organisation) -> bool:
+        """True when `other` is this unit or lies below it."""
+        return other.path.startswith(self.path)
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
+
+class OrgParentLink(db.Model):
+    """Which unit was the parent of which, and when."""
+
+    __tablename__ = "org_parent_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    parent_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    valid_from: Mapped[date]
+    valid_to: Mapped[date | None]

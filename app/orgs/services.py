@@ -1,0 +1,68 @@
+"""Writers of the organisation tree: create a unit, move it under another parent (dated)."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from app.core.text import nfc
+from app.extensions import db
+from app.orgs.models import Organisation, OrgParentLink
+
+
+def create_org(
+    name: str,
+    short_name: str,
+    place_name: str,
+    level: int,
+    parent: Organisation | None = None,
+    valid_from: date | None = None,
+) -> Organisation:
+    """Add a unit under `parent` and record the link from `valid_from`."""
+    if parent is not None and level <= parent.level:
+        raise ValueError("A unit must sit at a lower level than its parent.")
+    org = Organisation(
+        name=nfc(name), short_name=nfc(short_name), place_name=nfc(place_name),
+        level=level, parent=parent,
+    )
+    db.session.add(org)
+    db.session.flush()
+    org.path = f"{parent.path if parent else '/'}{org.id}/"
+    if parent is not None:
+        db.session.add(OrgParentLink(child_id=org.id, parent_id=parent.id,
+                                     valid_from=valid_from or date.today()))
+    db.session.flush()
+    return org
+
+
+def move_org(org: Organisation, new_parent: Organisation, on: date) -> None:
+    """Re-attach `org` (and its subtree) under `new_parent` from `on`; history is kept."""
+    if org.contains(new_parent):
+        raise ValueError("A unit cannot be moved under itself.")
+    db.session.execute(
+        sa.update(OrgParentLink)
+        .where(OrgParentLink.child_id == org.id, OrgParentLink.valid_to.is_(None))
+        .values(valid_to=on)
+    )
+    db.session.add(OrgParentLink(child_id=org.id, parent_id=new_parent.id, valid_from=on))
+    old_prefix, new_prefix = org.path, f"{new_parent.path}{org.id}/"
+    for unit in db.session.scalars(
+        sa.select(Organisation).where(Organisation.path.startswith(old_prefix))
+    ):
+        unit.path = new_prefix + unit.path[len(old_prefix):]
+    org.parent = new_parent
+    db.session.flush()
+
+
+def parent_on(org: Organisation, day: date) -> Organisation | None:
+    """The parent `org` had on `day`, from the dated links."""
+    link = db.session.scalar(
+        sa.select(OrgParentLink)
+        .where(
+            OrgParentLink.child_id == org.id,
+            OrgParentLink.valid_from <= day,
+            sa.or_(OrgParentLink.valid_to.is_(None), OrgParentLink.valid_to > day),
+        )
+        .order_by(OrgParentLink.valid_from.desc())
+    )
+    return db.session.get(Organisation, link.parent_id) if link else None

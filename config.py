@@ -1,0 +1,79 @@
+"""Configuration classes; every setting can come from the environment."""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'giamsat.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    #: Key (urlsafe base64, 32 bytes) that encrypts denouncers' identities at rest.
+    IDENTITY_KEY = os.environ.get("IDENTITY_KEY", "")
+
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    BOOTSTRAP_SERVE_LOCAL = True
+
+    CASES_PER_PAGE = 25
+    #: Days of notice the subject of a supervision gets before fieldwork (44/HD-TLĐ; configurable).
+    SUPERVISION_NOTICE_DAYS = int(os.environ.get("SUPERVISION_NOTICE_DAYS", "15"))
+    #: Days after fieldwork within which the draft report is due.
+    SUPERVISION_REPORT_DAYS = int(os.environ.get("SUPERVISION_REPORT_DAYS", "7"))
+    #: Days an addressee has to answer a recommendation before it is overdue.
+    RECOMMENDATION_REPLY_DAYS = int(os.environ.get("RECOMMENDATION_REPLY_DAYS", "20"))
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = True
+    IDENTITY_KEY = "PPOrA1eG9Ye2A0KpIisiKb2E5JNXSa5RJgI4BipiCHM="
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start with a missing or default secret."""
+        key = os.environ.get("SECRET_KEY", "")
+        if not key or key == DEFAULT_SECRET_KEY or len(key) < 16:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a long random value in production "
+                "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+            )
+        if not os.environ.get("IDENTITY_KEY"):
+            raise RuntimeError("IDENTITY_KEY must be set in production (a Fernet key).")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,104 @@
+"""Building blocks of a workflow definition: states, actions (transitions + metadata), labels."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Label:
+    """A human title in both interface languages."""
+
+    vi: str
+    en: str
+
+    def get(self, locale: str | None) -> str:
+        return self.en if (locale or "vi").startswith("en") else self.vi
+
+
+@dataclass(frozen=True)
+class State:
+    name: str
+    label: Label
+    is_terminal: bool = False
+
+
+@dataclass(frozen=True)
+class Action:
+    """One trigger: where it may fire from, where it leads, and who may fire it."""
+
+    trigger: str
+    sources: tuple[str, ...]
+    dest: str
+    roles: frozenset[str]
+    label: Label
+    #: The actor must explain the action (returns, cancellations, refusals).
+    comment_required: bool = False
+    #: Case attributes that must be filled before the action may fire.
+    requires: tuple[str, ...] = ()
+    #: Named guards the application checks (e.g. "all_recommendations_closed").
+    guards: tuple[str, ...] = ()
+    #: Deadline rule (code in app.core.deadline_rules) the action starts; None keeps the current one.
+    starts_deadline: str | None = None
+    #: The action settles the running deadline (the case no longer waits on anyone).
+    stops_deadline: bool = False
+    #: Bootstrap colour of the button; "danger" actions ask for confirmation.
+    style: str = "primary"
+
+
+@dataclass(frozen=True)
+class Workflow:
+    family: str
+    label: Label
+    initial: str
+    states: tuple[State, ...]
+    actions: tuple[Action, ...]
+    _states: dict[str, State] = field(init=False, repr=False, compare=False)
+    _actions: dict[str, Action] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_states", {s.name: s for s in self.states})
+        object.__setattr__(self, "_actions", {a.trigger: a for a in self.actions})
+        if len(self._states) != len(self.states):
+            raise ValueError(f"{self.family}: duplicate state names")
+        if len(self._actions) != len(self.actions):
+            raise ValueError(f"{self.family}: duplicate triggers")
+        if self.initial not in self._states:
+            raise ValueError(f"{self.family}: unknown initial state {self.initial}")
+        for action in self.actions:
+            for name in (*action.sources, action.dest):
+                if name not in self._states:
+                    raise ValueError(f"{self.family}.{action.trigger}: unknown state {name}")
+
+    def state(self, name: str) -> State:
+        return self._states[name]
+
+    def action(self, trigger: str) -> Action:
+        return self._actions[trigger]
+
+    def has_action(self, trigger: str) -> bool:
+        return trigger in self._actions
+
+    @property
+    def state_names(self) -> tuple[str, ...]:
+        return tuple(self._states)
+
+    @property
+    def open_states(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.states if not s.is_terminal)
+
+    def transition_table(self) -> list[dict]:
+        """The table in the shape `transitions.Machine(transitions=...)` takes."""
+        return [
+            {"trigger": a.trigger, "source": list(a.sources), "dest": a.dest}
+            for a in self.actions
+        ]
+
+
+def S(name: str, vi: str, en: str, terminal: bool = False) -> State:  # noqa: N802 - table helper
+    return State(name, Label(vi, en), terminal)
+
+
+def A(trigger: str, sources, dest: str, roles, vi: str, en: str, **meta) -> Action:  # noqa: N802
+    if isinstance(sources, str):
+        sources = (sources,)
+    return Action(trigger, tuple(sources), dest, frozenset(roles), Label(vi, en), **meta)

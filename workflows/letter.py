@@ -1,0 +1,56 @@
+"""Đơn thư: complaints, denunciations, petitions and feedback from members and workers.
+
+Luật Khiếu nại 2011, Luật Tố cáo 2018, Luật Tiếp công dân 2013; domain.md §4.3.
+"""
+from workflows.base import A, Label, S, Workflow
+from workflows.vocab import APPROVER, HANDLER, INTAKE, LETTER
+
+BEFORE_RESULT = ("received", "classified", "accepted", "verifying", "paused", "forwarded")
+
+WORKFLOW = Workflow(
+    family=LETTER,
+    label=Label("Đơn thư", "Letter"),
+    initial="received",
+    states=(
+        S("received", "Tiếp nhận", "Received"),
+        S("classified", "Đã phân loại", "Classified"),
+        S("accepted", "Đã thụ lý", "Accepted"),
+        S("verifying", "Đang xác minh, giải quyết", "Verifying"),
+        S("paused", "Tạm đình chỉ", "Paused"),
+        S("guided", "Đã hướng dẫn", "Sender guided"),
+        S("forwarded", "Đã chuyển đơn", "Forwarded"),
+        S("filed", "Lưu đơn", "Filed away"),
+        S("resolved", "Có kết quả", "Resolved"),
+        S("withdrawn", "Rút đơn", "Withdrawn", terminal=True),
+        S("closed", "Đã đóng", "Closed", terminal=True),
+    ),
+    actions=(
+        A("classify", "received", "classified", {INTAKE, HANDLER},
+          "Phân loại đơn", "Classify", requires=("kind",)),
+        A("accept", "classified", "accepted", {HANDLER, APPROVER},
+          "Thụ lý", "Accept for handling",
+          starts_deadline="letter.resolve"),
+        A("guide", "classified", "guided", {INTAKE, HANDLER},
+          "Hướng dẫn người gửi", "Guide the sender", comment_required=True, stops_deadline=True),
+        A("forward", "classified", "forwarded", {INTAKE, HANDLER},
+          "Chuyển đơn", "Forward", comment_required=True,
+          starts_deadline="letter.forward_reply"),
+        A("file_away", "classified", "filed", {INTAKE, HANDLER},
+          "Lưu đơn", "File away", comment_required=True, stops_deadline=True),
+        A("start_verification", "accepted", "verifying", {HANDLER},
+          "Xác minh, giải quyết", "Start verification"),
+        A("extend", "verifying", "verifying", {APPROVER},
+          "Gia hạn giải quyết", "Extend the deadline", comment_required=True),
+        A("pause", "verifying", "paused", {APPROVER},
+          "Tạm đình chỉ", "Pause", comment_required=True, style="warning"),
+        A("resume", "paused", "verifying", {APPROVER},
+          "Tiếp tục giải quyết", "Resume"),
+        A("record_result", ("verifying", "forwarded"), "resolved", {HANDLER},
+          "Ghi nhận kết quả", "Record the result", comment_required=True, stops_deadline=True),
+        A("withdraw", ("received", "classified", "accepted", "verifying", "paused"), "withdrawn",
+          {INTAKE, HANDLER}, "Rút đơn", "Withdrawn by the sender", comment_required=True,
+          stops_deadline=True, style="warning"),
+        A("close", ("resolved", "guided", "filed"), "closed", {HANDLER, APPROVER},
+          "Đóng hồ sơ", "Close"),
+    ),
+)
