@@ -9,16 +9,23 @@ from app.extensions import db
 from workflows.vocab import ROLES
 
 
-def create_user(username: str, full_name: str, password: str, roles=(), *,
-                email: str | None = None, locale: str = "vi") -> User:
-    """Create a user holding each (role, org) pair in `roles`."""
+def create_user(username: str, full_name: str, password: str | None, roles=(), *,
+                email: str | None = None, locale: str = "vi",
+                password_hash: str | None = None) -> User:
+    """Create a user holding each (role, org) pair in `roles`.
+
+    `password_hash` (an existing werkzeug hash) replaces `password` for imports and fixtures.
+    """
     username = nfc(username).lower()
-    if not username or len(password) < 8:
+    if not username or (password_hash is None and len(password or "") < 8):
         raise ValueError("A username and a password of at least 8 characters are required.")
     if db.session.scalar(sa.select(User.id).where(User.username == username)):
         raise ValueError(f"User {username!r} already exists.")
     user = User(username=username, full_name=nfc(full_name), email=email, locale=locale)
-    user.set_password(password)
+    if password_hash is not None:
+        user.password_hash = password_hash
+    else:
+        user.set_password(password)
     for role, org in roles:
         if role not in ROLES:
             raise ValueError(f"Unknown role {role!r}.")

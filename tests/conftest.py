@@ -1,0 +1,152 @@
+"""App, database and user fixtures. Every DB test runs on SQLite and, when reachable, PostgreSQL."""
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from config import TestConfig
+
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _pg_url() -> str | None:
+    """The PostgreSQL URL to test against, None to skip it; fails in CI when unreachable."""
+    url = os.environ.get("TEST_DATABASE_URL") or DEFAULT_PG_URL
+    url = url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith(
+        "postgresql://") else url
+    try:
+        engine = sa.create_engine(url, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+        engine.dispose()
+        return url
+    except Exception as exc:
+        if os.environ.get("CI") or os.environ.get("TEST_DATABASE_URL"):
+            raise pytest.UsageError(f"PostgreSQL at {url} is required but unreachable: {exc}")
+        return None
+
+
+PG_URL = _pg_url()
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+def pytest_report_header(config):
+    return f"database backends: {', '.join(BACKENDS)}"
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request):
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def database_url(backend, tmp_path_factory):
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    return PG_URL
+
+
+@pytest.fixture(scope="session")
+def _app(database_url):
+    from app import create_app
+    from app.extensions import db
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+
+    app = create_app(Config)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+def _wipe(db) -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def app(_app):
+    from app.extensions import db
+
+    with _app.app_context():
+        yield _app
+        db.session.remove()
+        _wipe(db)
+
+
+@pytest.fixture
+def db(app):
+    from app.extensions import db as _db
+
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class Browser:
+    """A test client that logs in through the form and sends the CSRF token like a browser."""
+
+    def __init__(self, client):
+        self.client = client
+        self.token: str | None = None
+
+    def _remember_token(self, response):
+        match = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', response.data) or \
+            re.search(rb'name="csrf_token" value="([^"]+)"', response.data)
+        if match:
+            self.token = match.group(1).decode()
+        return response
+
+    def get(self, url, **kw):
+        return self._remember_token(self.client.get(url, **kw))
+
+    def post(self, url, data=None, *, csrf=True, **kw):
+        data = dict(data or {})
+        if csrf:
+            if self.token is None:
+                self.get("/login")
+            data.setdefault("csrf_token", self.token)
+        return self._remember_token(self.client.post(url, data=data, **kw))
+
+    def login(self, username, password="password123"):
+        self.get("/login")
+        response = self.post("/login", {"username": username, "password": password})
+        assert response.status_code == 302, response.data[:500]
+        self.get("/")
+        return response
+
+    def logout(self):
+        return self.post("/logout")
+
+
+@pytest.fixture
+def browser(client):
+    return Browser(client)
+
+
+@pytest.fixture
+def world(db):
+    """A small tree: TLĐ > province A (> zone > grassroots), province B; users with each role."""
+    from tests.factories import build_world
+
+    world = build_world()
+    db.session.commit()
+    return world

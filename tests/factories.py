@@ -1,0 +1,81 @@
+"""Small creator helpers for tests (plain callables, Indico-style)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+from app.auth.services import create_user
+from app.cases.services import open_case, transition_case
+from app.orgs.services import create_org
+from workflows import vocab
+
+PASSWORD = "password123"
+
+
+@lru_cache(maxsize=1)
+def password_hash() -> str:
+    """scrypt is deliberately slow: hash the shared test password once per session."""
+    from werkzeug.security import generate_password_hash
+
+    return generate_password_hash(PASSWORD, method="scrypt")
+
+
+@dataclass
+class World:
+    orgs: dict = field(default_factory=dict)
+    users: dict = field(default_factory=dict)
+
+
+def build_world() -> World:
+    w = World()
+    o = w.orgs
+    o["tld"] = create_org("Tổng Liên đoàn Lao động Việt Nam", "TLĐ", "Hà Nội", 1)
+    o["a"] = create_org("Liên đoàn Lao động tỉnh Hà Tĩnh", "LĐLĐ", "Hà Tĩnh", 2, o["tld"])
+    o["a_zone"] = create_org("Công đoàn Khu kinh tế tỉnh Hà Tĩnh", "CĐKKT", "Hà Tĩnh", 3, o["a"])
+    o["a_grass"] = create_org("Công đoàn cơ sở Công ty Thép Vũng Áng", "CĐCS", "Kỳ Anh", 4,
+                              o["a_zone"])
+    o["b"] = create_org("Liên đoàn Lao động Thành phố Hồ Chí Minh", "LĐLĐ", "TP. Hồ Chí Minh", 2,
+                        o["tld"])
+    spec = {
+        "intake": [(vocab.INTAKE, "a")],
+        "handler": [(vocab.HANDLER, "a")],
+        "handler2": [(vocab.HANDLER, "a")],
+        "delegate": [(vocab.DELEGATE, "a")],
+        "approver": [(vocab.APPROVER, "a")],
+        "approver2": [(vocab.APPROVER, "a")],
+        "admin": [(vocab.ADMIN, "a")],
+        "auditor": [(vocab.AUDITOR, "a")],
+        "grass_handler": [(vocab.HANDLER, "a_grass"), (vocab.INTAKE, "a_grass")],
+        "grass_approver": [(vocab.APPROVER, "a_grass")],
+        "b_handler": [(vocab.HANDLER, "b"), (vocab.INTAKE, "b")],
+        "b_approver": [(vocab.APPROVER, "b")],
+        "top_approver": [(vocab.APPROVER, "tld")],
+    }
+    for username, roles in spec.items():
+        w.users[username] = create_user(
+            username, f"Người dùng {username}", None, [(r, o[k]) for r, k in roles],
+            password_hash=password_hash())
+    return w
+
+
+def make_case(actor, org, family=vocab.SUPERVISION, **values):
+    values.setdefault("channel", "report")
+    values.setdefault("intake_form", "writing")
+    values.setdefault("title", "Giám sát việc đóng bảo hiểm xã hội")
+    values.setdefault("subject_name", "Công ty TNHH May Việt Hàn")
+    values.setdefault("summary", "Người lao động phản ánh doanh nghiệp nợ bảo hiểm xã hội.")
+    if family == vocab.LETTER:
+        values.setdefault("kind", "complaint")
+    return open_case(actor, org, family, **values)
+
+
+def advance(case, users_by_role: dict, triggers, today: date | None = None):
+    """Fire `triggers` in order, each by the first user in `users_by_role` allowed to."""
+    from app.core.permissions import can_fire
+
+    for trigger in triggers:
+        action = case.workflow.action(trigger)
+        actor = next(u for u in users_by_role if can_fire(u, case, action))
+        transition_case(case, trigger, actor, comment="Ghi chú kiểm thử", today=today)
+    return case
