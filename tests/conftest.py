@@ -1,6 +1,7 @@
 """App, database and user fixtures. Every DB test runs on SQLite and, when reachable, PostgreSQL."""
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 
@@ -102,11 +103,22 @@ def client(app):
 
 
 class Browser:
-    """A test client that logs in through the form and sends the CSRF token like a browser."""
+    """A test client that logs in through the form and sends the CSRF token like a browser.
+
+    Each request runs in an empty context, so Flask gives it its own app context, `g` and
+    database session, as a real request would; the test's own session is committed first so
+    the request sees what the test set up.
+    """
 
     def __init__(self, client):
         self.client = client
         self.token: str | None = None
+
+    def _request(self, method, *args, **kw):
+        from app.extensions import db
+
+        db.session.commit()
+        return contextvars.Context().run(getattr(self.client, method), *args, **kw)
 
     def _remember_token(self, response):
         match = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', response.data) or \
@@ -116,7 +128,7 @@ class Browser:
         return response
 
     def get(self, url, **kw):
-        return self._remember_token(self.client.get(url, **kw))
+        return self._remember_token(self._request("get", url, **kw))
 
     def post(self, url, data=None, *, csrf=True, **kw):
         data = dict(data or {})
@@ -124,7 +136,7 @@ class Browser:
             if self.token is None:
                 self.get("/login")
             data.setdefault("csrf_token", self.token)
-        return self._remember_token(self.client.post(url, data=data, **kw))
+        return self._remember_token(self._request("post", url, data=data, **kw))
 
     def login(self, username, password="password123"):
         self.get("/login")
