@@ -53,11 +53,15 @@ def create_app(config: type | str | None = None) -> Flask:
     from app import models  # noqa: F401  (register every table with the metadata)
     from app.auth import routes as auth_routes
     from app.cases import routes as case_routes
+    from app.followup import routes as followup_routes
     from app.main import routes as main_routes
+    from app.supervision import routes as supervision_routes
 
     app.register_blueprint(auth_routes.bp)
     app.register_blueprint(main_routes.bp)
     app.register_blueprint(case_routes.bp)
+    app.register_blueprint(supervision_routes.bp)
+    app.register_blueprint(followup_routes.bp)
 
     from app.core import errors_web
     errors_web.register(app)

@@ -2,3 +2,8 @@
 from app.auth.models import RoleAssignment, User  # noqa: F401
 from app.cases.models import Case, CaseEvent  # noqa: F401
 from app.orgs.models import Organisation, OrgParentLink  # noqa: F401
+from app.followup.models import RecommendationReply  # noqa: F401,E402
+from app.supervision.models import (  # noqa: F401,E402
+    Attachment, DelegationMember, DialogueSession, ProgrammeItem, SupervisionPlan,
+    SupervisionReport, WorkingSession,
+)

@@ -1,0 +1,188 @@
+"""The Alembic migrations build exactly the schema the models describe, on SQLite and PostgreSQL.
+
+An operator deploys with `flask --app wsgi db upgrade` on an empty database; if the migration head
+drifted from the models, inserts would fail in production while every other test (which uses
+`create_all`) stays green.
+"""
+from __future__ import annotations
+
+import logging.config
+import os
+import re
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config as AlembicConfig
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from app import ROOT, create_app
+from app.extensions import db
+from config import TestConfig
+from tests.conftest import PG_URL
+
+MIGRATIONS = ROOT / "migrations"
+
+
+def _script() -> ScriptDirectory:
+    cfg = AlembicConfig(str(MIGRATIONS / "alembic.ini"))
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(cfg)
+
+
+HEAD = _script().get_current_head()
+
+
+@pytest.fixture(autouse=True)
+def _keep_logging(monkeypatch):
+    """env.py calls logging.config.fileConfig, which would disable every logger created so far
+    (the app's, werkzeug's) for the rest of the test session; keep it out of the test process."""
+    monkeypatch.setattr(logging.config, "fileConfig", lambda *args, **kwargs: None)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_url(request, tmp_path):
+    """The URL of a brand-new, empty database (a throwaway PostgreSQL database is dropped after)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    if PG_URL is None:
+        pytest.skip("PostgreSQL is not reachable")
+    name = f"giamsat_mig_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def mig_app(empty_url):
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = empty_url
+
+    app = create_app(Config)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _tables() -> set[str]:
+    with db.engine.connect() as conn:
+        return set(sa.inspect(conn).get_table_names())
+
+
+def _revision() -> str | None:
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _schema_diff() -> list:
+    with db.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        return compare_metadata(ctx, db.metadata)
+
+
+def _literals(sql: str) -> set[str]:
+    return set(re.findall(r"'([^']*)'", sql))
+
+
+def _check_constraints() -> tuple[dict, dict]:
+    """{(table, constraint name): allowed literals} as the models declare them and as migrated."""
+    dialect = db.engine.dialect
+    declared = {}
+    for table in db.metadata.sorted_tables:
+        for constraint in table.constraints:
+            if isinstance(constraint, sa.CheckConstraint):
+                sql = str(constraint.sqltext.compile(dialect=dialect,
+                                                     compile_kwargs={"literal_binds": True}))
+                declared[(table.name, constraint.name)] = _literals(sql)
+    migrated = {}
+    with db.engine.connect() as conn:
+        inspector = sa.inspect(conn)
+        for table in db.metadata.sorted_tables:
+            for constraint in inspector.get_check_constraints(table.name):
+                migrated[(table.name, constraint["name"])] = _literals(constraint["sqltext"])
+    return declared, migrated
+
+
+def test_there_is_exactly_one_head_and_one_base():
+    script = _script()
+    assert len(script.get_heads()) == 1, f"several migration heads: {script.get_heads()}"
+    assert len(script.get_bases()) == 1, f"several migration bases: {script.get_bases()}"
+    # The history is one line from the head down to the base.
+    chain = list(script.walk_revisions("base", "heads"))
+    assert len(chain) == len(list(script.walk_revisions()))
+    assert all(not rev.is_merge_point and not rev.is_branch_point for rev in chain)
+
+
+def test_upgrade_on_an_empty_database_creates_every_table(mig_app):
+    assert _tables() == set()
+    flask_migrate.upgrade()
+    assert _tables() == set(db.metadata.tables) | {"alembic_version"}
+    assert _revision() == HEAD
+
+
+def test_migration_head_equals_the_models(mig_app):
+    flask_migrate.upgrade()
+    diff = _schema_diff()
+    assert diff == [], "the migrations and the models disagree; run `flask db migrate`:\n" + \
+        "\n".join(map(repr, diff))
+
+
+def test_migrated_check_constraints_allow_the_same_values_as_the_models(mig_app):
+    """compare_metadata ignores CHECK constraints; a new state or role without a migration would
+    make every insert of it fail in production."""
+    flask_migrate.upgrade()
+    declared, migrated = _check_constraints()
+    assert declared, "the models declare CHECK constraints"
+    assert migrated == declared
+
+
+def test_downgrade_to_base_then_upgrade_again(mig_app):
+    flask_migrate.upgrade()
+    flask_migrate.downgrade(revision="base")
+    assert _tables() <= {"alembic_version"}, "downgrade left tables behind"
+    assert _revision() is None
+
+    flask_migrate.upgrade()
+    assert _revision() == HEAD
+    assert _schema_diff() == []
+
+    # The re-created schema is usable by the application.
+    from app.auth.services import authenticate, create_user
+    from app.orgs.services import create_org
+
+    org = create_org("Tổng Liên đoàn Lao động Việt Nam", "TLĐ", "Hà Nội", 1)
+    create_user("quantri", "Đặng Thị Lan", "mat-khau-dai-2026", [("admin", org)])
+    db.session.commit()
+    assert authenticate("quantri", "mat-khau-dai-2026") is not None
+
+
+def test_flask_db_upgrade_command(empty_url):
+    """The operator's command, exactly as documented, on an empty database."""
+    env = {**os.environ, "DATABASE_URL": empty_url}
+    env.pop("GIAMSAT_ENV", None)
+    flask = Path(sys.executable).with_name("flask")
+    result = subprocess.run([str(flask), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    engine = sa.create_engine(empty_url)
+    try:
+        with engine.connect() as conn:
+            assert MigrationContext.configure(conn).get_current_revision() == HEAD
+            assert set(sa.inspect(conn).get_table_names()) == \
+                set(db.metadata.tables) | {"alembic_version"}
+    finally:
+        engine.dispose()
