@@ -102,6 +102,7 @@ def create_app(config: type | str | None = None) -> Flask:
             "is_read_only": is_read_only,
             "session_lang": session.get("lang"),
             "state_label": lambda family, state: WORKFLOWS[family].state(state).label,
+            "has_endpoint": lambda name: name in app.view_functions,
         }
 
     @app.template_filter("label")

@@ -29,6 +29,9 @@ from tests.conftest import PG_URL
 
 MIGRATIONS = ROOT / "migrations"
 
+#: migrations/env.py (Flask-Migrate's template) still calls the deprecated db.get_engine().
+pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
+
 
 def _script() -> ScriptDirectory:
     cfg = AlembicConfig(str(MIGRATIONS / "alembic.ini"))
@@ -94,6 +97,13 @@ def _schema_diff() -> list:
         return compare_metadata(ctx, db.metadata)
 
 
+def _describe(difference) -> str:
+    if isinstance(difference, list):  # column modifications come as a list of tuples
+        return "; ".join(_describe(d) for d in difference)
+    op, *args = difference
+    return f"{op} " + " ".join(getattr(a, "name", None) or repr(a)[:80] for a in args)
+
+
 def _literals(sql: str) -> set[str]:
     return set(re.findall(r"'([^']*)'", sql))
 
@@ -111,7 +121,10 @@ def _check_constraints() -> tuple[dict, dict]:
     migrated = {}
     with db.engine.connect() as conn:
         inspector = sa.inspect(conn)
+        existing = set(inspector.get_table_names())
         for table in db.metadata.sorted_tables:
+            if table.name not in existing:
+                continue
             for constraint in inspector.get_check_constraints(table.name):
                 migrated[(table.name, constraint["name"])] = _literals(constraint["sqltext"])
     return declared, migrated
@@ -138,7 +151,7 @@ def test_migration_head_equals_the_models(mig_app):
     flask_migrate.upgrade()
     diff = _schema_diff()
     assert diff == [], "the migrations and the models disagree; run `flask db migrate`:\n" + \
-        "\n".join(map(repr, diff))
+        "\n".join(_describe(d) for d in diff)
 
 
 def test_migrated_check_constraints_allow_the_same_values_as_the_models(mig_app):

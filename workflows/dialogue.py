@@ -19,7 +19,7 @@ WORKFLOW = Workflow(
         A("send_agenda", "scheduled", "agenda_sent", {INTAKE, HANDLER},
           "Gửi nội dung đối thoại", "Send the agenda"),
         A("hold", "agenda_sent", "held", {HANDLER},
-          "Ghi nhận đã tổ chức", "Record as held"),
+          "Ghi nhận đã tổ chức", "Record as held", guards=("dialogue_recorded",)),
         A("record_minutes", "held", "minuted", {HANDLER},
           "Lập biên bản", "Record the minutes"),
         A("start_follow_up", "minuted", "following_up", {HANDLER, APPROVER},

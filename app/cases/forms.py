@@ -57,3 +57,4 @@ class NewCaseForm(BaseForm):
 class ActionForm(BaseForm):
     version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
     comment = TextAreaField(_l("Comment"), validators=[Length(max=5000)])
+    propose_discipline = BooleanField(_l("Propose that the Party committee consider discipline"))

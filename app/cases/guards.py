@@ -1,4 +1,9 @@
-"""Named guards the workflows refer to; each returns None when satisfied, else the reason."""
+"""Named guards the workflows refer to, and effects that run after a transition.
+
+A guard returns None when satisfied, else the reason shown to the user. An effect runs inside
+the same transaction after the state changed and returns data for the timeline event.
+Feature modules register theirs with @guard / @effect (see app.supervision.rules).
+"""
 from __future__ import annotations
 
 from datetime import date
@@ -9,11 +14,19 @@ from flask_babel import gettext as _
 from app.extensions import db
 
 GUARDS = {}
+EFFECTS: dict[tuple[str, str], list] = {}
 
 
 def guard(name):
     def register(fn):
         GUARDS[name] = fn
+        return fn
+    return register
+
+
+def effect(family: str, trigger: str):
+    def register(fn):
+        EFFECTS.setdefault((family, trigger), []).append(fn)
         return fn
     return register
 
@@ -31,8 +44,13 @@ def _last_actor(case, triggers: tuple[str, ...]):
 
 @guard("not_own_draft")
 def not_own_draft(case, actor, context):
-    author = _last_actor(case, ("draft_plan", "submit_report", "submit_critique"))
-    if author is not None and author == actor.id:
+    authors = {_last_actor(case, ("draft_plan", "submit_report", "submit_critique"))}
+    if context.get("trigger") == "approve_conclusion":
+        from app.supervision.rules import latest_report
+
+        report = latest_report(case)
+        authors.add(report.author_id if report else None)
+    if actor.id in authors:
         return _("You cannot approve a draft you submitted yourself.")
     return None
 
@@ -56,3 +74,6 @@ def deadline_passed(case, actor, context):
     if case.due_on is None or case.due_on >= today:
         return _("The reply deadline has not passed yet.")
     return None
+
+
+from app.supervision import rules  # noqa: E402,F401  (registers the supervision guards)

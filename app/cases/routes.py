@@ -34,12 +34,17 @@ def _filter_from_args(args) -> queries.CaseFilter:
     )
 
 
+def _per_page(args) -> int:
+    wanted = args.get("per_page", type=int)
+    return wanted if wanted in (10, 25, 50, 100) else 25
+
+
 @bp.route("/")
 def index():
     f = _filter_from_args(request.args)
     page = db.paginate(
         queries.filtered_cases(current_user, f),
-        per_page=request.args.get("per_page", 25, type=int) if request.args.get("per_page", type=int) in (10, 25, 50, 100) else 25,
+        per_page=_per_page(request.args),
         error_out=False,
     )
     orgs = db.session.scalars(permissions.visible_orgs(current_user)).all()
@@ -121,6 +126,7 @@ def _render_detail(case, status: int = 200, error: str | None = None, failed_tri
     return render_template(
         "cases/detail.html", case=case, actions=actions, forms=forms, error=error,
         failed_trigger=failed_trigger, events=queries.timeline(case),
+        can_create_here=permissions.can_create_in(current_user, case.org),
     ), status
 
 
@@ -133,7 +139,8 @@ def act(case_id: int, trigger: str):
                               trigger, form)
     try:
         services.transition_case(case, trigger, current_user, comment=form.comment.data or "",
-                                 expected_version=form.version.data)
+                                 expected_version=form.version.data,
+                                 context={"propose_discipline": form.propose_discipline.data})
     except DomainError as exc:
         db.session.rollback()
         db.session.refresh(case)

@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 from flask_babel import gettext as _
 
 from app.cases import deadlines
-from app.cases.guards import GUARDS
+from app.cases.guards import EFFECTS, GUARDS
 from app.cases.models import Case, CaseEvent
 from app.core import permissions
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -122,6 +122,7 @@ def transition_case(case: Case, trigger: str, actor, *, comment: str = "",
     context["today_given"] = today
     today = today or date.today()
     context.setdefault("today", today)
+    context["trigger"] = trigger
     comment = nfc(comment or "")
     if not permissions.can_view_case(actor, case):
         raise NotFound(_("Case not found."))
@@ -164,6 +165,8 @@ def transition_case(case: Case, trigger: str, actor, *, comment: str = "",
         data.update(deadlines.start_deadline(case, action.starts_deadline, today))
     if workflow.state(after).is_terminal:
         case.closed_at = datetime.now(timezone.utc)
+    for run_effect in EFFECTS.get((case.family, trigger), ()):
+        data.update(run_effect(case, actor, context) or {})
     record_event(case, actor, trigger, from_state=before, to_state=after, comment=comment,
                  data=data, at=_moment(context.get("today_given")))
     db.session.flush()

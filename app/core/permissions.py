@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app.orgs.models import Organisation
 from workflows.base import Action
-from workflows.vocab import ADMIN, APPROVER, AUDITOR, HANDLER, INTAKE
+from workflows.vocab import ADMIN, APPROVER, AUDITOR, DELEGATE, HANDLER, INTAKE
 
 #: Roles that may log a new case in a unit of their scope.
 CREATOR_ROLES = frozenset({INTAKE, HANDLER, APPROVER})
@@ -49,8 +49,16 @@ def can_create_in(user, org: Organisation) -> bool:
 
 
 def can_fire(user, case, action: Action) -> bool:
-    """The user's roles at the case's unit include one the action allows."""
-    return bool(roles_in(user, case.org) & action.roles)
+    """The user's roles at the case's unit include one the action allows.
+
+    The delegation-member role counts only for members named in this case's delegation.
+    """
+    granted = roles_in(user, case.org) & action.roles
+    if granted == {DELEGATE}:
+        from app.supervision.rules import is_delegation_member
+
+        return is_delegation_member(case, user)
+    return bool(granted)
 
 
 def can_admin(user, org: Organisation) -> bool:

@@ -50,8 +50,6 @@ class SupervisionPlan(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow,
                                                  onupdate=utcnow)
-    #: Set when the notice went to the subject (notify_subject).
-    notified_on: Mapped[date | None]
 
 
 class DelegationMember(db.Model):

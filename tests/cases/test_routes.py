@@ -30,7 +30,7 @@ def test_wrong_password_is_refused_with_a_message(browser, world):
     browser.get("/login")
     response = browser.post("/login", {"username": "handler", "password": "sai-mat-khau"})
     assert response.status_code == 401
-    assert "Sai tên đăng nhập hoặc mật khẩu" in response.get_data(as_text=True)
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in response.get_data(as_text=True)
 
 
 def test_post_without_csrf_token_is_refused(browser, db, world):
@@ -133,7 +133,7 @@ def test_action_by_the_wrong_role_is_refused_with_403(browser, db, world):
     browser.login("approver")
     response = browser.post(f"/cases/{case.id}/actions/classify", {"version": case.version})
     assert response.status_code == 403
-    assert "không cho phép" in response.get_data(as_text=True)
+    assert "không được phép" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Case, case.id).state == "received"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CaseEvent)) == 1

@@ -53,14 +53,15 @@ def test_anonymous_sender_keeps_no_name(db, world):
 
 
 @pytest.mark.parametrize("field,value,message_part", [
-    ("title", "", "title"),
-    ("channel", "telepathy", "channel"),
-    ("received_on", date.today() + timedelta(days=3), "future"),
+    ("title", "", "tiêu đề"),
+    ("channel", "telepathy", "kênh"),
+    ("received_on", date.today() + timedelta(days=3), "sau ngày hiện tại"),
 ])
 def test_open_case_refuses_bad_input_and_saves_nothing(db, world, field, value, message_part):
     with pytest.raises(Invalid) as info:
         make_case(world.users["intake"], world.orgs["a"], **{field: value})
     db.session.rollback()
+    assert info.value.field == field
     assert message_part in info.value.message.lower()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 0
 
@@ -165,7 +166,7 @@ def test_author_cannot_approve_own_draft(db, world):
     db.session.commit()
     with pytest.raises(Invalid) as info:
         transition_case(case, "approve_plan", both)
-    assert "yourself" in info.value.message or "chính mình" in info.value.message
+    assert "tự mình" in info.value.message or "chính mình" in info.value.message
     transition_case(case, "approve_plan", world.users["approver"])
     assert case.state == "plan_approved"
 
@@ -191,12 +192,12 @@ def test_supervision_closes_only_after_every_recommendation_is_closed(db, world)
     advance(case, people, ["classify", "draft_plan", "approve_plan", "form_delegation",
                            "notify_subject", "start_fieldwork", "submit_report",
                            "approve_conclusion", "issue_conclusion"])
-    rec = make_case(u["handler"], world.orgs["a"], family="recommendation", parent_id=case.id,
-                    title="Kiến nghị truy đóng BHXH")
+    (rec,) = [c for c in case.children if c.family == "recommendation"]
+    assert (rec.subject_name, rec.state) == ("Công ty TNHH May Việt Hàn", "waiting")
     db.session.commit()
     with pytest.raises(Invalid) as info:
         transition_case(case, "close", u["handler"])
-    assert "1" in info.value.message
+    assert "Còn 1 kiến nghị" in info.value.message
     advance(rec, [u["handler"]], ["record_implemented", "close"])
     transition_case(case, "close", u["handler"])
     db.session.commit()

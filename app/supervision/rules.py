@@ -1,0 +1,159 @@
+"""Supervision guards and effects (registered with app.cases.guards) and the small reads they use."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from app.cases.guards import effect, guard
+from app.extensions import db
+from app.supervision.models import DelegationMember, SupervisionPlan, SupervisionReport
+from workflows.vocab import SUPERVISION
+
+
+def plan_of(case) -> SupervisionPlan | None:
+    return db.session.scalar(sa.select(SupervisionPlan).where(SupervisionPlan.case_id == case.id))
+
+
+def delegation_of(case) -> list[DelegationMember]:
+    order = sa.case({r: i for i, r in enumerate(("leader", "deputy", "member", "secretary"))},
+                    value=DelegationMember.role)
+    return list(db.session.scalars(
+        sa.select(DelegationMember).where(DelegationMember.case_id == case.id)
+        .order_by(order, DelegationMember.id)))
+
+
+def is_delegation_member(case, user) -> bool:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(DelegationMember)
+        .where(DelegationMember.case_id == case.id, DelegationMember.user_id == user.id)) > 0
+
+
+def reports_of(case) -> list[SupervisionReport]:
+    return list(db.session.scalars(
+        sa.select(SupervisionReport).where(SupervisionReport.case_id == case.id)
+        .order_by(SupervisionReport.version.desc())))
+
+
+def latest_report(case) -> SupervisionReport | None:
+    reports = reports_of(case)
+    return reports[0] if reports else None
+
+
+def event_day(case, trigger: str) -> date | None:
+    """The day the last `trigger` event happened (e.g. when the subject was notified)."""
+    from app.cases.models import CaseEvent
+
+    at = db.session.scalar(
+        sa.select(CaseEvent.created_at)
+        .where(CaseEvent.case_id == case.id, CaseEvent.action == trigger)
+        .order_by(CaseEvent.id.desc()).limit(1))
+    return at.date() if at else None
+
+
+def notice_days() -> int:
+    return int(current_app.config.get("SUPERVISION_NOTICE_DAYS", 15))
+
+
+def earliest_fieldwork(case) -> date | None:
+    notified = event_day(case, "notify_subject")
+    return notified + timedelta(days=notice_days()) if notified else None
+
+
+def _fmt(d: date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+@guard("plan_complete")
+def plan_complete(case, actor, context):
+    plan = plan_of(case)
+    if plan is None or not (plan.purpose and plan.content and plan.starts_on and plan.ends_on):
+        return _("Fill in the plan (purpose, content, start and end dates) first.")
+    return None
+
+
+@guard("delegation_has_leader")
+def delegation_has_leader(case, actor, context):
+    leaders = [m for m in delegation_of(case) if m.role == "leader"]
+    if len(leaders) != 1:
+        return _("The delegation needs exactly one leader (trưởng đoàn).")
+    return None
+
+
+@guard("fieldwork_date_set")
+def fieldwork_date_set(case, actor, context):
+    plan = plan_of(case)
+    if plan is None or plan.starts_on is None:
+        return _("The plan has no fieldwork date.")
+    return None
+
+
+@guard("notice_period_elapsed")
+def notice_period_elapsed(case, actor, context):
+    earliest = earliest_fieldwork(case)
+    today = context["today"]
+    if earliest is None:
+        return _("The subject has not been notified yet.")
+    if today < earliest:
+        return _("The subject must be notified at least %(days)d days before fieldwork: "
+                 "notified on %(notified)s, so fieldwork may start on %(earliest)s at the earliest.",
+                 days=notice_days(), notified=_fmt(earliest - timedelta(days=notice_days())),
+                 earliest=_fmt(earliest))
+    return None
+
+
+@guard("report_ready")
+def report_ready(case, actor, context):
+    report = latest_report(case)
+    if report is None or report.is_frozen or not report.findings or not report.conclusion:
+        return _("Write the draft report (findings and conclusion) before submitting it.")
+    return None
+
+
+@effect(SUPERVISION, "approve_conclusion")
+def freeze_report(case, actor, context):
+    report = latest_report(case)
+    report.approved_by_id = actor.id
+    report.approved_at = datetime.now(timezone.utc)
+    return {"report_version": report.version}
+
+
+@effect(SUPERVISION, "issue_conclusion")
+def open_recommendations(case, actor, context):
+    """Each recommendation of the approved report becomes a case followed on its own."""
+    from app.cases.services import open_case
+
+    report = latest_report(case)
+    codes = []
+    for item in (report.recommendations if report else []):
+        rec = open_case(
+            actor, case.org, "recommendation", channel=case.channel, intake_form="documents",
+            title=item["text"][:300], summary=item["text"], subject_kind="organisation",
+            subject_name=item.get("addressee", ""), subject_unit=item.get("superior", ""),
+            parent_id=case.id, received_on=min(context["today"], date.today()),
+        )
+        codes.append(rec.code)
+    return {"recommendations": codes}
+
+
+@effect(SUPERVISION, "close")
+def send_ethics_result(case, actor, context):
+    """Ethics supervision (124-QĐ/TW, 44/HD-TLĐ): the result goes to the managing Party committee."""
+    if case.kind != "ethics":
+        return {}
+    return {
+        "result_sent_to": case.subject_party_committee or "",
+        "propose_discipline": bool(context.get("propose_discipline")),
+    }
+
+
+@guard("dialogue_recorded")
+def dialogue_recorded(case, actor, context):
+    from app.supervision.models import DialogueSession
+
+    if not db.session.scalar(sa.select(sa.func.count()).select_from(DialogueSession)
+                             .where(DialogueSession.case_id == case.id)):
+        return _("Record the dialogue (participants, agenda, outcome) first.")
+    return None

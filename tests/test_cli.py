@@ -1,0 +1,198 @@
+"""The operator's commands: `flask --app wsgi seed-demo` and `flask --app wsgi create-user`."""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+import pytest
+import sqlalchemy as sa
+
+from app.auth.models import User
+from app.cases.models import Case, CaseEvent
+from app.extensions import db as _db
+from tests.conftest import _wipe
+from workflows import vocab
+from workflows.registry import WORKFLOWS
+
+
+# --- seed-demo --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def demo(_app):
+    """Run `seed-demo` twice on an empty database (once per backend) and record what it left."""
+    from app.auth.services import authenticate
+    from app.demo import DEMO_PASSWORD
+
+    runner = _app.test_cli_runner()
+    with _app.app_context():
+        try:
+            assert _db.session.scalar(sa.select(sa.func.count(Case.id))) == 0
+            first = runner.invoke(args=["seed-demo"])
+            cases = _db.session.execute(
+                sa.select(Case.id, Case.family, Case.state, Case.channel, Case.parent_id)).all()
+            timelines = defaultdict(list)
+            for case_id, to_state in _db.session.execute(
+                    sa.select(CaseEvent.case_id, CaseEvent.to_state).order_by(CaseEvent.id)):
+                timelines[case_id].append(to_state)
+            users = _db.session.scalar(sa.select(sa.func.count(User.id)))
+            demo_login_works = authenticate("canbo", DEMO_PASSWORD) is not None
+            _db.session.remove()
+
+            second = runner.invoke(args=["seed-demo"])
+            cases_after_second = _db.session.scalar(sa.select(sa.func.count(Case.id)))
+            users_after_second = _db.session.scalar(sa.select(sa.func.count(User.id)))
+        finally:
+            _db.session.remove()
+            _wipe(_db)
+    return {
+        "first": first, "second": second, "cases": cases, "timelines": timelines,
+        "users": users, "demo_login_works": demo_login_works,
+        "cases_after_second": cases_after_second, "users_after_second": users_after_second,
+    }
+
+
+def test_seed_demo_loads_at_least_200_cases_and_says_so(demo):
+    first = demo["first"]
+    assert first.exit_code == 0, first.output or repr(first.exception)
+    match = re.search(r"Demo data loaded: (\d+) units, (\d+) users, (\d+) cases\.", first.output)
+    assert match, first.output
+    assert len(demo["cases"]) >= 200
+    # The summary printed to the operator matches what is in the database.
+    assert int(match.group(2)) == demo["users"]
+    assert int(match.group(3)) == len(demo["cases"])
+
+
+def test_seed_demo_covers_every_state_of_every_family(demo):
+    present = defaultdict(set)
+    for _id, family, state, _channel, _parent in demo["cases"]:
+        present[family].add(state)
+    missing = {family: sorted(set(wf.state_names) - present[family])
+               for family, wf in WORKFLOWS.items()}
+    assert {f: s for f, s in missing.items() if s} == {}
+
+
+def test_seed_demo_uses_all_seven_channels(demo):
+    used = Counter(channel for _id, _family, _state, channel, _parent in demo["cases"])
+    assert len(vocab.CHANNELS) == 7
+    assert set(used) == set(vocab.CHANNELS)
+
+
+def test_seed_demo_has_supervisions_with_recommendations(demo):
+    family_of = {case_id: family for case_id, family, *_ in demo["cases"]}
+    recommendations_by_parent = Counter(
+        parent for _id, family, _state, _channel, parent in demo["cases"]
+        if family == vocab.RECOMMENDATION)
+    assert None not in recommendations_by_parent, "every recommendation follows a supervision"
+    assert recommendations_by_parent
+    assert {family_of[parent] for parent in recommendations_by_parent} == {vocab.SUPERVISION}
+
+
+def test_seed_demo_timelines_are_real(demo):
+    timelines = demo["timelines"]
+    for case_id, family, state, _channel, _parent in demo["cases"]:
+        events = timelines.get(case_id)
+        assert events, f"case {case_id} has no timeline"
+        assert events[0] == WORKFLOWS[family].initial
+        assert events[-1] == state, f"case {case_id} ({family}) is {state} but its timeline " \
+                                    f"ends at {events[-1]}"
+    # Most cases moved on from their first state, so the timelines are not just "opened".
+    assert sum(len(events) > 1 for events in timelines.values()) > len(demo["cases"]) / 2
+
+
+def test_seed_demo_users_can_log_in_with_the_demo_password(demo):
+    assert demo["demo_login_works"]
+
+
+def test_seed_demo_is_idempotent(demo):
+    second = demo["second"]
+    assert second.exit_code == 0, second.output or repr(second.exception)
+    assert "nothing changed" in second.output
+    assert "Demo data loaded" not in second.output
+    assert demo["cases_after_second"] == len(demo["cases"])
+    assert demo["users_after_second"] == demo["users"]
+
+
+# --- create-user ------------------------------------------------------------------------------
+
+def _create_user(app, *roles, username="Nguyen.An", password="mat-khau-dai-2026",
+                 full_name="Nguyễn Văn An"):
+    args = ["create-user", "--username", username, "--full-name", full_name,
+            "--password", password]
+    for role in roles:
+        args += ["--role", role]
+    return app.test_cli_runner().invoke(args=args)
+
+
+def _user(username):
+    return _db.session.scalar(sa.select(User).where(User.username == username))
+
+
+def test_create_user_who_can_then_log_in(app, db, world, browser):
+    grass = world.orgs["a_grass"]
+    result = _create_user(app, f"{vocab.HANDLER}:{grass.id}", f"{vocab.AUDITOR}:TLĐ")
+    assert result.exit_code == 0, result.output
+    assert "User nguyen.an created with 2 role(s)." in result.output
+
+    db.session.expire_all()
+    user = _user("nguyen.an")
+    assert user is not None and user.full_name == "Nguyễn Văn An"
+    assert {(r.role, r.org_id) for r in user.roles} == {
+        (vocab.HANDLER, grass.id), (vocab.AUDITOR, world.orgs["tld"].id)}
+    assert user.password_hash != "mat-khau-dai-2026"
+
+    browser.login("Nguyen.An", "mat-khau-dai-2026")
+    home = browser.get("/")
+    assert home.status_code == 200
+    assert "Nguyễn Văn An" in home.get_data(as_text=True)
+
+
+def test_create_user_with_a_wrong_password_cannot_log_in(app, db, world, browser):
+    assert _create_user(app, f"{vocab.HANDLER}:{world.orgs['a'].id}").exit_code == 0
+    browser.get("/login")
+    response = browser.post("/login", {"username": "nguyen.an", "password": "sai-mat-khau"})
+    assert response.status_code == 401
+
+
+def test_create_user_refuses_an_unknown_role(app, db, world):
+    result = _create_user(app, "chairman:TLĐ")
+    assert result.exit_code != 0
+    assert "unknown role 'chairman'" in result.output
+    assert vocab.HANDLER in result.output  # the message lists the valid roles
+    assert _user("nguyen.an") is None
+
+
+@pytest.mark.parametrize("unit", ["Công đoàn không tồn tại", "999999", ""])
+def test_create_user_refuses_an_unknown_unit(app, db, world, unit):
+    result = _create_user(app, f"{vocab.HANDLER}:{unit}")
+    assert result.exit_code != 0
+    assert f"unit {unit!r} not found" in result.output
+    assert _user("nguyen.an") is None
+
+
+def test_create_user_refuses_an_ambiguous_unit(app, db, world):
+    result = _create_user(app, f"{vocab.HANDLER}:LĐLĐ")  # two provinces share the short name
+    assert result.exit_code != 0
+    assert "names several units; use the id" in result.output
+    assert _user("nguyen.an") is None
+
+
+def test_create_user_refuses_a_duplicate_username(app, db, world):
+    role = f"{vocab.HANDLER}:{world.orgs['a'].id}"
+    assert _create_user(app, role).exit_code == 0
+    db.session.expire_all()
+    original_hash = _user("nguyen.an").password_hash
+
+    result = _create_user(app, role, username="NGUYEN.AN", password="mot-mat-khau-khac")
+    assert result.exit_code != 0
+    assert "already exists" in result.output
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(User.id))
+                             .where(User.username == "nguyen.an")) == 1
+    assert _user("nguyen.an").password_hash == original_hash
+
+
+def test_create_user_refuses_a_short_password(app, db, world):
+    result = _create_user(app, f"{vocab.HANDLER}:{world.orgs['a'].id}", password="ngan")
+    assert result.exit_code != 0
+    assert "at least 8 characters" in result.output
+    assert _user("nguyen.an") is None
