@@ -129,8 +129,9 @@ def seed(case_count: int = 240, rng_seed: int = 2026) -> dict | None:
         users[username] = create_user(username, full_name, DEMO_PASSWORD,
                                       [(role, orgs[key]) for role, key in roles])
     seeder = _CaseSeeder(rng, orgs, users)
-    made = seeder.run(case_count)
-    return {"orgs": len(orgs), "users": len(users), "cases": made}
+    seeder.run(case_count)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Case))
+    return {"orgs": len(orgs), "users": len(users), "cases": total}
 
 
 class _CaseSeeder:
@@ -200,14 +201,14 @@ class _CaseSeeder:
                 day = min(self.today, case.due_on + timedelta(days=1))
             if trigger == "close" and case.family == vocab.SUPERVISION:
                 self.settle_recommendations(case)
-            if trigger == "issue_conclusion":
-                transition_ok = self._fire(case, action, day)
-                if transition_ok:
-                    for _ in range(self.rng.randint(1, 3)):
-                        self.open(vocab.RECOMMENDATION, parent=case,
-                                  days_ago=(self.today - day).days)
-                    continue
+            try:
+                with db.session.begin_nested():
+                    prepare_records(case, trigger, list(self.users.values()), day)
+            except DomainError as exc:
+                self.refusals.append((case.code, trigger, exc.message))
                 return False
+            if trigger == "start_fieldwork":
+                day = min(self.today, day + timedelta(days=16))
             if not self._fire(case, action, day):
                 return False
             day = min(self.today, day + timedelta(days=self.rng.randint(1, 12)))
@@ -271,6 +272,60 @@ class _CaseSeeder:
             parent = parents[i % len(parents)]
             rec = self.open(vocab.RECOMMENDATION, parent=parent, days_ago=60)
             self.walk(rec, path)
+
+
+def _user_with(users, role, case):
+    from app.core.permissions import roles_in
+
+    return next((u for u in users if role in roles_in(u, case.org)), None)
+
+
+def prepare_records(case, trigger: str, users, day: date) -> None:
+    """Write what a trigger's guard asks for (plan, delegation, report, dialogue record)."""
+    from app.supervision import services as sv
+
+    handler = _user_with(users, vocab.HANDLER, case)
+    if case.family == vocab.DIALOGUE and trigger == "hold" and handler:
+        sv.record_dialogue(case, handler, kind="periodic", held_on=min(day, date.today()),
+                           union_side="Nguyễn Văn An\nTrần Thị Bình\nLê Văn Cường",
+                           other_side="Phạm Văn Dũng\nHoàng Thị Yến\nVũ Văn Giang",
+                           agenda="Tiền lương, thưởng năm 2026; điều kiện làm việc",
+                           agreed="Tăng lương tối thiểu 6% từ 01/01/2027",
+                           not_agreed="Phụ cấp độc hại cho tổ hoàn thiện")
+    if case.family != vocab.SUPERVISION or handler is None:
+        return
+    if trigger == "draft_plan":
+        sv.save_plan(case, handler, purpose="Đánh giá việc thực hiện chế độ, chính sách "
+                     "đối với người lao động", content="Việc trích nộp bảo hiểm xã hội, "
+                     "trả lương làm thêm giờ năm 2026", form="Làm việc trực tiếp, nghiên cứu hồ sơ",
+                     place="Trụ sở đơn vị được giám sát", starts_on=day + timedelta(days=20),
+                     ends_on=day + timedelta(days=25),
+                     subject_preparation="Báo cáo bằng văn bản theo đề cương gửi kèm")
+    elif trigger == "form_delegation":
+        delegate = _user_with(users, vocab.DELEGATE, case)
+        members = [{"user_id": delegate.id if delegate else None,
+                    "name": "" if delegate else "Lê Thị Minh Nguyệt",
+                    "position": "Phó Chủ tịch", "role": "leader"},
+                   *([{"user_id": handler.id, "name": "", "position": "Trưởng ban Chính sách",
+                       "role": "member"}] if handler is not delegate else []),
+                   {"user_id": None, "name": "Đỗ Thị Thu", "position": "Chuyên viên",
+                    "role": "secretary"}]
+        sv.set_delegation(case, handler, members)
+    elif trigger == "submit_report":
+        author = _user_with(users, vocab.DELEGATE, case) or handler
+        sv.save_report(case, author, findings=[
+            {"item": "Trích nộp bảo hiểm xã hội", "strengths": "Đóng đủ cho 92% người lao động",
+             "shortcomings": "Chậm đóng 3 tháng cho 125 người", "causes": "Khó khăn dòng tiền"},
+            {"item": "Trả lương làm thêm giờ", "strengths": "Có quy chế công khai",
+             "shortcomings": "Chưa trả đủ 150% ngày thường", "causes": "Cách tính chưa đúng"}],
+            recommendations=[
+                {"addressee": case.subject_name or "Đơn vị được giám sát",
+                 "superior": "Sở Nội vụ tỉnh", "text": "Truy đóng bảo hiểm xã hội còn nợ"},
+                {"addressee": case.subject_name or "Đơn vị được giám sát",
+                 "superior": "Sở Nội vụ tỉnh",
+                 "text": "Trả bổ sung tiền lương làm thêm giờ còn thiếu"}],
+            conclusion="Đơn vị cơ bản chấp hành pháp luật lao động; cần khắc phục ngay "
+                       "việc chậm đóng bảo hiểm xã hội và trả thiếu tiền làm thêm giờ.")
 
 
 def _paths(wf) -> dict[str, list[str]]:

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from app.auth.services import create_user
 from app.cases.services import open_case, transition_case
+from app.demo import prepare_records
 from app.orgs.services import create_org
 from workflows import vocab
 
@@ -70,38 +71,6 @@ def make_case(actor, org, family=vocab.SUPERVISION, **values):
     return open_case(actor, org, family, **values)
 
 
-def _writer(users, role):
-    from app.core.permissions import roles_in
-
-    return next((u for u in users if role in roles_in(u, u.roles[0].org)), users[0])
-
-
-def prepare(case, trigger: str, users, today: date):
-    """Write the records a supervision trigger's guards ask for (plan, delegation, report)."""
-    from app.supervision import services as sv
-
-    handler = _writer(users, vocab.HANDLER)
-    if trigger == "draft_plan":
-        sv.save_plan(case, handler, purpose="Đánh giá việc đóng BHXH",
-                     content="Việc trích nộp BHXH năm 2026", form="Làm việc trực tiếp",
-                     place="Trụ sở công ty", starts_on=today + timedelta(days=20),
-                     ends_on=today + timedelta(days=25),
-                     subject_preparation="Báo cáo tình hình đóng BHXH")
-    elif trigger == "form_delegation":
-        delegate = _writer(users, vocab.DELEGATE)
-        sv.set_delegation(case, handler, [
-            {"user_id": delegate.id, "name": "", "position": "Phó Chủ tịch", "role": "leader"},
-            {"user_id": None, "name": "Lê Văn Thư", "position": "Chuyên viên",
-             "role": "secretary"}])
-    elif trigger == "submit_report":
-        sv.save_report(case, _writer(users, vocab.DELEGATE), findings=[
-            {"item": "Đóng BHXH", "strengths": "Đóng đủ cho 90% lao động",
-             "shortcomings": "Chậm đóng 3 tháng", "causes": "Khó khăn tài chính"}],
-            recommendations=[{"addressee": "Công ty TNHH May Việt Hàn",
-                              "superior": "Sở Nội vụ", "text": "Truy đóng BHXH còn nợ"}],
-            conclusion="Doanh nghiệp cần khắc phục việc chậm đóng BHXH.")
-
-
 def advance(case, users_by_role, triggers, today: date | None = None):
     """Fire `triggers` in order, each by the first user in `users_by_role` allowed to.
 
@@ -113,17 +82,7 @@ def advance(case, users_by_role, triggers, today: date | None = None):
     users = list(users_by_role)
     clock = today or date.today()
     for trigger in triggers:
-        if case.family == vocab.SUPERVISION:
-            prepare(case, trigger, users, clock)
-        if case.family == vocab.DIALOGUE and trigger == "hold":
-            from app.supervision.services import record_dialogue
-
-            record_dialogue(case, _writer(users, vocab.HANDLER), kind="periodic",
-                            held_on=min(clock, date.today()),
-                            union_side="Nguyễn Văn A\nTrần Thị B\nLê Văn C",
-                            other_side="Phạm Văn D\nHoàng Thị E\nVũ Văn G",
-                            agenda="Tiền lương năm 2026", agreed="Tăng lương 6%",
-                            not_agreed="Phụ cấp độc hại")
+        prepare_records(case, trigger, users, clock)
         if trigger == "start_fieldwork":
             clock = clock + timedelta(days=16)
         action = case.workflow.action(trigger)

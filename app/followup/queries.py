@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from app.cases.models import Case
 from app.cases.queries import scoped_cases
@@ -64,8 +65,8 @@ def filtered_recommendations(user, f: RecommendationFilter,
                    candidates.with_only_columns(Case.id, Case.subject_name))
                if all(w in fold(name) for w in words)]
         stmt = stmt.where(Case.id.in_(ids))
-    return stmt.order_by(sa.case((Case.due_on.is_(None), 1), else_=0), Case.due_on.asc(),
-                         Case.id.asc())
+    return stmt.options(selectinload(Case.parent)).order_by(
+        sa.case((Case.due_on.is_(None), 1), else_=0), Case.due_on.asc(), Case.id.asc())
 
 
 def count_by_state(user) -> dict[str, int]:

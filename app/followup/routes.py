@@ -40,6 +40,7 @@ def index():
         counts=queries.count_by_state(current_user),
         overdue_count=queries.count_overdue(current_user),
         replies=queries.reply_counts([c.id for c in page.items]),
+        awaiting_states=queries.AWAITING_STATES,
     )
 
 

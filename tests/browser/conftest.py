@@ -48,6 +48,16 @@ def _missing_reason() -> str | None:
     return None
 
 
+def require_browser_deps() -> None:
+    """Call at the top of a test module before importing Playwright: skip locally, fail in CI."""
+    reason = _missing_reason()
+    if reason is None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"CI is set but browser tests cannot run: {reason}", pytrace=False)
+    pytest.skip(f"browser tests skipped: {reason}", allow_module_level=True)
+
+
 def pytest_collection_modifyitems(config, items):
     reason = _missing_reason()
     for item in items:
@@ -117,7 +127,6 @@ def live_server(app, db):
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
-        db.session.rollback()  # drop any snapshot the test thread still holds
     if recorder.errors:
         pytest.fail("the live server raised:\n" + "\n".join(recorder.errors), pytrace=False)
 

@@ -1,9 +1,13 @@
 """End to end through the foundation as users see it, in Vietnamese, in a real Chromium."""
 import re
 
-from playwright.sync_api import Page, expect
+import sqlalchemy as sa
 
-from tests.browser.conftest import PASSWORD, login
+from tests.browser.conftest import PASSWORD, login, require_browser_deps
+
+require_browser_deps()
+
+from playwright.sync_api import Page, expect  # noqa: E402
 
 TITLE = "Đơn khiếu nại việc nợ lương của Công ty Giày Hưng Thịnh"
 SUBJECT = "Công ty TNHH Giày Hưng Thịnh"
@@ -45,7 +49,7 @@ def _log_a_letter(page: Page) -> tuple[str, str]:
 
 
 def test_a_letter_is_logged_found_classified_and_kept_in_its_province(new_page, live_server,
-                                                                       world):
+                                                                       db, world):
     # 1. The intake officer logs a complaint.
     intake = new_page()
     login(intake, live_server, "intake")
@@ -101,6 +105,14 @@ def test_a_letter_is_logged_found_classified_and_kept_in_its_province(new_page, 
     expect(handler.get_by_role("heading", name="Timeline")).to_be_visible()
     expect(handler.get_by_test_id("case-state")).to_have_text("Classified")
     expect(handler.get_by_role("button", name="Log out")).to_be_visible()
+
+    # What the browser did is in the test's database.
+    from app.cases.models import Case
+
+    db.session.expire_all()
+    case = db.session.scalar(sa.select(Case).where(Case.code == code))
+    assert (case.family, case.kind, case.state, case.title) == (
+        "letter", "complaint", "classified", TITLE)
 
 
 def test_login_form_can_be_completed_with_the_keyboard(page, live_server, world):

@@ -192,13 +192,19 @@ def test_supervision_closes_only_after_every_recommendation_is_closed(db, world)
     advance(case, people, ["classify", "draft_plan", "approve_plan", "form_delegation",
                            "notify_subject", "start_fieldwork", "submit_report",
                            "approve_conclusion", "issue_conclusion"])
-    (rec,) = [c for c in case.children if c.family == "recommendation"]
-    assert (rec.subject_name, rec.state) == ("Công ty TNHH May Việt Hàn", "waiting")
+    recs = [c for c in case.children if c.family == "recommendation"]
+    assert [(r.subject_name, r.state) for r in recs] == [
+        ("Công ty TNHH May Việt Hàn", "waiting")] * 2
+    assert {r.summary for r in recs} == {"Truy đóng bảo hiểm xã hội còn nợ",
+                                        "Trả bổ sung tiền lương làm thêm giờ còn thiếu"}
     db.session.commit()
     with pytest.raises(Invalid) as info:
         transition_case(case, "close", u["handler"])
-    assert "Còn 1 kiến nghị" in info.value.message
-    advance(rec, [u["handler"]], ["record_implemented", "close"])
+    assert "Còn 2 kiến nghị" in info.value.message
+    advance(recs[0], [u["handler"]], ["record_implemented", "close"])
+    with pytest.raises(Invalid):
+        transition_case(case, "close", u["handler"])
+    advance(recs[1], [u["handler"]], ["record_not_implemented", "close"])
     transition_case(case, "close", u["handler"])
     db.session.commit()
     assert case.state == "closed" and case.closed_at is not None

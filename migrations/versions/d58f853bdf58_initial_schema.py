@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: b868643f3d52
+Revision ID: d58f853bdf58
 Revises: 
-Create Date: 2026-11-24 15:38:26.961032
+Create Date: 2026-11-24 15:57:18.258024
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'b868643f3d52'
+revision = 'd58f853bdf58'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -131,6 +131,25 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_role_assignment_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_role_assignment_user_id'), ['user_id'], unique=False)
 
+    op.create_table('attachment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('owner_kind', sa.String(length=30), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=True),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('content_type', sa.String(length=120), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['case_file.id'], name=op.f('fk_attachment_case_id_case_file')),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['user_account.id'], name=op.f('fk_attachment_uploaded_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_attachment'))
+    )
+    with op.batch_alter_table('attachment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_attachment_case_id'), ['case_id'], unique=False)
+
     op.create_table('case_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -148,15 +167,165 @@ def upgrade():
     with op.batch_alter_table('case_event', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_event_case_id'), ['case_id'], unique=False)
 
+    op.create_table('delegation_member',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('name', sa.String(length=160), nullable=False),
+    sa.Column('position', sa.String(length=255), nullable=False),
+    sa.Column('role', sa.String(length=20), nullable=False),
+    sa.CheckConstraint("role IN ('leader', 'deputy', 'member', 'secretary')", name=op.f('ck_delegation_member_role')),
+    sa.ForeignKeyConstraint(['case_id'], ['case_file.id'], name=op.f('fk_delegation_member_case_id_case_file')),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_delegation_member_user_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_delegation_member')),
+    sa.UniqueConstraint('case_id', 'user_id', name='case_user')
+    )
+    with op.batch_alter_table('delegation_member', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_delegation_member_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_delegation_member_user_id'), ['user_id'], unique=False)
+
+    op.create_table('dialogue_session',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('held_on', sa.Date(), nullable=False),
+    sa.Column('union_side', sa.Text(), nullable=False),
+    sa.Column('other_side', sa.Text(), nullable=False),
+    sa.Column('agenda', sa.Text(), nullable=False),
+    sa.Column('agreed', sa.Text(), nullable=False),
+    sa.Column('not_agreed', sa.Text(), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['case_file.id'], name=op.f('fk_dialogue_session_case_id_case_file')),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user_account.id'], name=op.f('fk_dialogue_session_recorded_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_dialogue_session'))
+    )
+    with op.batch_alter_table('dialogue_session', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_dialogue_session_case_id'), ['case_id'], unique=False)
+
+    op.create_table('programme_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('subject_name', sa.String(length=255), nullable=False),
+    sa.Column('planned_quarter', sa.Integer(), nullable=True),
+    sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['case_file.id'], name=op.f('fk_programme_item_case_id_case_file')),
+    sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], name=op.f('fk_programme_item_org_id_organisation')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_programme_item'))
+    )
+    with op.batch_alter_table('programme_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_programme_item_org_id'), ['org_id'], unique=False)
+
+    op.create_table('recommendation_reply',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('received_on', sa.Date(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['case_file.id'], name=op.f('fk_recommendation_reply_case_id_case_file')),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user_account.id'], name=op.f('fk_recommendation_reply_recorded_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recommendation_reply'))
+    )
+    with op.batch_alter_table('recommendation_reply', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_recommendation_reply_case_id'), ['case_id'], unique=False)
+
+    op.create_table('supervision_plan',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('purpose', sa.Text(), nullable=False),
+    sa.Column('content', sa.Text(), nullable=False),
+    sa.Column('form', sa.Text(), nullable=False),
+    sa.Column('place', sa.String(length=255), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=True),
+    sa.Column('ends_on', sa.Date(), nullable=True),
+    sa.Column('subject_preparation', sa.Text(), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['case_file.id'], name=op.f('fk_supervision_plan_case_id_case_file')),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['user_account.id'], name=op.f('fk_supervision_plan_updated_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_supervision_plan')),
+    sa.UniqueConstraint('case_id', name=op.f('uq_supervision_plan_case_id'))
+    )
+    op.create_table('supervision_report',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('findings', sa.JSON(), nullable=False),
+    sa.Column('recommendations', sa.JSON(), nullable=False),
+    sa.Column('conclusion', sa.Text(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('approved_by_id', sa.Integer(), nullable=True),
+    sa.Column('approved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['approved_by_id'], ['user_account.id'], name=op.f('fk_supervision_report_approved_by_id_user_account')),
+    sa.ForeignKeyConstraint(['author_id'], ['user_account.id'], name=op.f('fk_supervision_report_author_id_user_account')),
+    sa.ForeignKeyConstraint(['case_id'], ['case_file.id'], name=op.f('fk_supervision_report_case_id_case_file')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_supervision_report')),
+    sa.UniqueConstraint('case_id', 'version', name='case_version')
+    )
+    with op.batch_alter_table('supervision_report', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supervision_report_case_id'), ['case_id'], unique=False)
+
+    op.create_table('working_session',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('held_on', sa.Date(), nullable=False),
+    sa.Column('place', sa.String(length=255), nullable=False),
+    sa.Column('participants', sa.Text(), nullable=False),
+    sa.Column('minutes', sa.Text(), nullable=False),
+    sa.Column('documents_received', sa.Text(), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['case_file.id'], name=op.f('fk_working_session_case_id_case_file')),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user_account.id'], name=op.f('fk_working_session_recorded_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_working_session'))
+    )
+    with op.batch_alter_table('working_session', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_working_session_case_id'), ['case_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('working_session', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_working_session_case_id'))
+
+    op.drop_table('working_session')
+    with op.batch_alter_table('supervision_report', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supervision_report_case_id'))
+
+    op.drop_table('supervision_report')
+    op.drop_table('supervision_plan')
+    with op.batch_alter_table('recommendation_reply', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_recommendation_reply_case_id'))
+
+    op.drop_table('recommendation_reply')
+    with op.batch_alter_table('programme_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_programme_item_org_id'))
+
+    op.drop_table('programme_item')
+    with op.batch_alter_table('dialogue_session', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_dialogue_session_case_id'))
+
+    op.drop_table('dialogue_session')
+    with op.batch_alter_table('delegation_member', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_delegation_member_user_id'))
+        batch_op.drop_index(batch_op.f('ix_delegation_member_case_id'))
+
+    op.drop_table('delegation_member')
     with op.batch_alter_table('case_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_event_case_id'))
 
     op.drop_table('case_event')
+    with op.batch_alter_table('attachment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_attachment_case_id'))
+
+    op.drop_table('attachment')
     with op.batch_alter_table('role_assignment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_role_assignment_user_id'))
         batch_op.drop_index(batch_op.f('ix_role_assignment_org_id'))
