@@ -114,3 +114,35 @@ def timeline(case: Case) -> list[CaseEvent]:
         .options(selectinload(CaseEvent.actor))
         .order_by(CaseEvent.id)
     ))
+
+
+#: The lines of a work summary: (key, family, states, only overdue?).
+SUMMARY_LINES = (
+    ("approvals", None, ("plan_drafted", "report_drafted", "awaiting_approval"), False),
+    ("drafts_due", "supervision", ("fieldwork",), False),
+    ("notices", "supervision", ("delegation_formed",), False),
+    ("overdue_recommendations", "recommendation",
+     ("waiting", "overdue", "reminded", "escalated"), True),
+    ("overdue_letters", "letter", ("received", "classified", "accepted", "verifying"), True),
+)
+
+
+def work_summary(scope, today: date | None = None, limit: int = 10) -> dict:
+    """Per line: (count, first cases by due date) inside `scope` (a SQL condition on Case)."""
+    today = today or date.today()
+    result = {}
+    for key, family, states, overdue in SUMMARY_LINES:
+        stmt = sa.select(Case).where(scope, Case.state.in_(states))
+        if family:
+            stmt = stmt.where(Case.family == family)
+        if overdue:
+            stmt = stmt.where(Case.due_on < today)
+        count = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+        rows = db.session.scalars(stmt.order_by(*SORTS["due"]).limit(limit)).all()
+        result[key] = (count, rows)
+    return result
+
+
+def subtree_condition(org):
+    return Case.org_id.in_(sa.select(Organisation.id).where(
+        Organisation.path.startswith(org.path, autoescape=True)))

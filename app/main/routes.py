@@ -1,7 +1,8 @@
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
+from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request,
+                   session)
 from flask_login import current_user
 
 from app.cases import queries
@@ -12,11 +13,39 @@ bp = Blueprint("main", __name__)
 
 @bp.route("/")
 def home():
+    from app.core.permissions import scope_condition
+    from app.cases.models import Case
+    from workflows.vocab import APPROVER
+
+    summary = queries.work_summary(scope_condition(current_user, Case.org_id))
+    # Approvals are "requested" only of those who may give them.
+    approver_scope = scope_condition(current_user, Case.org_id, roles={APPROVER})
+    summary["approvals"] = queries.work_summary(approver_scope)["approvals"]
     return render_template(
         "main/home.html",
         queue=queries.work_queue(current_user),
         counts=queries.count_by_state(current_user),
+        summary=summary,
         today=date.today(),
+        unit=None,
+    )
+
+
+@bp.route("/units/<int:org_id>")
+def unit(org_id: int):
+    from app.core.permissions import can_view_org
+    from app.orgs.models import Organisation
+
+    org = db.session.get(Organisation, org_id)
+    if org is None or not can_view_org(current_user, org):
+        abort(404)
+    return render_template(
+        "main/home.html",
+        queue=[],
+        counts=None,
+        summary=queries.work_summary(queries.subtree_condition(org)),
+        today=date.today(),
+        unit=org,
     )
 
 

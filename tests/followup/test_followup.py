@@ -1,4 +1,5 @@
 """Following up recommendations: replies with files, who may record them, refusals, the list."""
+import hashlib
 import re
 from datetime import date, timedelta
 from io import BytesIO
@@ -70,8 +71,8 @@ def test_the_panel_shows_the_recommendation_and_the_reply_form(browser, db, worl
     assert "Đề nghị đóng đủ bảo hiểm xã hội cho 120 người lao động." in panel
     assert case.due_on.strftime("%d/%m/%Y") in panel
     assert f'href="/cases/{case.parent_id}"' in panel and case.parent.code in panel
-    assert "Chưa nhận được trả lời nào." in panel
-    assert "Ghi nhận trả lời" in panel and 'enctype="multipart/form-data"' in panel
+    assert "Chưa nhận được văn bản trả lời." in panel
+    assert "Ghi nhận văn bản trả lời" in panel and 'enctype="multipart/form-data"' in panel
 
 
 def test_record_a_reply_with_files_then_see_and_download_them(browser, db, world):
@@ -87,7 +88,7 @@ def test_record_a_reply_with_files_then_see_and_download_them(browser, db, world
     assert response.location.endswith(f"/cases/{case.id}")
 
     html = browser.get(response.location).get_data(as_text=True)
-    assert "Đã ghi nhận trả lời." in html
+    assert "Đã ghi nhận văn bản trả lời." in html
     panel = html.split('data-testid="replies"', 1)[1].split("</ol>", 1)[0]
     assert received.strftime("%d/%m/%Y") in panel
     assert "Công ty đã nộp đủ tiền bảo hiểm xã hội quý III." in panel
@@ -112,7 +113,6 @@ def test_record_a_reply_with_files_then_see_and_download_them(browser, db, world
     assert [(a.owner_kind, a.owner_id, a.case_id) for a in stored] == [
         ("reply", reply.id, case.id)] * 2
     assert (stored[0].size, stored[0].content_type) == (len(PDF), "application/pdf")
-    import hashlib
     assert stored[0].sha256 == hashlib.sha256(PDF).hexdigest()
     event = db.session.scalar(sa.select(CaseEvent).where(CaseEvent.action == "reply"))
     assert event.case_id == case.id and event.data["reply_id"] == reply.id
@@ -187,18 +187,18 @@ def test_reply_to_a_closed_recommendation_is_refused_with_409(browser, db, world
     browser.login("handler")
     html = browser.get(f"/cases/{case.id}").get_data(as_text=True)
     assert 'data-testid="reply-form"' not in html
-    assert "Kiến nghị đã đóng" in html
+    assert "Kiến nghị này đã kết thúc" in html
     response = _reply(browser, case, files=[("cong-van.pdf", PDF)])
     assert response.status_code == 409
-    assert "Kiến nghị đã đóng, không thể ghi nhận thêm trả lời." in response.get_data(
-        as_text=True)
+    message = "Kiến nghị này đã kết thúc; không thể ghi nhận thêm văn bản trả lời."
+    assert message in response.get_data(as_text=True)
     assert _nothing_saved(db)
 
 
 @pytest.mark.parametrize("received, message", [
-    ((TODAY + timedelta(days=1)).strftime("%d/%m/%Y"), "không thể là ngày trong tương lai"),
-    ((TODAY - timedelta(days=6)).strftime("%d/%m/%Y"), "không thể trước ngày ban hành kiến nghị"),
-    ("31/02/2026", "dd/mm/yyyy"),
+    ((TODAY + timedelta(days=1)).strftime("%d/%m/%Y"), "không được sau ngày hiện tại"),
+    ((TODAY - timedelta(days=6)).strftime("%d/%m/%Y"), "không được trước ngày ban hành kiến nghị"),
+    ("31/02/2026", "theo định dạng dd/mm/yyyy"),
 ])
 def test_bad_reply_dates_are_refused_with_422_and_the_text_is_kept(browser, db, world,
                                                                   received, message):
@@ -220,15 +220,15 @@ def test_a_reply_needs_its_text(browser, db, world):
     browser.login("handler")
     response = _reply(browser, case, text="   ")
     assert response.status_code == 422
-    assert "Nội dung trả lời là bắt buộc." in response.get_data(as_text=True)
+    assert "Vui lòng nhập nội dung trả lời." in response.get_data(as_text=True)
     assert _nothing_saved(db)
 
 
 @pytest.mark.parametrize("name, content, message", [
-    ("bao-cao.pdf", b"%PDF-" + b"0" * services.MAX_ATTACHMENT_BYTES, "lớn hơn 10 MB"),
-    ("cai-dat.exe", b"MZ\x90\x00", "chỉ nhận tệp PDF, Word"),
-    ("cong-van.pdf", b"MZ\x90\x00 not really a pdf", "không phải tệp .pdf thật"),
-    ("trong.docx", b"", "trống"),
+    ("bao-cao.pdf", b"%PDF-" + b"0" * services.MAX_ATTACHMENT_BYTES, "vượt quá 10 MB"),
+    ("cai-dat.exe", b"MZ\x90\x00", "chỉ chấp nhận tệp PDF, Word"),
+    ("cong-van.pdf", b"MZ\x90\x00 not really a pdf", "không phải là tệp .pdf hợp lệ"),
+    ("trong.docx", b"", "không có nội dung"),
 ])
 def test_oversize_or_wrong_type_files_are_refused(browser, db, world, name, content, message):
     case = _recommendation(world)

@@ -240,3 +240,28 @@ def test_attachment_download_is_scoped(browser, db, world, people):
     browser.logout()
     browser.login("b_handler")
     assert browser.get(url).status_code == 404
+
+
+def test_home_and_unit_pages_show_the_work_waiting(browser, db, world, people):
+    u, o = world.users, world.orgs
+    for_approval = _case(world, people, ["classify", "draft_plan"])
+    notice_due = _case(world, people, ["classify", "draft_plan", "approve_plan",
+                                       "form_delegation"])
+    rec = make_case(u["handler"], o["a_grass"], family="recommendation",
+                    received_on=TODAY - timedelta(days=40), subject_name="Công ty Thép")
+    db.session.commit()
+    browser.login("approver")
+    page = browser.get("/").get_data(as_text=True)
+    approvals = page[page.index('data-testid="summary-approvals"'):]
+    assert for_approval.code in approvals[:approvals.index("</ul>")]
+    browser.logout()
+    browser.login("handler")
+    page = browser.get("/").get_data(as_text=True)
+    assert re.search(r'data-testid="count-approvals">0<', page)  # handlers approve nothing
+    assert re.search(r'data-testid="count-notices">1<', page) and notice_due.code in page
+    assert re.search(r'data-testid="count-overdue_recommendations">1<', page)
+    unit_page = browser.get(f"/units/{o['a_zone'].id}").get_data(as_text=True)
+    assert rec.code in unit_page and notice_due.code not in unit_page
+    browser.logout()
+    browser.login("b_handler")
+    assert browser.get(f"/units/{o['a'].id}").status_code == 404
