@@ -21,6 +21,13 @@ def register(app) -> None:
                        f"{created['cases']} cases.")
         else:
             click.echo("Demo data already present; nothing changed.")
+        from app.demo import DEMO_PASSWORD, USERS
+        from workflows.vocab import ROLES
+
+        click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
+        for username, full_name, roles in USERS:
+            what = ", ".join(ROLES[role].en for role, _ in roles)
+            click.echo(f"  {username:<12} {full_name:<24} {what}")
 
     @app.cli.command("create-user")
     @click.option("--username", prompt=True)
