@@ -35,6 +35,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     BOOTSTRAP_SERVE_LOCAL = True
 
+    #: Whole-request cap; each attachment is further limited to 10 MB.
+    MAX_CONTENT_LENGTH = 50 * 1024 * 1024
     CASES_PER_PAGE = 25
     #: Days of notice the subject of a supervision gets before fieldwork (44/HD-TLĐ; configurable).
     SUPERVISION_NOTICE_DAYS = int(os.environ.get("SUPERVISION_NOTICE_DAYS", "15"))

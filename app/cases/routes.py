@@ -1,5 +1,6 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.cases import queries, services
@@ -100,6 +101,19 @@ def new():
     return render_template("cases/new.html", form=form), status
 
 
+#: Timeline labels of events that are not workflow transitions.
+EVENT_LABELS = {
+    "open": _l("Case logged"),
+    "plan_saved": _l("Plan saved"),
+    "delegation_named": _l("Delegation named"),
+    "working_session": _l("Working session recorded"),
+    "dialogue_recorded": _l("Dialogue recorded"),
+    "report_saved": _l("Draft report saved"),
+    "reply": _l("Reply received"),
+    "supervision_opened": _l("Supervision opened from this signal"),
+}
+
+
 def _attach_error(form, exc: DomainError) -> None:
     field = getattr(form, exc.field, None) if exc.field else None
     if field is not None:
@@ -111,10 +125,10 @@ def _attach_error(form, exc: DomainError) -> None:
 @bp.route("/<int:case_id>")
 def detail(case_id: int):
     case = _load(case_id)
-    return _render_detail(case)
+    return render_detail(case)
 
 
-def _render_detail(case, status: int = 200, error: str | None = None, failed_trigger=None,
+def render_detail(case, status: int = 200, error: str | None = None, failed_trigger=None,
                    form=None):
     actions = services.allowed_actions(current_user, case)
     forms = {}
@@ -127,6 +141,7 @@ def _render_detail(case, status: int = 200, error: str | None = None, failed_tri
         "cases/detail.html", case=case, actions=actions, forms=forms, error=error,
         failed_trigger=failed_trigger, events=queries.timeline(case),
         can_create_here=permissions.can_create_in(current_user, case.org),
+        event_labels=EVENT_LABELS,
     ), status
 
 
@@ -135,7 +150,7 @@ def act(case_id: int, trigger: str):
     case = _load(case_id)
     form = ActionForm()
     if not form.validate():
-        return _render_detail(case, 422, _("The form is incomplete; reload the page."),
+        return render_detail(case, 422, _("The form is incomplete; reload the page."),
                               trigger, form)
     try:
         services.transition_case(case, trigger, current_user, comment=form.comment.data or "",
@@ -144,7 +159,7 @@ def act(case_id: int, trigger: str):
     except DomainError as exc:
         db.session.rollback()
         db.session.refresh(case)
-        return _render_detail(case, exc.status, exc.message, trigger, form)
+        return render_detail(case, exc.status, exc.message, trigger, form)
     db.session.commit()
     flash(_("Done: %(action)s.", action=case.workflow.action(trigger).label.get(
         _current_locale())), "success")

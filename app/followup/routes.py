@@ -91,10 +91,10 @@ def _upload(storage) -> services.Upload:
 def _render_case(case, status: int, form: ReplyForm, error: str | None = None):
     """The case page again, with the submitted reply form and its errors."""
     # TODO(cases): use a public render_detail once app.cases.routes exposes one.
-    from app.cases.routes import _render_detail
+    from app.cases.routes import render_detail
 
     g.followup_reply_form = form
-    return _render_detail(case, status, error)
+    return render_detail(case, status, error)
 
 
 def panel(case) -> dict:
