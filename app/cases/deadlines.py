@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
+from flask import current_app, has_app_context
+
 from app.core.calendar import WorkCalendar
 from app.core.deadline_rules import DEFAULT_RULES, rule_days
 from workflows.vocab import LETTER, RECOMMENDATION, SUPERVISION
@@ -31,6 +33,13 @@ OPENING_RULE = {
 }
 
 
+#: Rules whose duration a deployment sets in its configuration (issue 3: "configurable").
+CONFIG_DAYS = {
+    "supervision.draft_report": "SUPERVISION_REPORT_DAYS",
+    "recommendation.reply": "RECOMMENDATION_REPLY_DAYS",
+}
+
+
 @lru_cache(maxsize=1)
 def calendar() -> WorkCalendar:
     return WorkCalendar()
@@ -52,6 +61,8 @@ def start_deadline(case, code: str | None, start: date) -> dict:
         return {}
     rule = DEFAULT_RULES[rule_code]
     days = rule_days(rule, "normal", False)
+    if rule_code in CONFIG_DAYS and has_app_context():
+        days = int(current_app.config.get(CONFIG_DAYS[rule_code], days))
     result = calendar().compute_due(start, days, rule.unit)
     case.due_on = result.due
     case.due_rule = rule_code

@@ -316,7 +316,9 @@ def test_a_supervision_goes_from_a_signal_to_its_closing(new_page, live_server, 
     expect(handler.get_by_test_id("action-error")).to_have_text("Còn 2 kiến nghị chưa kết thúc.")
     expect(_state(handler)).to_have_text("Theo dõi kiến nghị")
 
-    # 8. Each recommendation: a reply, implemented, closed.
+    # 8. Each recommendation: a reply (where the follow-up panel offers the form),
+    # implemented, closed.
+    replies = 0
     for rec_code, (addressee, superior, text) in zip(rec_codes, RECS):
         handler.goto(case_url)
         handler.get_by_test_id("recommendations").get_by_role("link", name=rec_code).click()
@@ -334,6 +336,7 @@ def test_a_supervision_goes_from_a_signal_to_its_closing(new_page, live_server, 
             reply_form.get_by_role("button", name="Lưu văn bản trả lời").click()
             expect(handler.get_by_role("alert")).to_contain_text("Đã ghi nhận văn bản trả lời.")
             expect(followup.get_by_test_id("replies")).to_contain_text(reply_text)
+            replies += 1
         _fire(handler, "record_implemented", "Ghi nhận đã thực hiện")
         expect(_state(handler)).to_have_text("Đã thực hiện")
         _fire(handler, "close", "Đóng kiến nghị")
@@ -359,6 +362,7 @@ def test_a_supervision_goes_from_a_signal_to_its_closing(new_page, live_server, 
     headings = handler.get_by_test_id("timeline").locator("li > div:first-child > strong")
     shown = [t.strip() for t in headings.all_inner_texts()]
     assert [t for t in shown if t in step_labels.values()] == [step_labels[t] for t in TRIGGERS]
+    assert not [t for t in shown if re.fullmatch(r"[a-z_]+", t)], shown  # no internal names
     expect(handler.get_by_test_id("timeline").get_by_role("listitem").last).to_contain_text(
         "Kết thúc giám sát → Kết thúc")
 
@@ -382,6 +386,9 @@ def test_a_supervision_goes_from_a_signal_to_its_closing(new_page, live_server, 
                                   .order_by(Case.id)).all()
     assert [(c.family, c.code, c.subject_name, c.state) for c in children] == [
         ("recommendation", rec_codes[i], RECS[i][0], "closed") for i in range(2)]
+    reply_events = db.session.scalar(sa.select(sa.func.count()).select_from(CaseEvent).where(
+        CaseEvent.case_id.in_([c.id for c in children]), CaseEvent.action == "reply"))
+    assert reply_events == replies
     att = db.session.scalar(sa.select(Attachment).where(Attachment.case_id == case.id))
     assert (att.filename, att.data) == (PDF_NAME, PDF_BYTES)
 

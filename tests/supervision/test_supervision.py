@@ -265,3 +265,14 @@ def test_home_and_unit_pages_show_the_work_waiting(browser, db, world, people):
     browser.logout()
     browser.login("b_handler")
     assert browser.get(f"/units/{o['a'].id}").status_code == 404
+
+
+def test_recommendation_reply_days_come_from_the_configuration(app, db, world):
+    # Received Monday 02/03/2026 + 10 days = Thursday 12/03/2026 (a working day).
+    app.config["RECOMMENDATION_REPLY_DAYS"] = 10
+    try:
+        rec = make_case(world.users["handler"], world.orgs["a"], family="recommendation",
+                        received_on=date(2026, 3, 2))
+    finally:
+        app.config["RECOMMENDATION_REPLY_DAYS"] = 20
+    assert rec.due_on == date(2026, 3, 12)
