@@ -267,6 +267,9 @@ class _CaseSeeder:
         parents = db.session.scalars(
             sa.select(Case).where(Case.family == vocab.SUPERVISION,
                                   Case.state == "following_up")).all()
+        if not parents:
+            raise RuntimeError("The demo could not bring any supervision to follow-up; "
+                               f"refused steps: {self.refusals[:5]}")
         wf = WORKFLOWS[vocab.RECOMMENDATION]
         for i, (state, path) in enumerate(_paths(wf).items()):
             parent = parents[i % len(parents)]
