@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
@@ -11,6 +12,10 @@ from app.cases.guards import effect, guard
 from app.extensions import db
 from app.supervision.models import DelegationMember, SupervisionPlan, SupervisionReport
 from workflows.vocab import SUPERVISION
+
+
+#: Days are counted on the Vietnamese calendar, not in UTC.
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def plan_of(case) -> SupervisionPlan | None:
@@ -50,7 +55,11 @@ def event_day(case, trigger: str) -> date | None:
         sa.select(CaseEvent.created_at)
         .where(CaseEvent.case_id == case.id, CaseEvent.action == trigger)
         .order_by(CaseEvent.id.desc()).limit(1))
-    return at.date() if at else None
+    if at is None:
+        return None
+    if at.tzinfo is None:  # SQLite hands back naive UTC
+        at = at.replace(tzinfo=timezone.utc)
+    return at.astimezone(LOCAL_TZ).date()
 
 
 def notice_days() -> int:
