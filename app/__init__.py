@@ -113,8 +113,12 @@ def create_app(config: type | str | None = None) -> Flask:
 
     @app.template_filter("dmy")
     def dmy_filter(value):
-        if value is None:
+        if value is None or value == "":
             return ""
+        if isinstance(value, str):  # ISO dates kept in event data
+            from datetime import date as _date
+
+            value = _date.fromisoformat(value[:10])
         return value.strftime("%d/%m/%Y %H:%M") if hasattr(value, "hour") else value.strftime("%d/%m/%Y")
 
     return app
