@@ -105,11 +105,9 @@ def create_app(config: type | str | None = None) -> Flask:
             "has_endpoint": lambda name: name in app.view_functions,
         }
 
-    @app.template_filter("label")
-    def label_filter(label):
-        from app.core.i18n import current_locale
+    from app.core.i18n import label_text
 
-        return label.get(current_locale()) if label is not None else ""
+    app.add_template_filter(label_text, "label")
 
     @app.template_filter("dmy")
     def dmy_filter(value):

@@ -107,6 +107,15 @@ CRITIQUE_KINDS: dict[str, Label] = {
     "other": Label("Văn bản khác", "Other"),
 }
 
+#: The sub-types each family may carry in Case.kind.
+KINDS_BY_FAMILY: dict[str, dict[str, Label]] = {
+    SUPERVISION: SUPERVISION_KINDS,
+    LETTER: LETTER_KINDS,
+    DIALOGUE: DIALOGUE_KINDS,
+    CRITIQUE: CRITIQUE_KINDS,
+    RECOMMENDATION: {},
+}
+
 #: Organisation levels (Luật Công đoàn 2024, Điều 8).
 ORG_LEVELS: dict[int, Label] = {
     1: Label("Tổng Liên đoàn", "National confederation"),

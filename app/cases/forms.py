@@ -6,13 +6,6 @@ from app.core.forms import BaseForm
 from app.core.i18n import current_locale
 from workflows import vocab
 
-KINDS_BY_FAMILY = {
-    vocab.SUPERVISION: vocab.SUPERVISION_KINDS,
-    vocab.LETTER: vocab.LETTER_KINDS,
-    vocab.DIALOGUE: vocab.DIALOGUE_KINDS,
-    vocab.CRITIQUE: vocab.CRITIQUE_KINDS,
-    vocab.RECOMMENDATION: {},
-}
 
 
 def _choices(mapping, blank=None):
@@ -44,7 +37,7 @@ class NewCaseForm(BaseForm):
     def fill_choices(self, orgs):
         self.family.choices = _choices(vocab.FAMILIES)
         kinds = {}
-        for mapping in KINDS_BY_FAMILY.values():
+        for mapping in vocab.KINDS_BY_FAMILY.values():
             kinds.update(mapping)
         self.kind.choices = _choices(kinds, blank="—")
         self.channel.choices = _choices(vocab.CHANNELS)

@@ -10,6 +10,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.extensions import db
 
@@ -64,7 +65,8 @@ def all_recommendations_closed(case, actor, context):
         .where(Case.parent_id == case.id, Case.family == "recommendation", Case.state != "closed")
     )
     if open_count:
-        return _("%(n)d recommendation(s) are not closed yet.", n=open_count)
+        return ngettext("%(num)d recommendation is not closed yet.",
+                        "%(num)d recommendations are not closed yet.", open_count)
     return None
 
 

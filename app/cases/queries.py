@@ -5,13 +5,13 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from app.cases.models import Case, CaseEvent
 from app.core.permissions import scope_condition
 from app.core.text import fold
 from app.extensions import db
 from app.orgs.models import Organisation
+from workflows import recommendation
 from workflows.registry import WORKFLOWS
 
 SORTS = {
@@ -111,28 +111,33 @@ def count_by_state(user) -> list[tuple[str, str, int]]:
 def timeline(case: Case) -> list[CaseEvent]:
     return list(db.session.scalars(
         sa.select(CaseEvent).where(CaseEvent.case_id == case.id)
-        .options(selectinload(CaseEvent.actor))
         .order_by(CaseEvent.id)
     ))
 
 
+#: States that wait for an approver's decision, read off the workflows.
+APPROVAL_STATES = tuple(sorted({
+    source for wf in WORKFLOWS.values() for a in wf.actions
+    if a.trigger.startswith("approve") for source in a.sources}))
+
 #: The lines of a work summary: (key, family, states, only overdue?).
 SUMMARY_LINES = (
-    ("approvals", None, ("plan_drafted", "report_drafted", "awaiting_approval"), False),
+    ("approvals", None, APPROVAL_STATES, False),
     ("drafts_due", "supervision", ("fieldwork",), False),
     ("notices", "supervision", ("delegation_formed",), False),
-    ("overdue_recommendations", "recommendation",
-     ("waiting", "overdue", "reminded", "escalated"), True),
-    ("overdue_letters", "letter", ("received", "classified", "accepted", "verifying"), True),
+    ("overdue_recommendations", "recommendation", recommendation.PENDING, True),
+    ("overdue_letters", "letter", WORKFLOWS["letter"].open_states, True),
 )
 
 
-def work_summary(scope, today: date | None = None, limit: int = 10) -> dict:
-    """Per line: (count, first cases by due date) inside `scope` (a SQL condition on Case)."""
+def work_summary(scope, today: date | None = None, limit: int = 10,
+                 scopes: dict | None = None) -> dict:
+    """Per line: (count, first cases by due date) inside `scope` (a SQL condition on Case);
+    `scopes` narrows single lines (approvals are asked only of approvers)."""
     today = today or date.today()
     result = {}
     for key, family, states, overdue in SUMMARY_LINES:
-        stmt = sa.select(Case).where(scope, Case.state.in_(states))
+        stmt = sa.select(Case).where((scopes or {}).get(key, scope), Case.state.in_(states))
         if family:
             stmt = stmt.where(Case.family == family)
         if overdue:

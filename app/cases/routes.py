@@ -4,9 +4,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.cases import queries, services
-from app.cases.forms import KINDS_BY_FAMILY, ActionForm, NewCaseForm
+from app.cases.forms import ActionForm, NewCaseForm
 from app.core import permissions
-from app.core.errors import DomainError, Invalid
+from app.core.errors import DomainError
+from app.core.forms import handle_form
+from app.core.i18n import label_text
 from app.extensions import db
 from app.orgs.models import Organisation
 from workflows.registry import WORKFLOWS
@@ -65,40 +67,28 @@ def new():
     form.fill_choices(orgs)
     if request.method == "GET":
         form.family.data = request.args.get("family") or form.family.data
-    status = 200
-    if form.validate_on_submit():
-        org = db.session.get(Organisation, form.org_id.data)
-        kind = form.kind.data or None
-        try:
-            if kind and kind not in KINDS_BY_FAMILY.get(form.family.data, {}):
-                raise Invalid(_("This type does not belong to the chosen case family."),
-                              field="kind")
-            case = services.open_case(
-                current_user, org, form.family.data,
-                kind=kind,
-                channel=form.channel.data, intake_form=form.intake_form.data,
-                title=form.title.data, summary=form.summary.data or "",
-                subject_kind=form.subject_kind.data, subject_name=form.subject_name.data or "",
-                subject_category=form.subject_category.data or None,
-                subject_position=form.subject_position.data or "",
-                subject_unit=form.subject_unit.data or "",
-                subject_party_committee=form.subject_party_committee.data or "",
-                is_anonymous=form.is_anonymous.data,
-                reporter_name=form.reporter_name.data or "",
-                reporter_contact=form.reporter_contact.data or "",
-                **({"received_on": form.received_on.data} if form.received_on.data else {}),
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            _attach_error(form, exc)
-            status = exc.status
-        else:
-            db.session.commit()
-            flash(_("Case %(code)s has been logged.", code=case.code), "success")
-            return redirect(url_for("cases.detail", case_id=case.id))
-    elif request.method == "POST":
-        status = 422
-    return render_template("cases/new.html", form=form), status
+
+    def save():
+        return services.open_case(
+            current_user, db.session.get(Organisation, form.org_id.data), form.family.data,
+            kind=form.kind.data or None, channel=form.channel.data, intake_form=form.intake_form.data,
+            title=form.title.data, summary=form.summary.data or "",
+            subject_kind=form.subject_kind.data, subject_name=form.subject_name.data or "",
+            subject_category=form.subject_category.data or None,
+            subject_position=form.subject_position.data or "",
+            subject_unit=form.subject_unit.data or "",
+            subject_party_committee=form.subject_party_committee.data or "",
+            is_anonymous=form.is_anonymous.data,
+            reporter_name=form.reporter_name.data or "",
+            reporter_contact=form.reporter_contact.data or "",
+            **({"received_on": form.received_on.data} if form.received_on.data else {}),
+        )
+
+    def done(case):
+        flash(_("Case %(code)s has been logged.", code=case.code), "success")
+        return redirect(url_for("cases.detail", case_id=case.id))
+
+    return handle_form(form, save, lambda: render_template("cases/new.html", form=form), done)
 
 
 #: Timeline labels of events that are not workflow transitions.
@@ -112,14 +102,6 @@ EVENT_LABELS = {
     "reply": _l("Reply received"),
     "supervision_opened": _l("Supervision opened from this signal"),
 }
-
-
-def _attach_error(form, exc: DomainError) -> None:
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None:
-        field.errors = [*field.errors, exc.message]
-    else:
-        flash(exc.message, "danger")
 
 
 @bp.route("/<int:case_id>")
@@ -161,12 +143,6 @@ def act(case_id: int, trigger: str):
         db.session.refresh(case)
         return render_detail(case, exc.status, exc.message, trigger, form)
     db.session.commit()
-    flash(_("Done: %(action)s.", action=case.workflow.action(trigger).label.get(
-        _current_locale())), "success")
+    flash(_("Done: %(action)s.", action=label_text(case.workflow.action(trigger).label)),
+          "success")
     return redirect(url_for("cases.detail", case_id=case.id))
-
-
-def _current_locale() -> str:
-    from app.core.i18n import current_locale
-
-    return current_locale()

@@ -4,17 +4,27 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.cases import deadlines
 from app.cases.guards import EFFECTS, GUARDS
 from app.cases.models import Case, CaseEvent
 from app.core import permissions
+from app.core.i18n import label_text
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.text import fold, nfc
 from app.extensions import db
 from workflows.engine import MachineError, available_triggers, fire
 from workflows.registry import WORKFLOWS, get_workflow
-from workflows.vocab import CHANNELS, FAMILY_PREFIX, INTAKE_FORMS, SUBJECT_CATEGORIES, SUBJECT_KINDS
+from workflows.vocab import (CHANNELS, FAMILY_PREFIX, INTAKE_FORMS, KINDS_BY_FAMILY,
+                             SUBJECT_CATEGORIES, SUBJECT_KINDS)
+
+#: How a case attribute named by a workflow's `requires` is called on screen.
+FIELD_LABELS = {
+    "title": _l("Title"),
+    "subject_name": _l("Subject's name"),
+    "kind": _l("Type"),
+}
 
 #: Fields a caller may set when opening a case.
 OPEN_FIELDS = (
@@ -48,6 +58,9 @@ def _refresh_search_text(case: Case) -> None:
 def _validate_open(family: str, values: dict) -> None:
     if family not in WORKFLOWS:
         raise Invalid(_("Unknown case family."), field="family")
+    kind = values.get("kind")
+    if kind and kind not in KINDS_BY_FAMILY[family]:
+        raise Invalid(_("This type does not belong to the chosen case family."), field="kind")
     if values.get("channel") not in CHANNELS:
         raise Invalid(_("Choose the channel the case came through."), field="channel")
     if values.get("intake_form") not in INTAKE_FORMS:
@@ -135,18 +148,19 @@ def transition_case(case: Case, trigger: str, actor, *, comment: str = "",
                          "Reload the page and check its current state."))
     if trigger not in available_triggers(case.family, case.state):
         raise Conflict(_("“%(action)s” is not possible while the case is “%(state)s”.",
-                         action=action.label.get(_locale()),
-                         state=case.state_label.get(_locale())))
+                         action=label_text(action.label),
+                         state=label_text(case.state_label)))
     if not permissions.can_fire(actor, case, action):
         raise Forbidden(_("Your role does not allow “%(action)s” in this unit.",
-                          action=action.label.get(_locale())))
+                          action=label_text(action.label)))
     if action.comment_required and not comment:
         raise Invalid(_("Please give a reason or comment for “%(action)s”.",
-                        action=action.label.get(_locale())), field="comment")
+                        action=label_text(action.label)), field="comment")
     for field in action.requires:
         if not getattr(case, field):
             raise Invalid(_("Fill in “%(field)s” before “%(action)s”.",
-                            field=field, action=action.label.get(_locale())), field=field)
+                            field=FIELD_LABELS.get(field, field),
+                            action=label_text(action.label)), field=field)
     for name in action.guards:
         reason = GUARDS[name](case, actor, context)
         if reason:
@@ -179,10 +193,3 @@ def _moment(day: date | None) -> datetime:
     if day is None or day >= now.date():
         return now
     return datetime(day.year, day.month, day.day, 5, 0, tzinfo=timezone.utc)
-
-
-def _locale() -> str:
-    from flask_babel import get_locale
-
-    locale = get_locale()
-    return str(locale) if locale else "vi"

@@ -57,3 +57,8 @@ def compiled_catalogues(app) -> str:
     return str(target)
 
 
+
+
+def label_text(label) -> str:
+    """A workflow or vocabulary Label in the user's language."""
+    return label.get(current_locale()) if label is not None else ""

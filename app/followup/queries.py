@@ -13,11 +13,12 @@ from app.core.permissions import scope_condition
 from app.core.text import fold
 from app.extensions import db
 from app.followup.models import RecommendationReply
-from app.supervision.models import Attachment
+from app.cases.models import Attachment
+from workflows.recommendation import PENDING
 from workflows.vocab import RECOMMENDATION
 
 #: States in which the addressee still owes an answer; past due_on these count as overdue.
-AWAITING_STATES = ("waiting", "reminded", "escalated", "overdue")
+AWAITING_STATES = PENDING
 
 
 @dataclass

@@ -1,11 +1,10 @@
 """Follow-up of recommendations: the list, replies on the case page, and their files."""
-from io import BytesIO
-
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.cases.queries import get_case_for
+from app.core import uploads
 from app.core.errors import DomainError
 from app.extensions import db
 from app.followup import queries, services
@@ -54,7 +53,7 @@ def record_reply(case_id: int):
             return _render_case(case, 422, form)
         services.record_reply(
             case, current_user, received_on=form.received_on.data, text=form.text.data,
-            files=[_upload(storage) for storage in form.files.data or ()],
+            files=uploads.read_uploads(form.files.data),
         )
     except DomainError as exc:
         db.session.rollback()
@@ -75,22 +74,11 @@ def download(case_id: int, attachment_id: int):
     attachment = queries.reply_attachment(case, attachment_id)
     if attachment is None:
         abort(404)
-    response = send_file(BytesIO(attachment.data), mimetype=attachment.content_type,
-                         as_attachment=True, download_name=attachment.filename,
-                         max_age=0, etag=attachment.sha256)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _upload(storage) -> services.Upload:
-    # Read one byte past the limit: enough to refuse an oversize file without holding it all.
-    return services.Upload(filename=storage.filename or "",
-                           data=storage.stream.read(services.MAX_ATTACHMENT_BYTES + 1))
+    return uploads.attachment_response(attachment)
 
 
 def _render_case(case, status: int, form: ReplyForm, error: str | None = None):
     """The case page again, with the submitted reply form and its errors."""
-    # TODO(cases): use a public render_detail once app.cases.routes exposes one.
     from app.cases.routes import render_detail
 
     g.followup_reply_form = form

@@ -17,10 +17,10 @@ def home():
     from app.cases.models import Case
     from workflows.vocab import APPROVER
 
-    summary = queries.work_summary(scope_condition(current_user, Case.org_id))
     # Approvals are "requested" only of those who may give them.
-    approver_scope = scope_condition(current_user, Case.org_id, roles={APPROVER})
-    summary["approvals"] = queries.work_summary(approver_scope)["approvals"]
+    summary = queries.work_summary(
+        scope_condition(current_user, Case.org_id),
+        scopes={"approvals": scope_condition(current_user, Case.org_id, roles={APPROVER})})
     return render_template(
         "main/home.html",
         queue=queries.work_queue(current_user),

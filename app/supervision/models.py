@@ -1,5 +1,5 @@
 """Supervision records around a case: plan, delegation, working and dialogue sessions,
-report versions, the unit's annual programme, and attachments."""
+report versions and the unit's annual programme."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -11,25 +11,6 @@ from app.extensions import db
 from app.orgs.models import utcnow
 
 DELEGATION_ROLES = ("leader", "deputy", "member", "secretary")
-
-
-class Attachment(db.Model):
-    """A file received or produced in a case, kept in the database (shared by all app servers)."""
-
-    __tablename__ = "attachment"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
-    #: What it belongs to: "working_session", "dialogue", "reply", "case".
-    owner_kind: Mapped[str] = mapped_column(sa.String(30), default="case")
-    owner_id: Mapped[int | None]
-    filename: Mapped[str] = mapped_column(sa.String(255))
-    content_type: Mapped[str] = mapped_column(sa.String(120))
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(sa.String(64))
-    data: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
-    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class SupervisionPlan(db.Model):

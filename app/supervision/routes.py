@@ -1,22 +1,21 @@
-import io
 from datetime import date
 
-from flask import (Blueprint, abort, flash, redirect, render_template, request, send_file,
-                   url_for)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.models import RoleAssignment, User
 from app.cases import queries as case_queries
-from app.core import permissions
-from app.core.errors import DomainError
+from app.core import permissions, uploads
+from app.core.forms import BaseForm, handle_form
 from app.extensions import db
 from app.orgs.models import Organisation
 from app.supervision import rules, services
 from app.supervision.forms import (DelegationForm, DialogueForm, PlanForm, ProgrammeForm,
                                    ReportForm, WorkingSessionForm)
-from app.supervision.models import (Attachment, DialogueSession, ProgrammeItem,
-                                    SupervisionReport, WorkingSession)
+from app.cases.models import Attachment
+from app.supervision.models import (DialogueSession, ProgrammeItem, SupervisionReport,
+                                    WorkingSession)
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 
@@ -28,20 +27,14 @@ def _load(case_id: int):
     return case
 
 
-def _done(case, message):
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("cases.detail", case_id=case.id))
+def _case_form(case, form, template, save, message, **extra):
+    """A supervision record form on `case`: saved by `save`, back to the case page when done."""
+    def done(_result):
+        flash(message, "success")
+        return redirect(url_for("cases.detail", case_id=case.id))
 
-
-def _failed(form, exc: DomainError):
-    db.session.rollback()
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None:
-        field.errors = [*field.errors, exc.message]
-    else:
-        flash(exc.message, "danger")
-    return exc.status
+    return handle_form(form, save, lambda: render_template(template, case=case, form=form,
+                                                           **extra), done)
 
 
 @bp.app_context_processor
@@ -69,21 +62,13 @@ def plan(case_id: int):
     case = _load(case_id)
     existing = rules.plan_of(case)
     form = PlanForm(obj=existing)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.save_plan(case, current_user, purpose=form.purpose.data,
-                               content=form.content.data, form=form.form.data,
-                               place=form.place.data, starts_on=form.starts_on.data,
-                               ends_on=form.ends_on.data,
-                               subject_preparation=form.subject_preparation.data)
-        except DomainError as exc:
-            status = _failed(form, exc)
-        else:
-            return _done(case, _("The plan has been saved."))
-    elif request.method == "POST":
-        status = 422
-    return render_template("supervision/plan.html", case=case, form=form), status
+    return _case_form(
+        case, form, "supervision/plan.html",
+        lambda: services.save_plan(
+            case, current_user, purpose=form.purpose.data, content=form.content.data,
+            form=form.form.data, place=form.place.data, starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data, subject_preparation=form.subject_preparation.data),
+        _("The plan has been saved."))
 
 
 def _member_choices(case):
@@ -108,42 +93,27 @@ def delegation(case_id: int):
             row.position.data, row.role.data = member.position, member.role
     for entry in form.members.entries:
         entry.form.user_id.choices = choices
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.set_delegation(case, current_user, [
-                {"user_id": e.form.user_id.data, "name": e.form.name.data,
-                 "position": e.form.position.data, "role": e.form.role.data}
-                for e in form.members.entries])
-        except DomainError as exc:
-            status = _failed(form, exc)
-        else:
-            return _done(case, _("The delegation has been named."))
-    elif request.method == "POST":
-        status = 422
-    return render_template("supervision/delegation.html", case=case, form=form), status
+    return _case_form(
+        case, form, "supervision/delegation.html",
+        lambda: services.set_delegation(case, current_user, [
+            {"user_id": e.form.user_id.data, "name": e.form.name.data,
+             "position": e.form.position.data, "role": e.form.role.data}
+            for e in form.members.entries]),
+        _("The delegation has been named."))
 
 
 @bp.route("/<int:case_id>/sessions", methods=["GET", "POST"])
 def working_session(case_id: int):
     case = _load(case_id)
     form = WorkingSessionForm()
-    status = 200
-    if form.validate_on_submit():
-        files = [(f.filename, f.mimetype, f.read()) for f in request.files.getlist("files")
-                 if f and f.filename]
-        try:
-            services.record_working_session(
-                case, current_user, held_on=form.held_on.data, place=form.place.data,
-                participants=form.participants.data, minutes=form.minutes.data,
-                documents_received=form.documents_received.data, files=files)
-        except DomainError as exc:
-            status = _failed(form, exc)
-        else:
-            return _done(case, _("The working session has been recorded."))
-    elif request.method == "POST":
-        status = 422
-    return render_template("supervision/session.html", case=case, form=form), status
+    return _case_form(
+        case, form, "supervision/session.html",
+        lambda: services.record_working_session(
+            case, current_user, held_on=form.held_on.data, place=form.place.data,
+            participants=form.participants.data, minutes=form.minutes.data,
+            documents_received=form.documents_received.data,
+            files=uploads.read_uploads(request.files.getlist("files"))),
+        _("The working session has been recorded."))
 
 
 @bp.route("/<int:case_id>/attachments/<int:att_id>")
@@ -152,8 +122,7 @@ def attachment(case_id: int, att_id: int):
     att = db.session.get(Attachment, att_id)
     if att is None or att.case_id != case.id:
         abort(404)
-    return send_file(io.BytesIO(att.data), mimetype=att.content_type, as_attachment=True,
-                     download_name=att.filename)
+    return uploads.attachment_response(att)
 
 
 @bp.route("/<int:case_id>/dialogues", methods=["GET", "POST"])
@@ -161,21 +130,13 @@ def dialogue(case_id: int):
     case = _load(case_id)
     form = DialogueForm()
     form.fill_choices()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.record_dialogue(
-                case, current_user, kind=form.kind.data, held_on=form.held_on.data,
-                union_side=form.union_side.data, other_side=form.other_side.data,
-                agenda=form.agenda.data, agreed=form.agreed.data,
-                not_agreed=form.not_agreed.data)
-        except DomainError as exc:
-            status = _failed(form, exc)
-        else:
-            return _done(case, _("The dialogue has been recorded."))
-    elif request.method == "POST":
-        status = 422
-    return render_template("supervision/dialogue.html", case=case, form=form), status
+    return _case_form(
+        case, form, "supervision/dialogue.html",
+        lambda: services.record_dialogue(
+            case, current_user, kind=form.kind.data, held_on=form.held_on.data,
+            union_side=form.union_side.data, other_side=form.other_side.data,
+            agenda=form.agenda.data, agreed=form.agreed.data, not_agreed=form.not_agreed.data),
+        _("The dialogue has been recorded."))
 
 
 @bp.route("/<int:case_id>/report", methods=["GET", "POST"])
@@ -191,22 +152,13 @@ def report(case_id: int):
         for i, r in enumerate(latest.recommendations[:len(form.recommendations.entries)]):
             for key, value in r.items():
                 getattr(form.recommendations.entries[i].form, key).data = value
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.save_report(
-                case, current_user,
-                findings=[e.form.data for e in form.findings.entries],
-                recommendations=[e.form.data for e in form.recommendations.entries],
-                conclusion=form.conclusion.data)
-        except DomainError as exc:
-            status = _failed(form, exc)
-        else:
-            return _done(case, _("The draft report has been saved."))
-    elif request.method == "POST":
-        status = 422
-    return render_template("supervision/report_form.html", case=case, form=form,
-                           latest=latest), status
+    return _case_form(
+        case, form, "supervision/report_form.html",
+        lambda: services.save_report(
+            case, current_user, findings=[e.form.data for e in form.findings.entries],
+            recommendations=[e.form.data for e in form.recommendations.entries],
+            conclusion=form.conclusion.data),
+        _("The draft report has been saved."), latest=latest)
 
 
 @bp.route("/<int:case_id>/report/v<int:version>")
@@ -222,8 +174,6 @@ def report_version(case_id: int, version: int):
 @bp.route("/from-signal/<int:case_id>", methods=["POST"])
 def from_signal(case_id: int):
     source = _load(case_id)
-    from app.core.forms import BaseForm
-
     form = BaseForm()
     if not form.validate_on_submit():
         abort(400)
@@ -241,31 +191,26 @@ def programme():
     form.org_id.choices = [(o.id, o.name) for o in orgs]
     if request.method == "GET":
         form.year.data = year
-    status = 200
-    if form.validate_on_submit():
-        org = db.session.get(Organisation, form.org_id.data)
-        if org is None or not permissions.can_view_org(current_user, org):
-            abort(404)
-        try:
-            services.add_programme_item(current_user, org, year=form.year.data,
-                                        title=form.title.data,
-                                        subject_name=form.subject_name.data,
-                                        planned_quarter=form.planned_quarter.data)
-        except DomainError as exc:
-            status = _failed(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Added to the programme."), "success")
-            return redirect(url_for("supervision.programme", year=form.year.data))
-    elif request.method == "POST":
-        status = 422
+    # The choices are the visible units, so a validated org_id is always in scope.
     items = db.session.scalars(
         db.select(ProgrammeItem)
         .where(permissions.scope_condition(current_user, ProgrammeItem.org_id))
         .where(ProgrammeItem.year == year)
         .order_by(ProgrammeItem.planned_quarter, ProgrammeItem.id)).all()
-    return render_template("supervision/programme.html", items=items, form=form,
-                           year=year), status
+
+    def done(item):
+        flash(_("Added to the programme."), "success")
+        return redirect(url_for("supervision.programme", year=item.year))
+
+    return handle_form(
+        form,
+        lambda: services.add_programme_item(
+            current_user, db.session.get(Organisation, form.org_id.data), year=form.year.data,
+            title=form.title.data, subject_name=form.subject_name.data,
+            planned_quarter=form.planned_quarter.data),
+        lambda: render_template("supervision/programme.html", items=items, form=form,
+                                year=year),
+        done)
 
 
 @bp.route("/programme/<int:item_id>/start", methods=["POST"])
@@ -274,8 +219,6 @@ def start_programme(item_id: int):
     org = db.session.get(Organisation, item.org_id) if item else None
     if item is None or not permissions.can_view_org(current_user, org):
         abort(404)
-    from app.core.forms import BaseForm
-
     if not BaseForm().validate_on_submit():
         abort(400)
     case = services.start_programme_item(item, current_user, org)

@@ -5,26 +5,23 @@ State changes still go through app.cases.services.transition_case.
 """
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 
 from flask_babel import gettext as _
 
 from app.cases.services import open_case, record_event
-from app.core import permissions
+from app.core import permissions, uploads
 from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.text import nfc
 from app.extensions import db
 from app.supervision.models import (
-    DELEGATION_ROLES, Attachment, DelegationMember, DialogueSession, ProgrammeItem,
+    DELEGATION_ROLES, DelegationMember, DialogueSession, ProgrammeItem,
     SupervisionPlan, SupervisionReport, WorkingSession,
 )
 from app.supervision.rules import earliest_fieldwork, latest_report, plan_of
 from workflows.vocab import APPROVER, DIALOGUE_KINDS, HANDLER, INTAKE, SUPERVISION
 
 PLAN_STATES = ("classified", "dialogue", "plan_drafted")
-MAX_UPLOAD = 10 * 1024 * 1024
-ALLOWED_EXTENSIONS = {"pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png", "odt"}
 
 
 def _require_supervision(case) -> None:
@@ -117,23 +114,6 @@ def set_delegation(case, actor, members: list[dict]) -> list[DelegationMember]:
     return saved
 
 
-def store_attachment(case, actor, owner_kind: str, owner_id: int | None, filename: str,
-                     content_type: str, data: bytes) -> Attachment:
-    name = nfc(filename or "").replace("/", "_").replace("\\", "_")[:255]
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in ALLOWED_EXTENSIONS:
-        raise Invalid(_("“%(name)s”: only PDF, Word, Excel, OpenDocument and image files "
-                        "are accepted.", name=name or "?"))
-    if len(data) > MAX_UPLOAD:
-        raise Invalid(_("“%(name)s” is larger than 10 MB.", name=name))
-    att = Attachment(case_id=case.id, owner_kind=owner_kind, owner_id=owner_id, filename=name,
-                     content_type=content_type or "application/octet-stream", size=len(data),
-                     sha256=hashlib.sha256(data).hexdigest(), data=data,
-                     uploaded_by_id=actor.id)
-    db.session.add(att)
-    return att
-
-
 def record_working_session(case, actor, *, held_on: date, place: str, participants: str,
                            minutes: str, documents_received: str, files=(),
                            today: date | None = None) -> WorkingSession:
@@ -151,14 +131,14 @@ def record_working_session(case, actor, *, held_on: date, place: str, participan
                         d=earliest.strftime("%d/%m/%Y")), field="held_on")
     if not nfc(minutes):
         raise Invalid(_("The minutes of the session are required."), field="minutes")
+    uploads.check_files(files)  # refuse a bad file before the session is added
     session = WorkingSession(case_id=case.id, held_on=held_on, place=nfc(place or ""),
                              participants=nfc(participants or ""), minutes=nfc(minutes),
                              documents_received=nfc(documents_received or ""),
                              recorded_by_id=actor.id)
     db.session.add(session)
     db.session.flush()
-    names = [store_attachment(case, actor, "working_session", session.id, *f).filename
-             for f in files]
+    names = uploads.attach(case, actor, "working_session", session.id, files)
     record_event(case, actor, "working_session", data={
         "held_on": held_on.isoformat(), "attachments": names})
     db.session.flush()

@@ -235,3 +235,11 @@ def test_unknown_page_shows_a_friendly_404_in_vietnamese(browser, world):
     assert response.status_code == 404
     body = response.get_data(as_text=True)
     assert "Không tìm thấy" in body and "Traceback" not in body
+
+
+def test_form_errors_from_wtforms_are_in_vietnamese(browser, world):
+    browser.get("/login")
+    response = browser.post("/login", {"username": "", "password": ""})
+    assert response.status_code == 400
+    assert "Vui lòng nhập thông tin này." in response.get_data(as_text=True)
+    assert "This field is required" not in response.get_data(as_text=True)

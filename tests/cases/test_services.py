@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.cases.models import AppendOnlyError, Case, CaseEvent
-from app.cases.services import allowed_actions, open_case, transition_case
+from app.cases.services import allowed_actions, transition_case
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.factories import advance, make_case
 from workflows.registry import WORKFLOWS
@@ -153,6 +153,7 @@ def test_required_field_must_be_filled(db, world):
     with pytest.raises(Invalid) as info:
         transition_case(case, "classify", world.users["handler"])
     assert info.value.field == "kind"
+    assert "“Loại”" in info.value.message  # the field's label, not the attribute name
 
 
 def test_author_cannot_approve_own_draft(db, world):

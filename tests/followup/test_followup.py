@@ -8,9 +8,10 @@ import pytest
 import sqlalchemy as sa
 
 from app.cases.models import Case, CaseEvent
-from app.followup import queries, services
+from app.followup import queries
 from app.followup.models import RecommendationReply
-from app.supervision.models import Attachment
+from app.cases.models import Attachment
+from app.core import uploads
 from tests.factories import advance, make_case
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
@@ -225,7 +226,7 @@ def test_a_reply_needs_its_text(browser, db, world):
 
 
 @pytest.mark.parametrize("name, content, message", [
-    ("bao-cao.pdf", b"%PDF-" + b"0" * services.MAX_ATTACHMENT_BYTES, "vượt quá 10 MB"),
+    ("bao-cao.pdf", b"%PDF-" + b"0" * uploads.MAX_ATTACHMENT_BYTES, "vượt quá 10 MB"),
     ("cai-dat.exe", b"MZ\x90\x00", "chỉ chấp nhận tệp PDF, Word"),
     ("cong-van.pdf", b"MZ\x90\x00 not really a pdf", "không phải là tệp .pdf hợp lệ"),
     ("trong.docx", b"", "không có nội dung"),
@@ -245,9 +246,9 @@ def test_file_of_exactly_ten_megabytes_is_accepted(browser, db, world):
     case = _recommendation(world)
     db.session.commit()
     browser.login("handler")
-    content = b"%PDF-" + b"0" * (services.MAX_ATTACHMENT_BYTES - 5)
+    content = b"%PDF-" + b"0" * (uploads.MAX_ATTACHMENT_BYTES - 5)
     assert _reply(browser, case, files=[("lon.pdf", content)]).status_code == 302
-    assert db.session.scalar(sa.select(Attachment.size)) == services.MAX_ATTACHMENT_BYTES
+    assert db.session.scalar(sa.select(Attachment.size)) == uploads.MAX_ATTACHMENT_BYTES
 
 
 def _list_codes(html: str) -> set[str]:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from app.cases.models import Case, CaseEvent
 from app.cases.services import transition_case
 from app.core.errors import Conflict, Forbidden, Invalid
+from app.core.uploads import Upload
 from app.supervision import services as sv
 from app.supervision.models import DelegationMember, SupervisionPlan, SupervisionReport
 from tests.factories import advance, make_case
@@ -117,13 +118,13 @@ def test_working_session_with_attachment_and_date_checks(db, world, people):
     with pytest.raises(Invalid):
         sv.record_working_session(case, world.users["delegate"], held_on=TODAY, place="",
                                   participants="", minutes="Biên bản", documents_received="",
-                                  files=[("virus.exe", "application/octet-stream", b"MZ")])
+                                  files=[Upload("virus.exe", b"MZ")])
     db.session.rollback()
     case = db.session.get(Case, case.id)
     session = sv.record_working_session(
         case, world.users["delegate"], held_on=TODAY, place="Phòng họp",
         participants="Đoàn giám sát; Giám đốc công ty", minutes="Công ty báo cáo tình hình",
-        documents_received="Bảng kê BHXH", files=[("bang-ke.pdf", "application/pdf", b"%PDF-1")])
+        documents_received="Bảng kê BHXH", files=[Upload("bang-ke.pdf", b"%PDF-1")])
     assert session.id and session.minutes == "Công ty báo cáo tình hình"
 
 
