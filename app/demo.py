@@ -15,6 +15,7 @@ from app.auth.services import create_user
 from app.cases.models import Case
 from app.cases.services import open_case, transition_case
 from app.core.errors import DomainError
+from app.core.permissions import can_create_in, can_fire, roles_in
 from app.extensions import db
 from app.orgs.models import Organisation
 from app.orgs.services import create_org
@@ -146,8 +147,6 @@ class _CaseSeeder:
 
     def actor_for(self, case: Case, action) -> User | None:
         """A demo user allowed to fire `action` on `case`, avoiding the draft's author."""
-        from app.core.permissions import can_fire
-
         candidates = [u for u in self.users.values() if can_fire(u, case, action)]
         self.rng.shuffle(candidates)
         return candidates[0] if candidates else None
@@ -160,7 +159,7 @@ class _CaseSeeder:
             org = self.orgs[rng.choice(["ht", "kkt", "kv1", "thep", "may", "thpt", "hcm", "kcx",
                                         "giay", "dientu", "ht", "ht"])]
         opener = next(u for u in self.users.values()
-                      if _can_create(u, org) and u.username != "tld")
+                      if can_create_in(u, org) and u.username != "tld")
         received = self.today - timedelta(days=days_ago if days_ago is not None
                                           else rng.randint(0, 420))
         person = rng.random() < 0.4
@@ -226,7 +225,7 @@ class _CaseSeeder:
         except DomainError:
             # The same user drafted and would approve: try another approver once.
             other = [u for u in self.users.values()
-                     if u is not actor and _fires(u, case, action)]
+                     if u is not actor and can_fire(u, case, action)]
             if not other:
                 return False
             try:
@@ -278,8 +277,6 @@ class _CaseSeeder:
 
 
 def _user_with(users, role, case):
-    from app.core.permissions import roles_in
-
     return next((u for u in users if role in roles_in(u, case.org)), None)
 
 
@@ -342,15 +339,3 @@ def _paths(wf) -> dict[str, list[str]]:
                 paths[action.dest] = paths[state] + [action.trigger]
                 queue.append(action.dest)
     return paths
-
-
-def _can_create(user, org) -> bool:
-    from app.core.permissions import can_create_in
-
-    return can_create_in(user, org)
-
-
-def _fires(user, case, action) -> bool:
-    from app.core.permissions import can_fire
-
-    return can_fire(user, case, action)

@@ -1,9 +1,13 @@
 """Import every model so the metadata (and Alembic) sees all tables."""
 from app.auth.models import RoleAssignment, User  # noqa: F401
 from app.cases.models import Attachment, Case, CaseEvent  # noqa: F401
-from app.orgs.models import Organisation, OrgParentLink  # noqa: F401
 from app.followup.models import RecommendationReply  # noqa: F401,E402
+from app.orgs.models import Organisation, OrgParentLink  # noqa: F401
 from app.supervision.models import (  # noqa: F401,E402
-    DelegationMember, DialogueSession, ProgrammeItem, SupervisionPlan,
-    SupervisionReport, WorkingSession,
+    DelegationMember,
+    DialogueSession,
+    ProgrammeItem,
+    SupervisionPlan,
+    SupervisionReport,
+    WorkingSession,
 )

@@ -14,7 +14,6 @@ from tests.conftest import _wipe
 from workflows import vocab
 from workflows.registry import WORKFLOWS
 
-
 # --- seed-demo --------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

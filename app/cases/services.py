@@ -10,14 +10,20 @@ from app.cases import deadlines
 from app.cases.guards import EFFECTS, GUARDS
 from app.cases.models import Case, CaseEvent
 from app.core import permissions
-from app.core.i18n import label_text
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.i18n import label_text
 from app.core.text import fold, nfc
 from app.extensions import db
 from workflows.engine import MachineError, available_triggers, fire
 from workflows.registry import WORKFLOWS, get_workflow
-from workflows.vocab import (CHANNELS, FAMILY_PREFIX, INTAKE_FORMS, KINDS_BY_FAMILY,
-                             SUBJECT_CATEGORIES, SUBJECT_KINDS)
+from workflows.vocab import (
+    CHANNELS,
+    FAMILY_PREFIX,
+    INTAKE_FORMS,
+    KINDS_BY_FAMILY,
+    SUBJECT_CATEGORIES,
+    SUBJECT_KINDS,
+)
 
 #: How a case attribute named by a workflow's `requires` is called on screen.
 FIELD_LABELS = {

@@ -7,13 +7,12 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.cases.models import Case
+from app.cases.models import Attachment, Case
 from app.cases.queries import scoped_cases
 from app.core.permissions import scope_condition
 from app.core.text import fold
 from app.extensions import db
 from app.followup.models import RecommendationReply
-from app.cases.models import Attachment
 from workflows.recommendation import PENDING
 from workflows.vocab import RECOMMENDATION
 

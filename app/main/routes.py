@@ -1,22 +1,30 @@
 from datetime import date
 
 import sqlalchemy as sa
-from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request,
-                   session)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+)
 from flask_login import current_user
 
 from app.cases import queries
+from app.cases.models import Case
+from app.core.permissions import can_view_org, scope_condition
 from app.extensions import db
+from app.orgs.models import Organisation
+from workflows.vocab import APPROVER
 
 bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
 def home():
-    from app.core.permissions import scope_condition
-    from app.cases.models import Case
-    from workflows.vocab import APPROVER
-
     # Approvals are "requested" only of those who may give them.
     summary = queries.work_summary(
         scope_condition(current_user, Case.org_id),
@@ -33,9 +41,6 @@ def home():
 
 @bp.route("/units/<int:org_id>")
 def unit(org_id: int):
-    from app.core.permissions import can_view_org
-    from app.orgs.models import Organisation
-
     org = db.session.get(Organisation, org_id)
     if org is None or not can_view_org(current_user, org):
         abort(404)

@@ -1,7 +1,22 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import (DateField, FieldList, Form, FormField, IntegerField, MultipleFileField,
-                     SelectField, StringField, TextAreaField)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    MultipleFileField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 from app.core.forms import BaseForm
 from app.core.i18n import current_locale

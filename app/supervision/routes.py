@@ -6,16 +6,26 @@ from flask_login import current_user
 
 from app.auth.models import RoleAssignment, User
 from app.cases import queries as case_queries
+from app.cases.models import Attachment
 from app.core import permissions, uploads
 from app.core.forms import BaseForm, handle_form
 from app.extensions import db
 from app.orgs.models import Organisation
 from app.supervision import rules, services
-from app.supervision.forms import (DelegationForm, DialogueForm, PlanForm, ProgrammeForm,
-                                   ReportForm, WorkingSessionForm)
-from app.cases.models import Attachment
-from app.supervision.models import (DialogueSession, ProgrammeItem, SupervisionReport,
-                                    WorkingSession)
+from app.supervision.forms import (
+    DelegationForm,
+    DialogueForm,
+    PlanForm,
+    ProgrammeForm,
+    ReportForm,
+    WorkingSessionForm,
+)
+from app.supervision.models import (
+    DialogueSession,
+    ProgrammeItem,
+    SupervisionReport,
+    WorkingSession,
+)
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 

@@ -13,7 +13,6 @@ from app.extensions import db
 from app.supervision.models import DelegationMember, SupervisionPlan, SupervisionReport
 from workflows.vocab import SUPERVISION
 
-
 #: Days are counted on the Vietnamese calendar, not in UTC.
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -15,8 +15,13 @@ from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.text import nfc
 from app.extensions import db
 from app.supervision.models import (
-    DELEGATION_ROLES, DelegationMember, DialogueSession, ProgrammeItem,
-    SupervisionPlan, SupervisionReport, WorkingSession,
+    DELEGATION_ROLES,
+    DelegationMember,
+    DialogueSession,
+    ProgrammeItem,
+    SupervisionPlan,
+    SupervisionReport,
+    WorkingSession,
 )
 from app.supervision.rules import earliest_fieldwork, latest_report, plan_of
 from workflows.vocab import APPROVER, DIALOGUE_KINDS, HANDLER, INTAKE, SUPERVISION

@@ -101,8 +101,7 @@ def _dates_are_kept(page: Page, starts: date, ends: date) -> None:
 
 def test_a_supervision_goes_from_a_signal_to_its_closing(new_page, live_server, app, db,
                                                           world, monkeypatch):
-    from app.cases.models import Case, CaseEvent
-    from app.cases.models import Attachment
+    from app.cases.models import Attachment, Case, CaseEvent
 
     intake, handler, approver, delegate = new_page(), new_page(), new_page(), new_page()
     for page, user in ((intake, "intake"), (handler, "handler"), (approver, "approver"),

@@ -33,11 +33,11 @@ the official holiday list (as recorded by the ``holidays`` package 0.109 for VN)
     15 16 17 18 19 20 21  22 23 24 25 26 27 28
     22 23 24 25 26 27 28  29 30 31
 """
+import re
+import sys
 from dataclasses import FrozenInstanceError, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-import re
-import sys
 
 import pytest
 

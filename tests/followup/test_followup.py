@@ -7,11 +7,10 @@ from io import BytesIO
 import pytest
 import sqlalchemy as sa
 
-from app.cases.models import Case, CaseEvent
+from app.cases.models import Attachment, Case, CaseEvent
+from app.core import uploads
 from app.followup import queries
 from app.followup.models import RecommendationReply
-from app.cases.models import Attachment
-from app.core import uploads
 from tests.factories import advance, make_case
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
