@@ -243,3 +243,13 @@ def test_form_errors_from_wtforms_are_in_vietnamese(browser, world):
     assert response.status_code == 400
     assert "Vui lòng nhập thông tin này." in response.get_data(as_text=True)
     assert "This field is required" not in response.get_data(as_text=True)
+
+
+def test_a_denouncers_name_is_not_shown_on_the_case_page(browser, db, world):
+    case = make_case(world.users["intake"], world.orgs["a"], family="letter",
+                     kind="denunciation", reporter_name="Nguyễn Thị Tố Giác")
+    db.session.commit()
+    browser.login("handler")
+    page = browser.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Nguyễn Thị Tố Giác" not in page
+    assert "Được giữ bí mật" in page
