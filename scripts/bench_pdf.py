@@ -17,14 +17,9 @@ import sys
 import time
 import tracemalloc
 from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from app.documents.fonts import register_fonts  # noqa: E402
-from app.documents.layout import (  # noqa: E402
+from app.documents.fonts import register_fonts
+from app.documents.layout import (
     Document,
     Heading,
     Para,

@@ -16,9 +16,11 @@ from workflows.registry import WORKFLOWS
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 
-def _load(case_id: int):
+def load_case(case_id: int, family: str | None = None):
+    """The case for the current user, or 404 when it is missing, out of scope or of another
+    family (the three are indistinguishable on purpose)."""
     case = queries.get_case_for(current_user, case_id)
-    if case is None:
+    if case is None or (family is not None and case.family != family):
         abort(404)
     return case
 
@@ -106,7 +108,7 @@ EVENT_LABELS = {
 
 @bp.route("/<int:case_id>")
 def detail(case_id: int):
-    case = _load(case_id)
+    case = load_case(case_id)
     return render_detail(case)
 
 
@@ -129,7 +131,7 @@ def render_detail(case, status: int = 200, error: str | None = None, failed_trig
 
 @bp.route("/<int:case_id>/actions/<trigger>", methods=["POST"])
 def act(case_id: int, trigger: str):
-    case = _load(case_id)
+    case = load_case(case_id)
     form = ActionForm()
     if not form.validate():
         return render_detail(case, 422, _("The form is incomplete; reload the page."),

@@ -12,7 +12,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.cases.queries import get_case_for
+from app.cases.routes import load_case, render_detail
 from app.core import uploads
 from app.core.errors import DomainError
 from app.extensions import db
@@ -22,13 +22,6 @@ from workflows.registry import get_workflow
 from workflows.vocab import RECOMMENDATION
 
 bp = Blueprint("followup", __name__, url_prefix="/recommendations")
-
-
-def _load(case_id: int):
-    case = get_case_for(current_user, case_id)
-    if case is None or case.family != RECOMMENDATION:
-        abort(404)
-    return case
 
 
 @bp.route("/")
@@ -54,7 +47,7 @@ def index():
 
 @bp.route("/<int:case_id>/replies", methods=["POST"])
 def record_reply(case_id: int):
-    case = _load(case_id)
+    case = load_case(case_id, RECOMMENDATION)
     form = ReplyForm()
     try:
         services.check_can_reply(current_user, case)
@@ -79,7 +72,7 @@ def record_reply(case_id: int):
 
 @bp.route("/<int:case_id>/attachments/<int:attachment_id>")
 def download(case_id: int, attachment_id: int):
-    case = _load(case_id)
+    case = load_case(case_id, RECOMMENDATION)
     attachment = queries.reply_attachment(case, attachment_id)
     if attachment is None:
         abort(404)
@@ -88,8 +81,6 @@ def download(case_id: int, attachment_id: int):
 
 def _render_case(case, status: int, form: ReplyForm, error: str | None = None):
     """The case page again, with the submitted reply form and its errors."""
-    from app.cases.routes import render_detail
-
     g.followup_reply_form = form
     return render_detail(case, status, error)
 

@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.models import RoleAssignment, User
-from app.cases import queries as case_queries
 from app.cases.models import Attachment
+from app.cases.routes import load_case
 from app.core import permissions, uploads
 from app.core.forms import BaseForm, handle_form
 from app.extensions import db
@@ -28,13 +28,6 @@ from app.supervision.models import (
 )
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
-
-
-def _load(case_id: int):
-    case = case_queries.get_case_for(current_user, case_id)
-    if case is None:
-        abort(404)
-    return case
 
 
 def _case_form(case, form, template, save, message, **extra):
@@ -69,7 +62,7 @@ def _records(case):
 
 @bp.route("/<int:case_id>/plan", methods=["GET", "POST"])
 def plan(case_id: int):
-    case = _load(case_id)
+    case = load_case(case_id)
     existing = rules.plan_of(case)
     form = PlanForm(obj=existing)
     return _case_form(
@@ -92,7 +85,7 @@ def _member_choices(case):
 
 @bp.route("/<int:case_id>/delegation", methods=["GET", "POST"])
 def delegation(case_id: int):
-    case = _load(case_id)
+    case = load_case(case_id)
     form = DelegationForm()
     choices = _member_choices(case)
     if request.method == "GET":
@@ -114,7 +107,7 @@ def delegation(case_id: int):
 
 @bp.route("/<int:case_id>/sessions", methods=["GET", "POST"])
 def working_session(case_id: int):
-    case = _load(case_id)
+    case = load_case(case_id)
     form = WorkingSessionForm()
     return _case_form(
         case, form, "supervision/session.html",
@@ -128,7 +121,7 @@ def working_session(case_id: int):
 
 @bp.route("/<int:case_id>/attachments/<int:att_id>")
 def attachment(case_id: int, att_id: int):
-    case = _load(case_id)
+    case = load_case(case_id)
     att = db.session.get(Attachment, att_id)
     if att is None or att.case_id != case.id:
         abort(404)
@@ -137,7 +130,7 @@ def attachment(case_id: int, att_id: int):
 
 @bp.route("/<int:case_id>/dialogues", methods=["GET", "POST"])
 def dialogue(case_id: int):
-    case = _load(case_id)
+    case = load_case(case_id)
     form = DialogueForm()
     form.fill_choices()
     return _case_form(
@@ -151,7 +144,7 @@ def dialogue(case_id: int):
 
 @bp.route("/<int:case_id>/report", methods=["GET", "POST"])
 def report(case_id: int):
-    case = _load(case_id)
+    case = load_case(case_id)
     latest = rules.latest_report(case)
     form = ReportForm()
     if request.method == "GET" and latest is not None:
@@ -173,7 +166,7 @@ def report(case_id: int):
 
 @bp.route("/<int:case_id>/report/v<int:version>")
 def report_version(case_id: int, version: int):
-    case = _load(case_id)
+    case = load_case(case_id)
     rep = db.session.scalar(db.select(SupervisionReport).where(
         SupervisionReport.case_id == case.id, SupervisionReport.version == version))
     if rep is None:
@@ -183,7 +176,7 @@ def report_version(case_id: int, version: int):
 
 @bp.route("/from-signal/<int:case_id>", methods=["POST"])
 def from_signal(case_id: int):
-    source = _load(case_id)
+    source = load_case(case_id)
     form = BaseForm()
     if not form.validate_on_submit():
         abort(400)

@@ -19,11 +19,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # `pytest tests/documents` without an installed package
-    sys.path.insert(0, str(ROOT))
 
-from app.documents import fonts  # noqa: E402
-from app.documents.layout import (  # noqa: E402
+from app.documents import fonts
+from app.documents.layout import (
     Document,
     Heading,
     Para,
@@ -265,7 +263,6 @@ def test_deterministic_bytes_across_processes():
     """A fresh interpreter (other hash seed, other registration order) gives the same bytes."""
     code = (
         "import hashlib, importlib.util, sys\n"
-        f"sys.path.insert(0, {str(ROOT)!r})\n"
         f"spec = importlib.util.spec_from_file_location('t', {__file__!r})\n"
         "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)\n"
         "print(hashlib.sha256(m.build_pdf(m.sample_decision())).hexdigest())\n"
