@@ -53,7 +53,10 @@ def create_app(config: type | str | None = None) -> Flask:
     from app import models  # noqa: F401  (register every table with the metadata)
     from app.auth import routes as auth_routes
     from app.cases import routes as case_routes
+    from app.deadlines import routes as deadline_routes
     from app.followup import routes as followup_routes
+    from app.identity import routes as identity_routes
+    from app.letters import routes as letter_routes
     from app.main import routes as main_routes
     from app.supervision import routes as supervision_routes
 
@@ -62,6 +65,9 @@ def create_app(config: type | str | None = None) -> Flask:
     app.register_blueprint(case_routes.bp)
     app.register_blueprint(supervision_routes.bp)
     app.register_blueprint(followup_routes.bp)
+    app.register_blueprint(letter_routes.bp)
+    app.register_blueprint(identity_routes.bp)
+    app.register_blueprint(deadline_routes.bp)
 
     from app.core import errors_web
     errors_web.register(app)

@@ -55,9 +55,8 @@ class Case(db.Model):
     #: The Party committee managing the person (results of 124/44 supervision go there).
     subject_party_committee: Mapped[str] = mapped_column(sa.String(255), default="")
 
+    #: The reporter's identity is never on this row: it is sealed in app.identity.
     is_anonymous: Mapped[bool] = mapped_column(default=False)
-    reporter_name: Mapped[str] = mapped_column(sa.String(200), default="")
-    reporter_contact: Mapped[str] = mapped_column(sa.String(255), default="")
 
     org_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
     #: A linked case: a recommendation's supervision, a second complaint's first one.
@@ -131,6 +130,20 @@ class CaseEvent(db.Model):
 
     case: Mapped[Case] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class CaseHandler(db.Model):
+    """A user named to handle a case (người được giao xử lý); with the unit's leader, the only
+    people who may see a sealed reporter identity."""
+
+    __tablename__ = "case_handler"
+
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), primary_key=True)
+    added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    added_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
 
 
 class Attachment(db.Model):

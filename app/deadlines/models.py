@@ -1,0 +1,2 @@
+"""Deadline records (owned by the deadlines work; placeholder)."""
+__all__: list[str] = []
