@@ -33,6 +33,8 @@ def create_app(config: type | str | None = None) -> Flask:
     )
     app.config.from_object(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("IDENTITY_KEY"):
+        app.config["IDENTITY_KEY"] = _local_identity_key(Path(app.instance_path))
 
     from app.core import i18n
 
@@ -53,11 +55,14 @@ def create_app(config: type | str | None = None) -> Flask:
     from app import models  # noqa: F401  (register every table with the metadata)
     from app.auth import routes as auth_routes
     from app.cases import routes as case_routes
+    from app.critique import routes as critique_routes
     from app.deadlines import routes as deadline_routes
+    from app.documents import routes as document_routes
     from app.followup import routes as followup_routes
     from app.identity import routes as identity_routes
     from app.letters import routes as letter_routes
     from app.main import routes as main_routes
+    from app.reports import routes as report_routes
     from app.supervision import routes as supervision_routes
 
     app.register_blueprint(auth_routes.bp)
@@ -68,6 +73,9 @@ def create_app(config: type | str | None = None) -> Flask:
     app.register_blueprint(letter_routes.bp)
     app.register_blueprint(identity_routes.bp)
     app.register_blueprint(deadline_routes.bp)
+    app.register_blueprint(document_routes.bp)
+    app.register_blueprint(report_routes.bp)
+    app.register_blueprint(critique_routes.bp)
 
     from app.core import errors_web
     errors_web.register(app)
@@ -126,3 +134,15 @@ def create_app(config: type | str | None = None) -> Flask:
         return value.strftime("%d/%m/%Y %H:%M") if hasattr(value, "hour") else value.strftime("%d/%m/%Y")
 
     return app
+
+
+def _local_identity_key(instance: Path) -> str:
+    """Development and demo only (production refuses to start without IDENTITY_KEY): a key kept
+    in the instance folder, created once, so sealed identities survive restarts."""
+    from cryptography.fernet import Fernet
+
+    path = instance / "identity.key"
+    if not path.exists():
+        path.write_bytes(Fernet.generate_key())
+        path.chmod(0o600)
+    return path.read_text().strip()

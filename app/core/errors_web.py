@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.core.errors import DomainError
 from app.extensions import db
+from app.identity.services import IdentityKeyError
 
 TITLES = {
     400: _l("The request could not be understood"),
@@ -59,6 +60,13 @@ def register(app) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
         return render_error(exc.status, exc.message)
+
+    @app.errorhandler(IdentityKeyError)
+    def identity_key(exc):
+        app.logger.error("Sealed identity unreadable on %s: %s", request.path, exc)
+        return render_error(500, str(_l(
+            "The sealed identity cannot be decrypted with this server's key. Nothing is shown; "
+            "the administrator has to restore the right IDENTITY_KEY.")))
 
     @app.errorhandler(StaleDataError)
     def stale(exc):

@@ -102,10 +102,14 @@ def attach(case, actor, owner_kind: str, owner_id: int | None, files) -> list[st
     return names
 
 
-def attachment_response(attachment):
-    """Serve a stored file as a download that browsers and proxies do not keep."""
-    response = send_file(BytesIO(attachment.data), mimetype=attachment.content_type,
-                         as_attachment=True, download_name=attachment.filename,
-                         max_age=0, etag=attachment.sha256)
+def file_response(filename: str, content_type: str, data: bytes):
+    """Serve a file as a download that browsers and proxies do not keep."""
+    response = send_file(BytesIO(data), mimetype=content_type, as_attachment=True,
+                         download_name=filename, max_age=0,
+                         etag=hashlib.sha256(data).hexdigest())
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def attachment_response(attachment):
+    return file_response(attachment.filename, attachment.content_type, attachment.data)

@@ -1,3 +1,56 @@
-from flask import Blueprint
+"""The sealed identity of a case's reporter, and the case's named handlers."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
-bp = Blueprint("identity", __name__)
+from app.auth.models import User
+from app.cases.routes import load_case
+from app.core.uploads import file_response
+from app.extensions import db
+from app.identity import services
+
+bp = Blueprint("identity", __name__, url_prefix="/cases")
+
+
+@bp.route("/<int:case_id>/identity")
+def reveal(case_id: int):
+    """Show the reporter to someone allowed to see them; every view of a sealed one is audited."""
+    case = load_case(case_id)
+    reporter = services.reveal(case, current_user, "view")
+    files = services.sealed_files(case, current_user)
+    db.session.commit()
+    response = render_template("identity/reveal.html", case=case, reporter=reporter,
+                               files=files, sealed=services.is_sealed(case))
+    return response, 200, {"Cache-Control": "private, no-store"}
+
+
+@bp.route("/<int:case_id>/identity/files/<int:file_id>")
+def sealed_file(case_id: int, file_id: int):
+    case = load_case(case_id)
+    found = services.open_file(case, current_user, file_id)
+    if found is None:
+        abort(404)
+    db.session.commit()
+    return file_response(*found)
+
+
+@bp.route("/<int:case_id>/handlers", methods=["POST"])
+def add_handler(case_id: int):
+    case = load_case(case_id)
+    user = db.session.get(User, request.form.get("user_id", type=int) or 0)
+    if user is None:
+        abort(404)
+    services.add_handler(case, current_user, user)  # refusals render as 403 / 422 pages
+    db.session.commit()
+    flash(_("%(name)s is now a named handler of this case.", name=user.full_name),
+          "success")
+    return redirect(url_for("cases.detail", case_id=case.id))
+
+
+@bp.route("/<int:case_id>/handlers/<int:user_id>/remove", methods=["POST"])
+def remove_handler(case_id: int, user_id: int):
+    case = load_case(case_id)
+    services.remove_handler(case, current_user, user_id)
+    db.session.commit()
+    flash(_("The handler has been removed from this case."), "success")
+    return redirect(url_for("cases.detail", case_id=case.id))
