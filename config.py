@@ -70,8 +70,18 @@ class ProductionConfig(Config):
                 "SECRET_KEY must be set to a long random value in production "
                 "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')."
             )
-        if not os.environ.get("IDENTITY_KEY"):
+        keys = [k.strip() for k in os.environ.get("IDENTITY_KEY", "").split(",") if k.strip()]
+        if not keys:
             raise RuntimeError("IDENTITY_KEY must be set in production (a Fernet key).")
+        from cryptography.fernet import Fernet
+
+        for key in keys:
+            try:
+                Fernet(key)
+            except ValueError as exc:
+                raise RuntimeError(
+                    "IDENTITY_KEY is not a valid Fernet key (python -c 'from cryptography.fernet "
+                    "import Fernet; print(Fernet.generate_key().decode())').") from exc
 
 
 CONFIGS = {

@@ -29,6 +29,15 @@ def register(app) -> None:
             what = ", ".join(ROLES[role].en for role, _ in roles)
             click.echo(f"  {username:<12} {full_name:<24} {what}")
 
+    @app.cli.command("rotate-identity-key")
+    def rotate_identity_key() -> None:
+        """Re-encrypt sealed identities under the first key listed in IDENTITY_KEY."""
+        from app.identity.services import rotate_keys
+
+        count = rotate_keys()
+        db.session.commit()
+        click.echo(f"Re-encrypted {count} sealed records under the first IDENTITY_KEY.")
+
     @app.cli.command("create-user")
     @click.option("--username", prompt=True)
     @click.option("--full-name", prompt=True)

@@ -51,6 +51,14 @@ def test_production_refuses_without_identity_key(env):
         create_app("production")
 
 
+def test_production_refuses_an_identity_key_that_is_not_a_fernet_key(env):
+    env.setenv("SECRET_KEY", GOOD_SECRET)
+    env.setenv("IDENTITY_KEY", "not-a-key")
+    importlib.reload(config)
+    with pytest.raises(RuntimeError, match="IDENTITY_KEY is not a valid Fernet key"):
+        create_app("production")
+
+
 def test_production_starts_with_a_strong_secret_and_identity_key(env, tmp_path):
     env.setenv("SECRET_KEY", GOOD_SECRET)
     env.setenv("IDENTITY_KEY", IDENTITY_KEY)

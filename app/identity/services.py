@@ -15,7 +15,7 @@ import json
 from dataclasses import asdict, dataclass, field
 
 import sqlalchemy as sa
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -63,17 +63,24 @@ class SealedFileView:
     content_type: str
 
 
-def _fernet() -> Fernet:
-    key = current_app.config.get("IDENTITY_KEY") or ""
+def _keys() -> list[str]:
+    """IDENTITY_KEY may list several keys, newest first, while a rotation is under way."""
+    return [k.strip() for k in (current_app.config.get("IDENTITY_KEY") or "").split(",")
+            if k.strip()]
+
+
+def _fernet() -> MultiFernet:
+    """Encrypts with the first key, decrypts with any of them."""
     try:
-        return Fernet(key)
+        return MultiFernet([Fernet(key) for key in _keys()])
     except (ValueError, TypeError) as exc:
         raise IdentityKeyError("IDENTITY_KEY is not a valid Fernet key") from exc
 
 
 def _digest_key() -> bytes:
-    key = (current_app.config.get("IDENTITY_KEY") or "").encode()
-    return hmac.new(key, b"giamsat/sender-digest", hashlib.sha256).digest()
+    keys = _keys()
+    return hmac.new((keys[0] if keys else "").encode(), b"giamsat/sender-digest",
+                    hashlib.sha256).digest()
 
 
 def sender_digest(reporter: Reporter) -> str | None:
@@ -289,3 +296,27 @@ def sender_panel(case: Case, user) -> SenderPanel:
     if recorded and allowed and not sealed:
         reporter = reveal(case, user, "view")
     return SenderPanel(case.is_anonymous, sealed, allowed, recorded, reporter)
+
+
+def rotate_keys() -> int:
+    """Re-encrypt every sealed row under the first key of IDENTITY_KEY (run after putting the
+    new key first and before removing the old one); sender digests are recomputed too."""
+    fernet = _fernet()
+    count = 0
+    for row in db.session.scalars(sa.select(SealedIdentity)):
+        try:
+            row.ciphertext = fernet.rotate(row.ciphertext)
+        except InvalidToken as exc:
+            raise IdentityKeyError(f"sealed identity {row.id} matches none of the keys") from exc
+        data = json.loads(fernet.decrypt(row.ciphertext))
+        data["signers"] = tuple(data.get("signers") or ())
+        row.sender_digest = sender_digest(Reporter(**data))
+        count += 1
+    for row in db.session.scalars(sa.select(SealedFile)):
+        try:
+            row.meta_ciphertext = fernet.rotate(row.meta_ciphertext)
+            row.data_ciphertext = fernet.rotate(row.data_ciphertext)
+        except InvalidToken as exc:
+            raise IdentityKeyError(f"sealed file {row.id} matches none of the keys") from exc
+        count += 1
+    return count

@@ -196,3 +196,19 @@ def test_a_bad_scan_is_refused_and_nothing_is_saved(db, world):
                   reporter_files=[Upload("scan.png", b"not a png")])
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SealedIdentity)) == 0
+
+
+def test_keys_can_be_rotated_without_losing_an_identity(app, db, world, denunciation):
+    old_key = app.config["IDENTITY_KEY"]
+    new_key = Fernet.generate_key().decode()
+    app.config["IDENTITY_KEY"] = f"{new_key},{old_key}"
+    assert identity.rotate_keys() == 2
+    db.session.commit()
+    app.config["IDENTITY_KEY"] = new_key
+    assert identity.reveal(denunciation, world.users["intake"], "view").name == NAME
+    again = make_case(world.users["intake"], world.orgs["a"], family="letter",
+                      kind="denunciation", reporter=identity.Reporter(name=NAME))
+    assert identity.same_sender(again) == [denunciation]
+    app.config["IDENTITY_KEY"] = old_key
+    with pytest.raises(identity.IdentityKeyError):
+        identity.reveal(denunciation, world.users["intake"], "view")
