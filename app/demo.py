@@ -131,6 +131,9 @@ def seed(case_count: int = 240, rng_seed: int = 2026) -> dict | None:
                                       [(role, orgs[key]) for role, key in roles])
     seeder = _CaseSeeder(rng, orgs, users)
     seeder.run(case_count)
+    from app.letters.demo import seed as seed_letters
+
+    seed_letters(orgs, users)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Case))
     return {"orgs": len(orgs), "users": len(users), "cases": total}
 
@@ -281,8 +284,12 @@ def _user_with(users, role, case):
 
 
 def prepare_records(case, trigger: str, users, day: date) -> None:
-    """Write what a trigger's guard asks for (plan, delegation, report, dialogue record)."""
+    """Write what a trigger's guard asks for (plan, delegation, report, dialogue record,
+    a letter's classification)."""
+    from app.letters.demo import prepare_records as prepare_letter
     from app.supervision import services as sv
+
+    prepare_letter(case, trigger)
 
     handler = _user_with(users, vocab.HANDLER, case)
     if case.family == vocab.DIALOGUE and trigger == "hold" and handler:

@@ -31,6 +31,8 @@ class CaseFilter:
     q: str | None = None
     overdue: bool = False
     open_only: bool = False
+    #: Cases with a running deadline that falls on or before this day.
+    due_by: date | None = None
     sort: str = "newest"
 
 
@@ -63,6 +65,8 @@ def filtered_cases(user, f: CaseFilter, today: date | None = None) -> sa.Select:
             stmt = stmt.where(Case.search_text.contains(word, autoescape=True))
     if f.overdue:
         stmt = stmt.where(Case.due_on < (today or date.today()))
+    if f.due_by:
+        stmt = stmt.where(Case.due_on <= f.due_by)
     if f.open_only or f.overdue:
         stmt = stmt.where(sa.or_(*(
             sa.and_(Case.family == fam, Case.state.in_(wf.open_states))

@@ -1,0 +1,1 @@
+"""Letters (đơn thư): intake, classification, decisions, duplicates, second complaints."""

@@ -8,6 +8,8 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app.extensions import db
 
+__all__ = ["LetterDetails"]
+
 COMPLEXITY_LEVELS = ("normal", "complex", "especially_complex")
 
 

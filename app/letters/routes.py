@@ -1,3 +1,180 @@
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
-bp = Blueprint("letters", __name__)
+from app.cases.models import Attachment, Case
+from app.cases.routes import load_case, render_detail
+from app.core import permissions, uploads
+from app.core.errors import DomainError, NotFound
+from app.core.forms import handle_form
+from app.documents.layout import build_pdf
+from app.extensions import db
+from app.identity import services as identity
+from app.letters import documents, rules, services
+from app.letters.forms import (
+    COMPLEXITY,
+    ClassifyForm,
+    DuplicateForm,
+    LetterForm,
+    SecondComplaintForm,
+)
+from app.orgs.models import Organisation
+from workflows.vocab import LETTER
+
+bp = Blueprint("letters", __name__, url_prefix="/letters")
+
+
+def _to_case(message):
+    def done(case):
+        flash(message(case), "success")
+        return redirect(url_for("cases.detail", case_id=case.id))
+    return done
+
+
+@bp.app_context_processor
+def panel_helpers():
+    return {"letter_panel": _panel, "letter_complexity": COMPLEXITY}
+
+
+def _panel(case) -> dict:
+    """What the letter panel shows this user; never another letter's sender."""
+    letter = case.letter
+    primary = rules.primary_of(case)
+    merge = case.workflow.action("merge_duplicate")
+    can_merge = case.state in rules.MERGEABLE and permissions.can_fire(current_user, case, merge)
+    return {
+        "letter": letter,
+        "primary": primary if primary.id != case.id else None,
+        "duplicates": rules.duplicates_of(case),
+        "candidates": rules.duplicate_candidates(case, current_user) if can_merge else [],
+        "show_sender_reason": identity.can_see(current_user, case),
+        "can_classify": case.state in ("received", "classified") and permissions.can_fire(
+            current_user, case, case.workflow.action("classify")),
+        "documents": [(slug, documents.DOCUMENTS[slug].label)
+                      for slug in documents.available(case)
+                      if not documents.needs_reporter(slug, case)
+                      or identity.can_see(current_user, case)],
+        "attachments": db.session.scalars(db.select(Attachment).where(
+            Attachment.case_id == case.id, Attachment.owner_kind == services.OWNER_KIND)
+            .order_by(Attachment.id)).all(),
+        "second_complaints": [c for c in case.children if c.family == LETTER],
+        "can_open_second": services.can_open_second_complaint(current_user, case),
+    }
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    orgs = db.session.scalars(permissions.creatable_orgs(current_user)).all()
+    if not orgs:
+        abort(403)
+    form = LetterForm()
+    form.fill_choices(orgs)
+
+    def save():
+        return services.receive_letter(
+            current_user, db.session.get(Organisation, form.org_id.data),
+            title=form.title.data, summary=form.summary.data, channel=form.channel.data,
+            intake_form=form.intake_form.data, received_on=form.received_on.data,
+            is_anonymous=form.is_anonymous.data,
+            reporter=identity.Reporter(
+                name=form.sender_name.data or "", address=form.sender_address.data or "",
+                contact=form.sender_contact.data or "",
+                representative=(form.sender_name.data or "") if form.signers else "",
+                signers=form.signers),
+            signer_count=form.signer_count.data, subject=form.subject,
+            files=uploads.read_uploads(request.files.getlist("files")),
+            sender_files=uploads.read_uploads(request.files.getlist("sender_files")))
+
+    return handle_form(form, save, lambda: render_template("letters/new.html", form=form),
+                       _to_case(lambda case: _("Letter %(code)s has been logged. Print the "
+                                               "receipt for the sender from the letter panel.",
+                                               code=case.code)))
+
+
+@bp.route("/<int:case_id>/classify", methods=["GET", "POST"])
+def classify(case_id: int):
+    case = load_case(case_id, LETTER)
+    if not permissions.can_fire(current_user, case, case.workflow.action("classify")):
+        abort(403)
+    if case.state not in ("received", "classified"):
+        abort(409)
+    letter = case.letter
+    form = ClassifyForm()
+    form.fill_choices()
+    if request.method == "GET":
+        form.version.data = case.version
+        form.kind.data = case.kind or ""
+        if letter is not None:
+            for name in ("invalid_reason", "names_violator", "has_evidence", "competent_body",
+                         "complexity", "remote_area"):
+                getattr(form, name).data = getattr(letter, name)
+            for name in ("is_valid", "within_competence"):
+                value = getattr(letter, name)
+                getattr(form, name).data = "" if value is None else ("yes" if value else "no")
+    return handle_form(
+        form, lambda: services.classify_letter(case, current_user, **form.values()),
+        lambda: render_template("letters/classify.html", case=case, form=form),
+        _to_case(lambda c: _("The classification has been saved.")))
+
+
+@bp.route("/<int:case_id>/duplicate", methods=["POST"])
+def duplicate(case_id: int):
+    case = load_case(case_id, LETTER)
+    form = DuplicateForm()
+    if not form.validate():
+        return render_detail(case, 422, _("The form is incomplete; reload the page."))
+    primary = db.session.scalar(
+        db.select(Case).where(Case.id == form.primary_id.data, Case.family == LETTER,
+                              permissions.scope_condition(current_user, Case.org_id)))
+    try:
+        services.mark_duplicate(case, current_user, primary, comment=form.comment.data or "",
+                                expected_version=form.version.data)
+    except DomainError as exc:
+        db.session.rollback()
+        db.session.refresh(case)
+        return render_detail(case, exc.status, exc.message)
+    db.session.commit()
+    flash(_("Letter %(code)s is now handled together with %(primary)s.", code=case.code,
+            primary=case.letter.duplicate_of.code), "success")
+    return redirect(url_for("cases.detail", case_id=case.id))
+
+
+@bp.route("/<int:case_id>/second-complaint", methods=["GET", "POST"])
+def second_complaint(case_id: int):
+    first = load_case(case_id, LETTER)
+    if not services.can_open_second_complaint(current_user, first):
+        abort(409 if permissions.can_create_in(current_user, first.org) else 403)
+    form = SecondComplaintForm()
+    return handle_form(
+        form,
+        lambda: services.open_second_complaint(
+            first, current_user, title=form.title.data, summary=form.summary.data,
+            received_on=form.received_on.data,
+            files=uploads.read_uploads(request.files.getlist("files"))),
+        lambda: render_template("letters/second.html", case=first, form=form),
+        _to_case(lambda c: _("Second complaint %(code)s has been opened.", code=c.code)))
+
+
+@bp.route("/<int:case_id>/documents/<slug>.pdf")
+def document(case_id: int, slug: str):
+    """A draft document of the letter; those addressed to the sender reveal them (audited)."""
+    case = load_case(case_id, LETTER)
+    if slug not in documents.available(case):
+        raise NotFound(_("This document cannot be drafted at this stage of the letter."))
+    reporter = None
+    if documents.needs_reporter(slug, case):
+        reporter = identity.reveal(case, current_user, f"document:{slug}")
+        if reporter is None:
+            raise NotFound(_("No sender was recorded for this letter."))
+    pdf = build_pdf(documents.build(slug, case, reporter))
+    db.session.commit()  # the audit line of the reveal
+    return uploads.file_response(f"{case.code}-{slug}.pdf", "application/pdf", pdf)
+
+
+@bp.route("/<int:case_id>/attachments/<int:att_id>")
+def attachment(case_id: int, att_id: int):
+    case = load_case(case_id, LETTER)
+    att = db.session.get(Attachment, att_id)
+    if att is None or att.case_id != case.id or att.owner_kind != services.OWNER_KIND:
+        abort(404)
+    return uploads.attachment_response(att)

@@ -66,9 +66,11 @@ def test_a_letter_is_logged_found_classified_and_kept_in_its_province(new_page, 
     handler.get_by_role("link", name=code).click()
     expect(handler).to_have_url(case_url)
 
-    # Only what a handler may do on a fresh letter: classify it or record a withdrawal.
+    # Only what a handler may do on a fresh letter: classify it, merge it with a duplicate or
+    # record a withdrawal.
     action_forms = handler.locator("form[data-trigger]")
-    expect(action_forms.get_by_role("button")).to_have_text(["Phân loại đơn", "Rút đơn"])
+    expect(action_forms.get_by_role("button")).to_have_text(
+        ["Phân loại đơn", "Gộp với đơn trùng", "Rút đơn"])
     expect(handler.get_by_role("button", name="Thụ lý")).to_have_count(0)
 
     # 3. The handler classifies it with a comment.

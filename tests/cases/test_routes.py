@@ -101,6 +101,22 @@ def test_overdue_filter_and_due_sort(browser, db, world):
     assert html.index(late.code) < html.index("GS-")
 
 
+def test_due_by_filter_keeps_cases_due_on_or_before_the_day(browser, db, world):
+    u, o = world.users, world.orgs
+    early = make_case(u["intake"], o["a"], family="letter", received_on=date(2026, 3, 2))
+    later = make_case(u["intake"], o["a"], family="letter", received_on=date(2026, 3, 20))
+    make_case(u["intake"], o["a"])  # no deadline running
+    db.session.commit()
+    browser.login("handler")
+    cut = early.due_on.isoformat()
+    assert early.due_on < later.due_on
+    assert _case_ids(browser.get(f"/cases/?due_by={cut}").data) == {early.id}
+    assert _case_ids(browser.get(f"/cases/?due_by={later.due_on.isoformat()}").data) == {
+        early.id, later.id}
+    # A malformed date is ignored rather than failing the list.
+    assert browser.get("/cases/?due_by=31/02/2026").status_code == 200
+
+
 def test_detail_shows_timeline_and_only_the_allowed_buttons(browser, db, world):
     case = make_case(world.users["intake"], world.orgs["a"])
     db.session.commit()

@@ -1,0 +1,250 @@
+"""Documents of a letter (Nghị định 30/2020 layout), built as drafts with the number left blank.
+
+Each builder takes the case and, for documents addressed to the sender, the Reporter the caller
+obtained through app.identity.services.reveal (audited). The notice to the denounced person and
+the forwarding slip of a denunciation take no Reporter at all: the denouncer's identity cannot
+reach them (Luật Tố cáo 2018, Điều 47).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.cases.models import Attachment, CaseEvent
+from app.documents.layout import Document, Para, Signature
+from app.extensions import db
+from app.identity.services import Reporter
+from workflows.vocab import INTAKE_FORMS
+
+KIND_WORDS = {"complaint": "khiếu nại", "denunciation": "tố cáo", "petition": "kiến nghị",
+              "feedback": "phản ánh"}
+#: The receipt is numbered in its own register ("Số:    /BN-LĐLĐ") until the register issues it.
+RECEIPT_SYMBOL = "BN"
+LEADER = Signature(authority="TM. BAN THƯỜNG VỤ", signer_title="CHỦ TỊCH", signer_name="")
+
+
+def _dmy(d: date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+def _kind(case) -> str:
+    return KIND_WORDS.get(case.kind or "", "")
+
+
+def _letter_words(case) -> str:
+    """"đơn khiếu nại", or just "đơn" while the kind is not decided."""
+    return f"đơn {_kind(case)}".strip()
+
+
+def _sender(reporter: Reporter, signer_count: int) -> str:
+    name = reporter.name or reporter.representative
+    if signer_count > 1:
+        return f"ông/bà {name} (đại diện cho {signer_count} người cùng ký đơn)"
+    return f"ông/bà {name}"
+
+
+def _addressee(reporter: Reporter, signer_count: int) -> str:
+    text = _sender(reporter, signer_count)
+    return text[:1].upper() + text[1:]
+
+
+def _base(case, *, type_code, type_name, summary, body, signature=LEADER, addressees=(),
+          recipients=("Như trên",), unit_short=None) -> Document:
+    org = case.org
+    return Document(
+        superior_body=org.parent.name if org.parent else "", issuing_unit=org.name,
+        number=None, year=date.today().year, type_code=type_code,
+        unit_short=unit_short or org.short_name, place=org.place_name, date=None,
+        type_name=type_name, summary=summary, signature=signature,
+        addressees=list(addressees), body=body, recipients=list(recipients), filing="VT",
+        draft=True)
+
+
+def _received_line(case, reporter: Reporter | None, signer_count: int) -> str:
+    who = f" của {_sender(reporter, signer_count)}" if reporter else ""
+    address = f", địa chỉ: {reporter.address}" if reporter and reporter.address else ""
+    return (f"Ngày {_dmy(case.received_on)}, {case.org.name} nhận được "
+            f"{_letter_words(case)}{who}{address}, về việc: {case.title}.")
+
+
+def receipt(case, reporter: Reporter, officer_name: str, files: list[str],
+            signer_count: int = 1) -> Document:
+    """Giấy biên nhận: what was received, from whom, by whom; the sender keeps one copy."""
+    body = [
+        Para(f"{case.org.name} đã nhận đơn của {_sender(reporter, signer_count)}."),
+        Para(f"Địa chỉ: {reporter.address or '—'}."),
+        Para(f"Số điện thoại, thư điện tử: {reporter.contact or '—'}."),
+        Para(f"Tiêu đề đơn: {case.title}."),
+        Para(f"Ngày nhận đơn: {_dmy(case.received_on)}; hình thức tiếp nhận: "
+             f"{INTAKE_FORMS[case.intake_form].vi.lower()}."),
+        Para(f"Tài liệu kèm theo: {'; '.join(files) if files else 'không có'}."),
+        Para(f"Mã số đơn để theo dõi kết quả xử lý: {case.code}."),
+        Para("Giấy biên nhận được lập thành 02 bản, người gửi đơn giữ 01 bản, "
+             "cơ quan tiếp nhận giữ 01 bản."),
+    ]
+    return _base(case, type_code=None, type_name="Giấy biên nhận", summary="",
+                 unit_short=f"{RECEIPT_SYMBOL}-{case.org.short_name}", body=body,
+                 signature=Signature(signer_title="Người tiếp nhận", signer_name=officer_name),
+                 recipients=("Người gửi đơn",))
+
+
+def acceptance_notice(case, reporter: Reporter, signer_count: int = 1) -> Document:
+    """Thông báo thụ lý, to the sender."""
+    body = [
+        Para(_received_line(case, reporter, signer_count)),
+        Para(f"Sau khi xem xét, đơn đủ điều kiện thụ lý và thuộc thẩm quyền giải quyết của "
+             f"{case.org.name}. {case.org.name} thông báo đã thụ lý đơn (mã số {case.code}) "
+             f"để xem xét, giải quyết theo quy định của pháp luật."),
+        Para(f"Kết quả giải quyết sẽ được thông báo đến {_sender(reporter, signer_count)} "
+             f"theo quy định."),
+    ]
+    return _base(case, type_code="TB", type_name="Thông báo",
+                 summary=f"Về việc thụ lý {_letter_words(case)}",
+                 addressees=[_addressee(reporter, signer_count)], body=body)
+
+
+def forward_slip(case, reporter: Reporter | None, signer_count: int = 1) -> Document:
+    """Phiếu chuyển đơn to the competent body; a denunciation goes without its denouncer."""
+    denunciation = case.kind == "denunciation"
+    body = [Para(_received_line(case, None if denunciation else reporter, signer_count))]
+    if denunciation:
+        body.append(Para("Thông tin về người tố cáo được giữ bí mật theo quy định của "
+                         "Luật Tố cáo năm 2018."))
+    body += [
+        Para(f"Sau khi xem xét, nội dung đơn không thuộc thẩm quyền giải quyết của "
+             f"{case.org.name}. {case.org.name} chuyển đơn đến {case.letter.competent_body} "
+             f"để xem xét, giải quyết theo thẩm quyền và thông báo kết quả cho "
+             f"{case.org.name} biết."),
+        Para("Kèm theo: đơn và tài liệu kèm theo"
+             + (" (đã lược bỏ thông tin về người tố cáo)." if denunciation else ".")),
+    ]
+    recipients = ["Như trên"] if denunciation or reporter is None else [
+        "Như trên", "Người gửi đơn (để biết)"]
+    return _base(case, type_code="PC", type_name="Phiếu chuyển đơn",
+                 summary=f"Về việc chuyển {_letter_words(case)}",
+                 addressees=[case.letter.competent_body], body=body, recipients=recipients)
+
+
+def guidance(case, reporter: Reporter, reason: str, signer_count: int = 1) -> Document:
+    """Văn bản hướng dẫn (công văn): where the sender should take the letter."""
+    body_name = (case.letter.competent_body if case.letter and case.letter.competent_body
+                 else "cơ quan, tổ chức có thẩm quyền")
+    body = [
+        Para(_received_line(case, reporter, signer_count)),
+        Para(f"Nội dung đơn không thuộc thẩm quyền giải quyết của {case.org.name}. "
+             f"Đề nghị {_sender(reporter, signer_count)} gửi đơn đến {body_name} để được "
+             f"xem xét, giải quyết theo quy định của pháp luật."),
+    ]
+    if reason:
+        body.append(Para(f"Ý kiến của cơ quan tiếp nhận: {reason}"))
+    return _base(case, type_code=None, type_name=None,
+                 summary="V/v hướng dẫn gửi đơn đến cơ quan có thẩm quyền",
+                 addressees=[_addressee(reporter, signer_count)], body=body)
+
+
+def refusal_notice(case, reporter: Reporter, reason: str, signer_count: int = 1) -> Document:
+    """Thông báo không thụ lý (the letter is filed away), to the sender."""
+    body = [
+        Para(_received_line(case, reporter, signer_count)),
+        Para(f"Sau khi xem xét, đơn không đủ điều kiện thụ lý, giải quyết. Lý do: "
+             f"{reason or '—'}"),
+        Para(f"{case.org.name} thông báo để {_sender(reporter, signer_count)} biết và "
+             f"lưu đơn theo quy định."),
+    ]
+    return _base(case, type_code="TB", type_name="Thông báo",
+                 summary=f"Về việc không thụ lý {_letter_words(case)}",
+                 addressees=[_addressee(reporter, signer_count)], body=body)
+
+
+def denounced_notice(case) -> Document:
+    """Thông báo to the denounced person of the content of the denunciation.
+
+    Takes the case only: nothing about the denouncer is within its reach."""
+    who = case.subject_name or "—"
+    about = ", ".join(filter(None, (who, case.subject_position, case.subject_unit)))
+    body = [
+        Para(f"{case.org.name} đã thụ lý tố cáo (mã số {case.code}) đối với {about}."),
+        Para(f"Nội dung tố cáo: {case.summary}"),
+        Para(f"Đề nghị {who} giải trình bằng văn bản về các nội dung bị tố cáo nêu trên, "
+             f"kèm theo thông tin, tài liệu, chứng cứ liên quan (nếu có), gửi về "
+             f"{case.org.name}."),
+        Para("Người bị tố cáo có các quyền và nghĩa vụ quy định tại Điều 10 Luật Tố cáo "
+             "năm 2018."),
+    ]
+    return _base(case, type_code="TB", type_name="Thông báo",
+                 summary="Về nội dung tố cáo", addressees=[who], body=body)
+
+
+# --- which document, when ----------------------------------------------------------------
+
+AFTER_ACCEPT = ("accepted", "verifying", "paused", "resolved", "closed")
+
+
+@dataclass(frozen=True)
+class Spec:
+    label: object
+    #: States in which the draft makes sense.
+    states: tuple[str, ...]
+    #: Addressed to the sender: needs the identity (reveal, audited).
+    to_sender: bool
+    #: Extra condition on the case.
+    applies: Callable = lambda case: True
+
+
+DOCUMENTS: dict[str, Spec] = {
+    "receipt": Spec(_l("Receipt for the sender"), (), True),
+    "acceptance": Spec(_l("Notice of acceptance (thụ lý)"), AFTER_ACCEPT, True),
+    "forward": Spec(_l("Forwarding slip to the competent body"), ("classified", "forwarded"),
+                    False, lambda case: bool(case.letter and case.letter.competent_body)),
+    "guidance": Spec(_l("Guidance to the sender"), ("classified", "guided"), True),
+    "refusal": Spec(_l("Notice of non-acceptance (filed away)"), ("classified", "filed"), True),
+    "denounced": Spec(_l("Notice to the denounced person"), AFTER_ACCEPT, False,
+                      lambda case: case.kind == "denunciation"),
+}
+
+
+def needs_reporter(slug: str, case) -> bool:
+    """The forwarding slip names the sender, except for a denunciation."""
+    return DOCUMENTS[slug].to_sender or (slug == "forward" and case.kind != "denunciation")
+
+
+def available(case) -> list[str]:
+    """Documents that may be drafted for `case` now (none addressed to an anonymous sender)."""
+    return [slug for slug, spec in DOCUMENTS.items()
+            if (not spec.states or case.state in spec.states) and spec.applies(case)
+            and not (spec.to_sender and case.is_anonymous)]
+
+
+def _last_comment(case, *triggers: str) -> str:
+    return db.session.scalar(
+        sa.select(CaseEvent.comment).where(CaseEvent.case_id == case.id,
+                                           CaseEvent.action.in_(triggers))
+        .order_by(CaseEvent.id.desc()).limit(1)) or ""
+
+
+def build(slug: str, case, reporter: Reporter | None) -> Document:
+    """The draft `slug` of `case`; `reporter` is None for documents that must not name them."""
+    letter = case.letter
+    signers = letter.signer_count if letter else 1
+    if slug == "receipt":
+        files = list(db.session.scalars(
+            sa.select(Attachment.filename).where(Attachment.case_id == case.id,
+                                                 Attachment.owner_kind == "letter")
+            .order_by(Attachment.id)))
+        officer = letter.received_by.full_name if letter and letter.received_by else ""
+        return receipt(case, reporter, officer, files, signers)
+    if slug == "acceptance":
+        return acceptance_notice(case, reporter, signers)
+    if slug == "forward":
+        return forward_slip(case, None if case.kind == "denunciation" else reporter, signers)
+    if slug == "guidance":
+        return guidance(case, reporter, _last_comment(case, "guide"), signers)
+    if slug == "refusal":
+        reason = (letter.invalid_reason if letter and letter.invalid_reason else "") or \
+            _last_comment(case, "file_away")
+        return refusal_notice(case, reporter, reason, signers)
+    return denounced_notice(case)

@@ -1,0 +1,178 @@
+"""Letter guards and effects (registered with app.cases.guards) and the small reads they use.
+
+Luật Khiếu nại 2011, Luật Tố cáo 2018 (Điều 25: anonymous letters), domain.md §4.3.
+"""
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.cases.guards import effect, guard
+from app.cases.models import Case
+from app.core.permissions import scope_condition
+from app.core.text import fold
+from app.extensions import db
+from app.letters.models import LetterDetails
+from workflows.vocab import LETTER
+
+#: Two letters about the same subject whose folded texts are at least this similar are
+#: offered as duplicates.
+SIMILARITY = 0.8
+#: States from which a letter may still be linked to an earlier one as its duplicate.
+MERGEABLE = ("received", "classified")
+
+
+def details_of(case) -> LetterDetails:
+    """The letter's details row, created on first use (letters logged by the generic form)."""
+    if case.letter is None:
+        case.letter = LetterDetails(case_id=case.id)
+        db.session.add(case.letter)
+    return case.letter
+
+
+def primary_of(case) -> Case:
+    """The letter this one is handled with: itself, or the earlier letter it duplicates."""
+    seen = {case.id}
+    while case.letter is not None and case.letter.duplicate_of is not None:
+        case = case.letter.duplicate_of
+        if case.id in seen:  # never loop, whatever the data says
+            break
+        seen.add(case.id)
+    return case
+
+
+def duplicates_of(case) -> list[Case]:
+    return list(db.session.scalars(
+        sa.select(Case).join(LetterDetails, LetterDetails.case_id == Case.id)
+        .where(LetterDetails.duplicate_of_id == case.id).order_by(Case.received_on, Case.id)))
+
+
+def group_of(case) -> list[Case]:
+    """The primary letter and every letter linked to it as a duplicate."""
+    primary = primary_of(case)
+    return [primary, *duplicates_of(primary)]
+
+
+def was_forwarded(case) -> bool:
+    return case.letter is not None and case.letter.forwarded_on is not None
+
+
+def similar_text(a: Case, b: Case) -> bool:
+    left, right = fold(f"{a.title} {a.summary}"), fold(f"{b.title} {b.summary}")
+    return bool(left and right) and SequenceMatcher(None, left, right).ratio() >= SIMILARITY
+
+
+def duplicate_candidates(case, user, *, earlier_only: bool = True,
+                         same_sender: list[Case] | None = None) -> list[tuple[Case, str]]:
+    """Letters in the user's scope that may be the same letter as `case`: (letter, reason),
+    by default only those received before it (a duplicate is linked to the earlier letter).
+
+    Reasons are "same_sender" (keyed digest, nothing decrypted) and "same_content" (same
+    subject, folded, and similar text ignoring diacritics). Never the other sender's identity.
+    """
+    from app.identity.services import same_sender as senders_letters
+
+    scope = scope_condition(user, Case.org_id)
+    found: dict[int, tuple[Case, str]] = {}
+    sender_ids = {c.id for c in (same_sender if same_sender is not None
+                                 else senders_letters(case))}
+    if sender_ids:
+        for other in db.session.scalars(sa.select(Case).where(
+                Case.id.in_(sender_ids), Case.family == LETTER, scope)):
+            found[other.id] = (other, "same_sender")
+    subject = fold(case.subject_name)
+    if subject:
+        rows = db.session.scalars(
+            sa.select(Case).where(Case.family == LETTER, Case.id != case.id, scope,
+                                  Case.search_text.contains(subject, autoescape=True))
+            .order_by(Case.received_on.desc(), Case.id.desc()).limit(200))
+        for other in rows:
+            if other.id not in found and fold(other.subject_name) == subject \
+                    and similar_text(case, other):
+                found[other.id] = (other, "same_content")
+    primary = primary_of(case)
+    order = (case.received_on, case.id)
+    return sorted(((c, r) for c, r in found.values()
+                   if c.id != case.id and primary_of(c).id != primary.id
+                   and (not earlier_only or (c.received_on, c.id) < order)),
+                  key=lambda pair: (pair[0].received_on, pair[0].id))
+
+
+@guard("letter_acceptable")
+def letter_acceptable(case, actor, context):
+    letter = case.letter
+    if letter is None or letter.is_valid is None or letter.within_competence is None:
+        return _("Record the classification (valid for processing, within competence) "
+                 "before accepting the letter.")
+    if case.is_anonymous and not (letter.names_violator and letter.has_evidence):
+        return _("An anonymous letter is accepted only when its content names the violator "
+                 "and concrete evidence is attached (Luật Tố cáo 2018, Điều 25).")
+    if not letter.is_valid:
+        return _("The letter was classified as not valid for processing.")
+    if not letter.within_competence:
+        return _("The letter is not within the union's competence: forward it or guide "
+                 "the sender instead.")
+    return None
+
+
+@guard("competent_body_named")
+def competent_body_named(case, actor, context):
+    if case.letter is None or not case.letter.competent_body:
+        return _("Name the competent body in the classification before forwarding.")
+    return None
+
+
+@guard("denunciation_forwarded_once")
+def denunciation_forwarded_once(case, actor, context):
+    """A denunciation goes to the competent body once, whichever copy of it was received."""
+    if case.kind != "denunciation":
+        return None
+    others = [c for c in group_of(case) if c.id != case.id]
+    others += [c for c, _reason in duplicate_candidates(case, actor, earlier_only=False)
+               if c.kind == "denunciation"]
+    for other in others:
+        if was_forwarded(other):
+            return _("Letter %(code)s with the same content was already forwarded; a "
+                     "denunciation is forwarded only once. Mark this letter as its "
+                     "duplicate.", code=other.code)
+    return None
+
+
+@guard("duplicate_chosen")
+def duplicate_chosen(case, actor, context):
+    primary = context.get("duplicate_of")
+    if primary is None:
+        return _("Choose the earlier letter it duplicates in the letter panel.")
+    if primary.id == case.id or primary.family != LETTER or \
+            primary_of(primary).id == case.id:
+        return _("A letter cannot be a duplicate of itself.")
+    return None
+
+
+@effect(LETTER, "classify")
+def save_classification(case, actor, context):
+    values = context.get("classification")
+    if not values:
+        return {"kind": case.kind}
+    letter = details_of(case)
+    for key, value in values.items():
+        setattr(letter, key, value)
+    return {"kind": case.kind, "valid": letter.is_valid,
+            "within_competence": letter.within_competence, "complexity": letter.complexity,
+            "remote_area": letter.remote_area}
+
+
+@effect(LETTER, "forward")
+def record_forwarding(case, actor, context):
+    letter = details_of(case)
+    letter.forwarded_on = context["today"]
+    return {"competent_body": letter.competent_body}
+
+
+@effect(LETTER, "merge_duplicate")
+def link_duplicate(case, actor, context):
+    primary = primary_of(context["duplicate_of"])
+    details_of(case).duplicate_of_id = primary.id
+    return {"duplicate_of": primary.code}

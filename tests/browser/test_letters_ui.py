@@ -1,0 +1,137 @@
+"""A denunciation from the intake desk to its closing, each step by its user, in Chromium.
+
+The intake officer logs the letter with the sender's name and prints the receipt; a handler
+who is not a named handler classifies it without ever seeing the sender; the approver accepts;
+the handler verifies and records the result; the approver closes it. The pages are switched to
+English so that the test reads the same labels before and after the catalogue is merged.
+"""
+import re
+import shutil
+import subprocess
+
+import sqlalchemy as sa
+
+from tests.browser.conftest import login, require_browser_deps
+
+require_browser_deps()
+
+from playwright.sync_api import Page, expect
+
+SENDER = "Nguyễn Thị Hoài Thu"
+ADDRESS = "Số 12 đường Trần Phú, phường Thạch Linh"
+PHONE = "0912 345 678"
+TITLE = "Tố cáo sai phạm trong chi quỹ công đoàn"
+SUBJECT = "Trần Văn Bình"
+CONTENT = ("Chủ tịch công đoàn cơ sở tự ý chi quỹ công đoàn để tổ chức du lịch cho ban chấp "
+           "hành, không công khai chứng từ với đoàn viên.")
+
+
+def _english(page: Page) -> None:
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def _state(page: Page):
+    return page.get_by_test_id("case-state")
+
+
+def _fire(page: Page, trigger: str, label: str, comment: str | None = None) -> None:
+    form = page.locator(f'form[data-trigger="{trigger}"]')
+    if comment is not None:
+        form.locator(f"#{trigger}-comment").fill(comment)
+    form.get_by_role("button", name=label, exact=True).click()
+    expect(page.get_by_role("alert").filter(has_text=f"Done: {label}.")).to_be_visible()
+
+
+def _pdf_text(page: Page, link, tmp_path) -> str:
+    response = page.request.get(link.get_attribute("href"))
+    assert response.status == 200 and response.body().startswith(b"%PDF")
+    if shutil.which("pdftotext") is None:
+        return ""
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(response.body())
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    return " ".join(out.split())
+
+
+def test_a_denunciation_goes_from_intake_to_closing(new_page, live_server, db, world,
+                                                     tmp_path):
+    intake, handler, approver = new_page(), new_page(), new_page()
+    for page, user in ((intake, "intake"), (handler, "handler"), (approver, "approver")):
+        login(page, live_server, user)
+        _english(page)
+
+    # 1. The intake officer logs the letter, with the sender's name, from the home page.
+    intake.get_by_test_id("log-letter").click()
+    expect(intake.get_by_role("heading", name="Log a letter")).to_be_visible()
+    unit = intake.get_by_label("Receiving unit")
+    unit.select_option(unit.locator("option", has_text="Liên đoàn Lao động tỉnh Hà Tĩnh")
+                       .get_attribute("value"))
+    intake.get_by_label("How it was received").select_option(label="In person")
+    intake.get_by_label("Title", exact=True).fill(TITLE)
+    intake.get_by_label("Content", exact=True).fill("")
+    intake.get_by_label("The letter is about").select_option(label="Person")
+    intake.get_by_label("Name of the person or organisation concerned").fill(SUBJECT)
+    intake.get_by_label("Sender's name", exact=False).fill(SENDER)
+    intake.get_by_label("Sender's address").fill(ADDRESS)
+    intake.get_by_label("Sender's phone or e-mail").fill(PHONE)
+    intake.get_by_role("button", name="Log the letter").click()
+    # An empty content is refused with a message; nothing typed is lost.
+    expect(intake.get_by_text("The content of the letter is required")).to_be_visible()
+    expect(intake.get_by_label("Sender's address")).to_have_value(ADDRESS)
+    intake.get_by_label("Content", exact=True).fill(CONTENT)
+    intake.get_by_role("button", name="Log the letter").click()
+    expect(intake).to_have_url(re.compile(r"/cases/\d+$"))
+    case_url = intake.url
+    expect(_state(intake)).to_have_text("Received")
+    code = intake.get_by_test_id("case-code").inner_text()
+    receipt = intake.get_by_test_id("doc-receipt")
+    text = _pdf_text(intake, receipt, tmp_path)
+    assert not text or (SENDER in text and code in text)
+
+    # 2. A handler who is not a named handler classifies it, never seeing the sender.
+    handler.goto(case_url)
+    expect(handler.get_by_test_id("sealed-identity")).to_be_visible()
+    assert SENDER not in handler.content() and PHONE not in handler.content()
+    expect(handler.get_by_test_id("doc-receipt")).to_have_count(0)
+    handler.get_by_role("link", name="Classify the letter").click()
+    handler.get_by_label("Kind of letter").select_option(label="Denunciation")
+    handler.get_by_label("Valid for processing").select_option(label="Yes")
+    handler.get_by_label("Within the union's competence").select_option(label="Yes")
+    handler.get_by_label("Complexity").select_option(label="Complex")
+    handler.get_by_role("button", name="Save").click()
+    expect(handler).to_have_url(case_url)
+    expect(_state(handler)).to_have_text("Classified")
+    expect(handler.get_by_test_id("letter-kind")).to_have_text("Denunciation")
+
+    # 3. The approver accepts it (thụ lý), giving the reason.
+    approver.goto(case_url)
+    _fire(approver, "accept", "Accept for handling", "Đủ điều kiện, đúng thẩm quyền")
+    expect(_state(approver)).to_have_text("Accepted")
+
+    # 4. The handler verifies, drafts the notice to the denounced person, records the result.
+    handler.goto(case_url)
+    _fire(handler, "start_verification", "Start verification")
+    expect(_state(handler)).to_have_text("Verifying")
+    notice = _pdf_text(handler, handler.get_by_test_id("doc-denounced"), tmp_path)
+    for secret in (SENDER, ADDRESS, PHONE):
+        assert secret not in notice
+    _fire(handler, "record_result", "Record the result", "Tố cáo đúng một phần")
+    expect(_state(handler)).to_have_text("Resolved")
+
+    # 5. The approver closes it; the handler still never saw the sender's name.
+    approver.goto(case_url)
+    _fire(approver, "close", "Close")
+    expect(_state(approver)).to_have_text("Closed")
+    handler.goto(case_url)
+    expect(_state(handler)).to_have_text("Closed")
+    assert SENDER not in handler.content()
+
+    from app.cases.models import Case
+
+    db.session.expire_all()
+    case = db.session.scalar(sa.select(Case).where(Case.code == code))
+    assert (case.kind, case.state, case.letter.complexity) == ("denunciation", "closed",
+                                                               "complex")
+    assert SENDER not in case.search_text
