@@ -134,6 +134,9 @@ def seed(case_count: int = 240, rng_seed: int = 2026) -> dict | None:
     from app.letters.demo import seed as seed_letters
 
     seed_letters(orgs, users)
+    from app.documents import demo as documents_demo
+
+    documents_demo.seed()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Case))
     return {"orgs": len(orgs), "users": len(users), "cases": total}
 

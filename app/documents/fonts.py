@@ -68,4 +68,4 @@ def register_fonts() -> str:
     return FAMILY
 
 
-__all__ = ["FAMILY", "REGULAR", "BOLD", "ITALIC", "BOLD_ITALIC", "register_fonts"]
+__all__ = ["BOLD", "BOLD_ITALIC", "FAMILY", "ITALIC", "REGULAR", "register_fonts"]

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Sequence, Union
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -71,7 +71,21 @@ FIRST_LINE_INDENT = 10 * mm
 SIGNATURE_SPACE = 24 * mm
 PAGE_NUMBER_SIZE = 13.0
 
-TYPE_CODES = ("QĐ", "KH", "BC", "TB", "BB", "TTr", "HD", "GM", "PC", "CTr")
+#: Type abbreviations and type names (NĐ 30/2020 Phụ lục III; QĐ 933/QĐ-TLĐ): the one
+#: table to correct. A công văn has no type and no abbreviation.
+DOCUMENT_TYPES: dict[str, str] = {
+    "QĐ": "Quyết định",
+    "KH": "Kế hoạch",
+    "BC": "Báo cáo",
+    "TB": "Thông báo",
+    "BB": "Biên bản",
+    "TTr": "Tờ trình",
+    "HD": "Hướng dẫn",
+    "GM": "Giấy mời",
+    "PC": "Phiếu chuyển",
+    "CTr": "Chương trình",
+}
+TYPE_CODES = tuple(DOCUMENT_TYPES)
 AUTHORITY_PREFIXES = ("TM.", "KT.", "Q.", "TL.", "TUQ.")
 
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -140,7 +154,7 @@ class Table:
     font_size: float = 12.0
 
 
-Block = Union[str, Heading, Para, Table]
+Block = str | Heading | Para | Table
 
 
 @dataclass(kw_only=True)
@@ -152,7 +166,9 @@ class Document:
     block (công văn, tờ trình, báo cáo to a superior). ``enacting_authority``
     is the centred bold line of a quyết định ("BAN THƯỜNG VỤ LIÊN ĐOÀN LAO ĐỘNG
     TỈNH ...") printed before the căn cứ. A draft shows "DỰ THẢO" as a
-    watermark and leaves the number, day and month blank.
+    watermark and leaves the number, day and month blank. ``numbered=False``
+    (a register book, a printed list) has no "Số:" line; ``signature`` None
+    leaves out the signature block.
     """
 
     superior_body: str
@@ -165,7 +181,7 @@ class Document:
     date: date | None
     type_name: str | None
     summary: str
-    signature: Signature
+    signature: Signature | None
     bases: list[str] = field(default_factory=list)
     body: list[Block] = field(default_factory=list)
     recipients: list[str] = field(default_factory=list)
@@ -173,6 +189,7 @@ class Document:
     addressees: list[str] = field(default_factory=list)
     enacting_authority: str = ""
     draft: bool = False
+    numbered: bool = True
 
 
 # --------------------------------------------------------------------------
@@ -347,7 +364,8 @@ def _header(doc: Document) -> _RLTable:
     unit = _nfc(doc.issuing_unit).strip().upper()
     unit_para = _fitted(unit, B, 12, left_w, 10.5)
     left.append(unit_para)
-    left.append(_rule(_rule_width(unit, B, unit_para.style.fontSize, left_w, 0.4)))
+    left.append(_rule(_rule_width(unit, B, unit_para.style.fontSize, left_w, 0.4),
+                      space_before=5))
 
     right: list = [
         _fitted(QUOC_HIEU, B, 12, right_w, 10.5),
@@ -355,9 +373,12 @@ def _header(doc: Document) -> _RLTable:
         _rule(stringWidth(TIEU_NGU, B, 13)),
     ]
 
-    number_line = format_number(None if doc.draft else doc.number, doc.type_code, doc.unit_short)
-    left2: list = [Paragraph(_keep_spaces(_text(number_line)), s["number"])]
-    if doc.type_code is None and _nfc(doc.summary).strip():
+    left2: list = []
+    if doc.numbered:
+        number_line = format_number(None if doc.draft else doc.number, doc.type_code,
+                                    doc.unit_short)
+        left2.append(Paragraph(_keep_spaces(_text(number_line)), s["number"]))
+    if doc.type_code is None and not doc.type_name and _nfc(doc.summary).strip():
         left2.append(Paragraph(_text(_vv(doc.summary)), s["vv"]))
 
     if doc.draft or doc.date is None:
@@ -366,7 +387,7 @@ def _header(doc: Document) -> _RLTable:
         date_line = format_date_line(doc.place, doc.date)
     right2 = [_fitted(date_line, I, 13, right_w, 11)]
 
-    t = _RLTable([[left, right], [left2, right2]], colWidths=[LEFT_COL, RIGHT_COL])
+    t = _RLTable([[left, right], [left2 or "", right2]], colWidths=[LEFT_COL, RIGHT_COL])
     t.setStyle(TableStyle(_NO_PAD + [
         ("ALIGN", (0, 0), (-1, -1), "CENTER"),  # centres the rules too
         ("RIGHTPADDING", (0, 0), (0, -1), gap),
@@ -566,16 +587,17 @@ def _body(doc: Document) -> list:
     return out
 
 
-def _signature_block(doc: Document) -> _RLTable:
+def _signature_block(doc: Document) -> _RLTable | None:
     s = _styles()
     sig = doc.signature
     right: list = []
-    for line in (sig.authority, sig.capacity, sig.signer_title):
-        line = _nfc(line).strip().upper()
-        if line:
-            right.append(Paragraph(_text(line), s["sign"]))
-    right.append(Spacer(1, SIGNATURE_SPACE))
-    right.append(Paragraph(_text(_nfc(sig.signer_name).strip()), s["sign_name"]))
+    if sig is not None:
+        for line in (sig.authority, sig.capacity, sig.signer_title):
+            line = _nfc(line).strip().upper()
+            if line:
+                right.append(Paragraph(_text(line), s["sign"]))
+        right.append(Spacer(1, SIGNATURE_SPACE))
+        right.append(Paragraph(_text(_nfc(sig.signer_name).strip()), s["sign_name"]))
 
     left: list = []
     entries = list(doc.recipients)
@@ -586,7 +608,9 @@ def _signature_block(doc: Document) -> _RLTable:
         left.append(Paragraph("Nơi nhận:", s["noi_nhan"]))
         left.extend(Paragraph(_text(_dash(e)), s["noi_nhan_entry"]) for e in entries)
 
-    t = _RLTable([[left or "", right]], colWidths=[LEFT_COL, RIGHT_COL])
+    if not left and not right:
+        return None
+    t = _RLTable([[left or "", right or ""]], colWidths=[LEFT_COL, RIGHT_COL])
     t.setStyle(TableStyle(_NO_PAD + [("ALIGN", (1, 0), (1, 0), "CENTER")]))
     t.hAlign = "LEFT"
     return t
@@ -633,14 +657,14 @@ def _page_decorator(draft: bool):
 def _validate(doc: Document) -> None:
     if doc.type_code is not None and doc.type_code not in TYPE_CODES:
         raise ValueError(f"unknown type_code {doc.type_code!r}; expected one of {TYPE_CODES} or None")
-    if not doc.draft:
+    if not doc.draft and doc.numbered:
         if doc.number is None:
             raise ValueError("an issued document needs a number (or draft=True)")
         if doc.date is None:
             raise ValueError("an issued document needs a date (or draft=True)")
-        if doc.date.year != doc.year:
-            raise ValueError(f"date {doc.date.isoformat()} is not in the numbering year {doc.year}")
-    authority = _nfc(doc.signature.authority).strip()
+    if not doc.draft and doc.date is not None and doc.date.year != doc.year:
+        raise ValueError(f"date {doc.date.isoformat()} is not in the numbering year {doc.year}")
+    authority = _nfc(doc.signature.authority if doc.signature else "").strip()
     if authority and not authority.upper().startswith(AUTHORITY_PREFIXES):
         raise ValueError(f"signature authority must start with one of {AUTHORITY_PREFIXES}: {authority!r}")
 
@@ -652,11 +676,11 @@ def _metadata(doc: Document) -> dict[str, str]:
     else:
         title = _vv(summary) if summary else "Công văn"
     number_line = format_number(None if doc.draft else doc.number, doc.type_code, doc.unit_short)
-    ref = " ".join(number_line.split())
+    ref = " ".join(number_line.split()) if doc.numbered else ""
     if doc.draft:
         ref = f"{ref} ({DRAFT_MARK})"
     elif doc.date is not None:
-        ref = f"{ref}, {format_date_line(doc.place, doc.date)}"
+        ref = ", ".join(filter(None, (ref, format_date_line(doc.place, doc.date))))
     return {
         "title": title,
         "author": _nfc(doc.issuing_unit).strip(),
@@ -671,6 +695,8 @@ def build_story(doc: Document) -> list:
     story += _title_block(doc)
     body = _body(doc)
     signature = _signature_block(doc)
+    if signature is None:
+        return story + body
     if body and isinstance(body[-1], Paragraph):
         # Never leave the signature alone on the last page.
         story += body[:-1]
@@ -709,7 +735,17 @@ def build_pdf(doc: Document) -> bytes:
 
 
 __all__ = [
-    "Signature", "Heading", "Para", "Table", "Block", "Document",
-    "format_number", "format_date_line", "build_story", "build_pdf",
-    "TYPE_CODES", "AUTHORITY_PREFIXES",
+    "AUTHORITY_PREFIXES",
+    "DOCUMENT_TYPES",
+    "TYPE_CODES",
+    "Block",
+    "Document",
+    "Heading",
+    "Para",
+    "Signature",
+    "Table",
+    "build_pdf",
+    "build_story",
+    "format_date_line",
+    "format_number",
 ]

@@ -74,30 +74,30 @@ def sample_decision(**overrides) -> Document:
             lead="Điều 3.",
         ),
     ]
-    values = dict(
-        superior_body="Tổng Liên đoàn Lao động Việt Nam",
-        issuing_unit="Liên đoàn Lao động tỉnh Hà Tĩnh",
-        number=5,
-        year=2026,
-        type_code="QĐ",
-        unit_short="LĐLĐ",
-        place="Hà Tĩnh",
-        date=date(2026, 1, 5),
-        type_name="Quyết định",
-        summary="Về việc thành lập Đoàn giám sát việc thực hiện chính sách ưu đãi",
-        enacting_authority="Ban Thường vụ Liên đoàn Lao động tỉnh Hà Tĩnh",
-        bases=[
+    values = {
+        "superior_body": "Tổng Liên đoàn Lao động Việt Nam",
+        "issuing_unit": "Liên đoàn Lao động tỉnh Hà Tĩnh",
+        "number": 5,
+        "year": 2026,
+        "type_code": "QĐ",
+        "unit_short": "LĐLĐ",
+        "place": "Hà Tĩnh",
+        "date": date(2026, 1, 5),
+        "type_name": "Quyết định",
+        "summary": "Về việc thành lập Đoàn giám sát việc thực hiện chính sách ưu đãi",
+        "enacting_authority": "Ban Thường vụ Liên đoàn Lao động tỉnh Hà Tĩnh",
+        "bases": [
             "Căn cứ Luật Công đoàn năm 2024",
             "Căn cứ Hướng dẫn số 44/HD-TLĐ ngày 20/12/2021 của Tổng Liên đoàn Lao động Việt Nam",
             "Theo đề nghị của Ban Chính sách - Pháp luật",
         ],
-        body=body,
-        signature=Signature(
+        "body": body,
+        "signature": Signature(
             authority="TM. BAN THƯỜNG VỤ", signer_title="Chủ tịch", signer_name="Nguyễn Thị Hường"
         ),
-        recipients=["Như Điều 3", "Tổng Liên đoàn (để b/c)", "Thường trực Tỉnh ủy (để b/c)"],
-        filing="VT, CSPL",
-    )
+        "recipients": ["Như Điều 3", "Tổng Liên đoàn (để b/c)", "Thường trực Tỉnh ủy (để b/c)"],
+        "filing": "VT, CSPL",
+    }
     values.update(overrides)
     return Document(**values)
 
@@ -124,24 +124,24 @@ def sample_long(paragraphs: int = 60) -> Document:
 
 
 def sample_cong_van(**overrides) -> Document:
-    values = dict(
-        superior_body="Tổng Liên đoàn Lao động Việt Nam",
-        issuing_unit="Liên đoàn Lao động tỉnh Hà Tĩnh",
-        number=212,
-        year=2026,
-        type_code=None,
-        unit_short="LĐLĐ",
-        place="Hà Tĩnh",
-        date=date(2026, 3, 15),
-        type_name=None,
-        summary="thông báo giám sát việc thực hiện chính sách ưu đãi",
-        addressees=["Ban Giám đốc Công ty TNHH May Hồng Lĩnh"],
-        body=["Thực hiện Kế hoạch số 12/KH-LĐLĐ, Liên đoàn Lao động tỉnh thông báo lịch giám sát."],
-        signature=Signature(authority="TM. BAN THƯỜNG VỤ", signer_title="CHỦ TỊCH",
+    values = {
+        "superior_body": "Tổng Liên đoàn Lao động Việt Nam",
+        "issuing_unit": "Liên đoàn Lao động tỉnh Hà Tĩnh",
+        "number": 212,
+        "year": 2026,
+        "type_code": None,
+        "unit_short": "LĐLĐ",
+        "place": "Hà Tĩnh",
+        "date": date(2026, 3, 15),
+        "type_name": None,
+        "summary": "thông báo giám sát việc thực hiện chính sách ưu đãi",
+        "addressees": ["Ban Giám đốc Công ty TNHH May Hồng Lĩnh"],
+        "body": ["Thực hiện Kế hoạch số 12/KH-LĐLĐ, Liên đoàn Lao động tỉnh thông báo lịch giám sát."],
+        "signature": Signature(authority="TM. BAN THƯỜNG VỤ", signer_title="CHỦ TỊCH",
                             signer_name="Đặng Quốc Việt"),
-        recipients=["Như trên"],
-        filing="VT, UBKT",
-    )
+        "recipients": ["Như trên"],
+        "filing": "VT, UBKT",
+    }
     values.update(overrides)
     return Document(**values)
 

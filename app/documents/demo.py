@@ -1,0 +1,49 @@
+"""Demo documents: decisions, notices and reports issued on the demo supervision cases."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.auth.models import RoleAssignment, User
+from app.cases.models import Case
+from app.core.errors import DomainError
+from app.documents import services
+from app.documents.models import CaseDocument
+from app.extensions import db
+from workflows.vocab import APPROVER, SUPERVISION
+
+#: Which templates are issued on a supervision case in each state (the rest stay drafts).
+BY_STATE = {
+    "delegation_formed": ("sv_decision",),
+    "subject_notified": ("sv_decision", "sv_notice"),
+    "fieldwork": ("sv_decision", "sv_notice", "sv_session_minutes"),
+    "following_up": ("sv_report", "recommendation"),
+}
+
+
+def _user_at(case: Case, roles) -> User | None:
+    return db.session.scalar(
+        sa.select(User).join(RoleAssignment)
+        .where(RoleAssignment.org_id == case.org_id, RoleAssignment.role.in_(roles))
+        .order_by(User.id).limit(1))
+
+
+def seed(limit: int = 12) -> int:
+    """Draft and issue documents on up to `limit` demo supervision cases (idempotent).
+    Flushes; the caller commits. Returns the number of documents issued."""
+    if db.session.scalar(sa.select(sa.func.count()).select_from(CaseDocument)):
+        return 0
+    cases = db.session.scalars(
+        sa.select(Case).where(Case.family == SUPERVISION, Case.state.in_(BY_STATE))
+        .order_by(Case.received_on, Case.id).limit(limit)).all()
+    count = 0
+    for case in cases:
+        issuer = _user_at(case, {APPROVER})
+        if issuer is None:
+            continue
+        for code in BY_STATE[case.state]:
+            try:
+                services.issue_now(case, issuer, code)
+                count += 1
+            except DomainError:  # a record the template needs is missing in the demo
+                continue
+    return count

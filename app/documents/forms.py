@@ -1,0 +1,39 @@
+"""Forms of the documents package: pick a template, edit a draft."""
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from app.core.forms import BaseForm
+
+
+class NewDocumentForm(BaseForm):
+    template = SelectField(_l("Document template"), validators=[DataRequired()])
+
+
+class DraftForm(BaseForm):
+    summary = StringField(_l("Summary (trích yếu)"), validators=[DataRequired(), Length(max=500)])
+    addressees = TextAreaField(_l("Addressed to (Kính gửi), one per line"))
+    bases = TextAreaField(_l("Legal bases (căn cứ), one per line"))
+    body = TextAreaField(_l("Body"), validators=[DataRequired()])
+    recipients = TextAreaField(_l("Recipients (Nơi nhận), one per line"))
+    filing = StringField(_l("Filed at (Lưu)"), validators=[Length(max=120)])
+    authority = StringField(_l("Signing authority (TM., KT., Q., TL., TUQ.)"),
+                            validators=[Length(max=120)])
+    capacity = StringField(_l("Second authority line"), validators=[Length(max=120)])
+    signer_title = StringField(_l("Signer's title"), validators=[Length(max=120)])
+    signer_name = StringField(_l("Signer's name"), validators=[Length(max=160)])
+
+    def fill(self, doc) -> None:
+        c = doc.content
+        sig = c.get("signature") or {}
+        self.summary.data = doc.summary
+        for name in ("addressees", "bases", "recipients"):
+            getattr(self, name).data = "\n".join(c.get(name, []))
+        self.body.data, self.filing.data = c.get("body", ""), c.get("filing", "")
+        for name in ("authority", "capacity", "signer_title", "signer_name"):
+            getattr(self, name).data = sig.get(name, "")
+
+    def values(self) -> dict:
+        return {name: getattr(self, name).data for name in (
+            "summary", "addressees", "bases", "body", "recipients", "filing", "authority",
+            "capacity", "signer_title", "signer_name")}

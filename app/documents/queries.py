@@ -1,0 +1,30 @@
+"""Read side of documents: a case's documents, a unit's register."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.documents.models import CaseDocument
+from app.extensions import db
+
+
+def documents_of(case) -> list[CaseDocument]:
+    return list(db.session.scalars(
+        sa.select(CaseDocument).where(CaseDocument.case_id == case.id)
+        .order_by(CaseDocument.created_at.desc(), CaseDocument.id.desc())))
+
+
+def register_entries(org_id: int, year: int, register: str) -> list[CaseDocument]:
+    """The issued documents of one register of a unit in a year, by number."""
+    return list(db.session.scalars(
+        sa.select(CaseDocument)
+        .where(CaseDocument.org_id == org_id, CaseDocument.year == year,
+               CaseDocument.register == register, CaseDocument.number.is_not(None))
+        .options(selectinload(CaseDocument.case)).order_by(CaseDocument.number)))
+
+
+def register_years(org_id: int) -> list[int]:
+    return list(db.session.scalars(
+        sa.select(CaseDocument.year).where(CaseDocument.org_id == org_id,
+                                           CaseDocument.year.is_not(None))
+        .distinct().order_by(CaseDocument.year.desc())))

@@ -1,0 +1,182 @@
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.cases.routes import load_case, render_detail
+from app.core import permissions
+from app.core.errors import DomainError
+from app.core.forms import BaseForm, handle_form
+from app.core.i18n import label_text
+from app.documents import queries, services
+from app.documents.forms import DraftForm, NewDocumentForm
+from app.documents.models import CaseDocument
+from app.documents.register import register_pdf
+from app.documents.templates import (
+    OUTGOING,
+    REGISTERS,
+    get_template,
+    org_header,
+    templates_for,
+)
+from app.extensions import db
+
+bp = Blueprint("documents", __name__, url_prefix="/documents")
+
+
+def load_document(doc_id: int) -> CaseDocument:
+    """The document, or 404 when it is missing or its case is outside the user's scope."""
+    doc = db.session.get(CaseDocument, doc_id)
+    if doc is None:
+        abort(404)
+    load_case(doc.case_id)
+    return doc
+
+
+def _new_form(case) -> NewDocumentForm:
+    form = NewDocumentForm()
+    form.template.choices = [(t.code, label_text(t.title)) for t in templates_for(case)]
+    return form
+
+
+@bp.app_context_processor
+def panel_helpers():
+    return {"documents_panel": _panel, "document_title": _title,
+            "document_number": services.number_label}
+
+
+def _title(doc: CaseDocument) -> str:
+    tpl = get_template(doc.template)
+    return label_text(tpl.title) if tpl else doc.template
+
+
+def _panel(case) -> dict:
+    drafting = services.can_draft(current_user, case)
+    return {"documents": queries.documents_of(case), "can_draft": drafting,
+            "form": _new_form(case) if drafting else None}
+
+
+@bp.route("/case/<int:case_id>/new", methods=["POST"])
+def new(case_id: int):
+    case = load_case(case_id)
+    if not services.can_draft(current_user, case):
+        abort(403)
+    form = _new_form(case)
+    if not form.validate_on_submit():
+        return render_detail(case, 422, _("Choose a template that applies to this case."))
+    try:
+        doc = services.draft_document(case, current_user, form.template.data)
+    except DomainError as exc:
+        db.session.rollback()
+        return render_detail(case, exc.status, exc.message)
+    db.session.commit()
+    flash(_("The draft has been prepared: check and complete the text."), "success")
+    return redirect(url_for("documents.show", doc_id=doc.id))
+
+
+def _render(doc, form, issue_form=None):
+    return render_template(
+        "documents/document.html", doc=doc, case=doc.case, form=form,
+        issue_form=issue_form or BaseForm(formdata=None),
+        can_draft=services.can_draft(current_user, doc.case),
+        can_issue=services.can_issue(current_user, doc.org))
+
+
+@bp.route("/<int:doc_id>", methods=["GET", "POST"])
+def show(doc_id: int):
+    doc = load_document(doc_id)
+    form = DraftForm()
+    if request.method == "POST" and not services.can_draft(current_user, doc.case):
+        abort(403)
+    if request.method == "GET":
+        form.fill(doc)
+
+    def done(_doc):
+        flash(_("The draft has been saved."), "success")
+        return redirect(url_for("documents.show", doc_id=doc.id))
+
+    return handle_form(form, lambda: services.update_draft(doc, current_user, **form.values()),
+                       lambda: _render(doc, form), done)
+
+
+@bp.route("/<int:doc_id>/issue", methods=["POST"])
+def issue(doc_id: int):
+    doc = load_document(doc_id)
+    if not services.can_issue(current_user, doc.org):
+        abort(403)
+    issue_form = BaseForm()
+    if not issue_form.validate_on_submit():
+        abort(400)
+    try:
+        services.issue_document(doc, current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        form = DraftForm(formdata=None)
+        form.fill(doc)
+        return _render(doc, form), exc.status
+    db.session.commit()
+    flash(_("Issued as number %(number)s.", number=services.number_label(doc)), "success")
+    return redirect(url_for("documents.show", doc_id=doc.id))
+
+
+def _pdf_response(pdf: bytes, name: str):
+    from flask import make_response
+
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/<int:doc_id>.pdf")
+def pdf(doc_id: int):
+    doc = load_document(doc_id)
+    label = services.number_label(doc)
+    name = f"{doc.year}-{doc.number:03d}.pdf" if label else f"du-thao-{doc.id}.pdf"
+    return _pdf_response(services.pdf_of(doc), name)
+
+
+def _register_args():
+    """(unit, year, register, visible units) from the query string; 404 outside scope."""
+    orgs = db.session.scalars(permissions.visible_orgs(current_user)).all()
+    if not orgs:
+        abort(404)
+    wanted = request.args.get("org", type=int)
+    home = current_user.home_org
+    default = home if home in orgs else orgs[0]
+    org = default if wanted is None else next((o for o in orgs if o.id == wanted), None)
+    if org is None:
+        abort(404)
+    year = request.args.get("year", services.local_today().year, type=int)
+    register = request.args.get("register", OUTGOING)
+    if register not in REGISTERS:
+        abort(404)
+    return org, year, register, orgs
+
+
+@bp.route("/register")
+def register():
+    org, year, reg, orgs = _register_args()
+    years = sorted({year, services.local_today().year, *queries.register_years(org.id)},
+                   reverse=True)
+    return render_template("documents/register.html", org=org, year=year, register=reg,
+                           orgs=orgs, years=years, registers=REGISTERS,
+                           entries=queries.register_entries(org.id, year, reg))
+
+
+@bp.route("/register.pdf")
+def register_file():
+    org, year, reg, _orgs = _register_args()
+    rows = []
+    for doc in queries.register_entries(org.id, year, reg):
+        sig = doc.content.get("signature") or {}
+        kind = doc.content.get("type_name") or "Công văn"
+        rows.append([services.number_label(doc), doc.issued_on.strftime("%d/%m/%Y"),
+                     f"{kind} {doc.summary}", sig.get("signer_name", ""),
+                     "; ".join(doc.content.get("recipients") or doc.content.get("addressees")
+                               or []),
+                     doc.case.code or ""])
+    pdf = register_pdf(org_header(org), REGISTERS[reg].vi, year, services.local_today(), rows)
+    return _pdf_response(pdf, f"so-van-ban-{org.id}-{year}.pdf")

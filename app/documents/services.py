@@ -1,0 +1,246 @@
+"""Writers of formal documents: draft from a template, edit the draft, issue it (number + frozen PDF).
+
+Who may do what (enforced here, asked by the views through can_draft / can_issue):
+- drafting and editing a draft: a handler, intake officer (văn thư) or approver of the case's
+  unit or of a unit above it, and, on a supervision case, a member of its delegation;
+- issuing: an approver (who signs) or an intake officer (the văn thư who registers the signed
+  paper) holding that role AT the issuing unit itself. A role in a unit above does not let one
+  take numbers from a lower unit's register, and a handler never numbers what they drafted.
+
+Numbering: one register per issuing unit ("outgoing", sổ văn bản đi) and calendar year, shared
+by every type, as NĐ 30/2020 Điều 15 asks ("Số: 05/QĐ-LĐLĐ" then "Số: 06/LĐLĐ"). The next
+number comes from the DocumentCounter row locked FOR UPDATE; the unique constraint on
+(unit, year, register, number) backs it. An issued document is never edited: draft a new one.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.cases.models import CaseEvent
+from app.cases.services import record_event
+from app.core import permissions
+from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.text import nfc
+from app.documents import layout, markup
+from app.documents.models import CaseDocument, DocumentCounter
+from app.documents.templates import get_template, org_header
+from app.extensions import db
+from app.supervision.rules import LOCAL_TZ
+from workflows.vocab import APPROVER, HANDLER, INTAKE, SUPERVISION
+
+DRAFT_ROLES = frozenset({HANDLER, INTAKE, APPROVER})
+ISSUE_ROLES = frozenset({APPROVER, INTAKE})
+
+#: The editable text fields of a draft (lists are kept one entry per line).
+LIST_FIELDS = ("addressees", "bases", "recipients")
+
+
+def can_draft(user, case) -> bool:
+    if permissions.roles_in(user, case.org) & DRAFT_ROLES:
+        return True
+    if case.family == SUPERVISION:
+        from app.supervision.rules import is_delegation_member
+
+        return is_delegation_member(case, user)
+    return False
+
+
+def can_issue(user, org) -> bool:
+    return any(a.org_id == org.id and a.role in ISSUE_ROLES for a in user.roles)
+
+
+def local_today() -> date:
+    return datetime.now(LOCAL_TZ).date()
+
+
+def _check_view(actor, case) -> None:
+    if not permissions.can_view_case(actor, case):
+        raise NotFound(_("Case not found."))
+
+
+def _check_draft(actor, case) -> None:
+    _check_view(actor, case)
+    if not can_draft(actor, case):
+        raise Forbidden(_("Your role does not allow drafting documents in this unit."))
+
+
+def _identity_views(case) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(CaseEvent).where(
+        CaseEvent.case_id == case.id, CaseEvent.action == "identity_viewed"))
+
+
+def _content_of(doc: layout.Document) -> dict:
+    sig = doc.signature or layout.Signature(signer_title="", signer_name="")
+    return {
+        "type_name": doc.type_name or "",
+        "enacting_authority": doc.enacting_authority,
+        "addressees": list(doc.addressees),
+        "bases": list(doc.bases),
+        "body": markup.blocks_to_text(doc.body),
+        "recipients": list(doc.recipients),
+        "filing": doc.filing,
+        "signature": {"authority": sig.authority, "capacity": sig.capacity,
+                      "signer_title": sig.signer_title, "signer_name": sig.signer_name},
+    }
+
+
+def draft_document(case, actor, template_code: str) -> CaseDocument:
+    """A new draft prefilled by the template's builder from the case's records."""
+    _check_draft(actor, case)
+    tpl = get_template(template_code)
+    if tpl is None or not tpl.applies_to(case):
+        raise Invalid(_("This template does not apply to the case at this stage."),
+                      field="template")
+    before = _identity_views(case) if tpl.to_subject else 0
+    built = tpl.build(case, actor)
+    if tpl.to_subject and _identity_views(case) != before:
+        # Checked, not trusted: a document for the denounced party never carries the sender.
+        raise RuntimeError(f"template {tpl.code} is addressed to the subject but revealed "
+                           "the sender's identity")
+    doc = CaseDocument(case_id=case.id, org_id=case.org_id, template=tpl.code,
+                       type_code=tpl.type_code, register=tpl.register,
+                       to_subject=tpl.to_subject, summary=nfc(built.summary)[:500],
+                       content=_content_of(built), created_by_id=actor.id)
+    db.session.add(doc)
+    db.session.flush()
+    record_event(case, actor, "document_drafted", data={"document_id": doc.id,
+                                                        "template": tpl.code})
+    db.session.flush()
+    return doc
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in nfc(text or "").splitlines() if line.strip()]
+
+
+def _check_authority(authority: str) -> None:
+    if authority and not authority.upper().startswith(layout.AUTHORITY_PREFIXES):
+        raise Invalid(_("The signing authority starts with TM., KT., Q., TL. or TUQ. "
+                        "(or leave it empty)."), field="authority")
+
+
+def update_draft(doc: CaseDocument, actor, *, summary: str, addressees: str, bases: str,
+                 body: str, recipients: str, filing: str, authority: str, capacity: str,
+                 signer_title: str, signer_name: str) -> CaseDocument:
+    """Save the edited text of a draft; an issued document is frozen."""
+    _check_draft(actor, doc.case)
+    if doc.is_issued:
+        raise Conflict(_("This document has been issued and can no longer be changed; "
+                         "draft a new one instead."))
+    authority, capacity = nfc(authority or "").upper(), nfc(capacity or "").upper()
+    _check_authority(authority)
+    if capacity:
+        _check_authority(capacity)
+    summary = nfc(summary or "")
+    if not summary:
+        raise Invalid(_("The summary (trích yếu) is required."), field="summary")
+    content = dict(doc.content)
+    content.update(
+        addressees=_lines(addressees), bases=_lines(bases), recipients=_lines(recipients),
+        body="\n".join(_lines(body)), filing=nfc(filing or ""),
+        signature={"authority": authority, "capacity": capacity,
+                   "signer_title": nfc(signer_title or "").upper(),
+                   "signer_name": nfc(signer_name or "")})
+    doc.summary, doc.content = summary[:500], content
+    db.session.flush()
+    return doc
+
+
+def render(doc: CaseDocument, *, number: int | None = None,
+           issued_on: date | None = None) -> layout.Document:
+    """The layout of `doc`: a draft (watermark, blank number) unless a number is given."""
+    c = doc.content
+    sig = c.get("signature") or {}
+    return layout.Document(
+        **org_header(doc.org), year=(issued_on or local_today()).year, number=number,
+        date=issued_on, draft=number is None, type_code=doc.type_code,
+        type_name=c.get("type_name") or None, summary=doc.summary, enacting_authority=c.get("enacting_authority", ""),
+        addressees=c.get("addressees", []), bases=c.get("bases", []),
+        body=markup.text_to_blocks(c.get("body", "")), recipients=c.get("recipients", []),
+        filing=c.get("filing", ""),
+        signature=layout.Signature(
+            authority=sig.get("authority", ""), capacity=sig.get("capacity", ""),
+            signer_title=sig.get("signer_title", ""), signer_name=sig.get("signer_name", "")))
+
+
+def pdf_of(doc: CaseDocument) -> bytes:
+    """The issued bytes as stored, or a fresh draft rendering (writes nothing)."""
+    return doc.pdf if doc.is_issued else layout.build_pdf(render(doc))
+
+
+def number_label(doc: CaseDocument) -> str:
+    """"05/QĐ-LĐLĐ" of an issued document, "" for a draft."""
+    if doc.number is None:
+        return ""
+    return layout.format_number(doc.number, doc.type_code, doc.org.short_name)[len("Số: "):]
+
+
+def next_number(org_id: int, year: int, register: str) -> int:
+    """Take the next number of a register: the counter row is locked until the commit, so
+    concurrent issuers queue here and never get the same number or leave a gap."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    db.session.execute(insert(DocumentCounter).values(
+        org_id=org_id, year=year, register=register, last_number=0).on_conflict_do_nothing())
+    counter = db.session.scalar(
+        sa.select(DocumentCounter).where(DocumentCounter.org_id == org_id,
+                                         DocumentCounter.year == year,
+                                         DocumentCounter.register == register)
+        .with_for_update().execution_options(populate_existing=True))
+    counter.last_number += 1
+    db.session.flush()
+    return counter.last_number
+
+
+def _page_count(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type /Page\b", pdf))
+
+
+def issue_document(doc: CaseDocument, actor, today: date | None = None) -> CaseDocument:
+    """Number the draft in its unit's register, freeze its PDF and store the SHA-256."""
+    _check_view(actor, doc.case)
+    if not can_issue(actor, doc.org):
+        raise Forbidden(_("Only an approver or the clerk (văn thư) of the issuing unit can "
+                          "issue a document."))
+    # Lock the draft itself: two clicks on "issue" must not number it twice.
+    doc = db.session.scalar(sa.select(CaseDocument).where(CaseDocument.id == doc.id)
+                            .with_for_update().execution_options(populate_existing=True))
+    if doc.is_issued:
+        raise Conflict(_("This document has already been issued."))
+    sig = doc.content.get("signature") or {}
+    if not sig.get("signer_name") or not sig.get("signer_title"):
+        raise Invalid(_("Fill in the signer's title and name before issuing."),
+                      field="signer_name")
+    if not doc.content.get("body", "").strip():
+        raise Invalid(_("The document has no body text."), field="body")
+    issued_on = today or local_today()
+    number = next_number(doc.org_id, issued_on.year, doc.register)
+    pdf = layout.build_pdf(render(doc, number=number, issued_on=issued_on))
+    doc.number, doc.year, doc.issued_on = number, issued_on.year, issued_on
+    doc.issued_at, doc.issued_by_id = datetime.now(UTC), actor.id
+    doc.pdf, doc.sha256, doc.page_count = pdf, hashlib.sha256(pdf).hexdigest(), _page_count(pdf)
+    db.session.flush()
+    record_event(doc.case, actor, "document_issued", comment=f"{number_label(doc)} {doc.summary}",
+                 data={"document_id": doc.id, "number": number_label(doc),
+                       "template": doc.template, "sha256": doc.sha256})
+    db.session.flush()
+    return doc
+
+
+def issue_now(case, actor, template_code: str, today: date | None = None) -> CaseDocument:
+    """Draft from a template and issue it at once, signed by `actor` unless the template names
+    a signer: for a workflow effect whose approval issues the document (e.g. a critique's
+    approve_critique), so that it is numbered in the unit's register like every other."""
+    doc = draft_document(case, actor, template_code)
+    signature = dict(doc.content.get("signature") or {})
+    signature["signer_name"] = signature.get("signer_name") or actor.full_name
+    doc.content = dict(doc.content, signature=signature)
+    return issue_document(doc, actor, today)

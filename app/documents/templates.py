@@ -1,0 +1,512 @@
+"""The registry of document templates and the builders of the supervision documents.
+
+A template names its type (layout.DOCUMENT_TYPES; None for a công văn), the case families
+and states it applies to, whether it is addressed to the supervised or denounced party
+(`to_subject`: such a builder must never call app.identity reveal(); the service checks),
+and a builder `build(case, actor) -> layout.Document` that prefills a draft from the case.
+
+Other packages register theirs with the same decorator; the modules listed in
+PLUGIN_MODULES are imported the first time the registry is read:
+
+    from app.documents.templates import letterhead, template
+
+    @template("letter_receipt", "Biên bản tiếp nhận đơn", "Receipt of a letter", "BB",
+              families={"letter"})
+    def receipt(case, actor):
+        return Document(**letterhead(case, "BB"), summary="...", body=[...], ...)
+"""
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from app.core.errors import Invalid
+from app.documents.layout import (
+    DOCUMENT_TYPES,
+    Document,
+    Heading,
+    Para,
+    Signature,
+    Table,
+)
+from app.extensions import db
+from workflows.base import Label
+from workflows.vocab import (
+    CRITIQUE,
+    DIALOGUE,
+    DIALOGUE_KINDS,
+    LETTER,
+    RECOMMENDATION,
+    SUPERVISION,
+)
+
+#: Modules of other packages that register their templates (imported lazily, if present).
+PLUGIN_MODULES = ("app.letters.documents", "app.critique.documents")
+
+#: The register (sổ văn bản) each template numbers in unless it names another. NĐ 30/2020
+#: Điều 15: one sequence per issuing body and calendar year, shared by every type.
+OUTGOING = "outgoing"
+REGISTERS: dict[str, Label] = {OUTGOING: Label("Sổ đăng ký văn bản đi", "Outgoing register")}
+
+Builder = Callable[..., Document]
+
+
+@dataclass(frozen=True)
+class DocumentTemplate:
+    code: str
+    title: Label
+    #: layout.DOCUMENT_TYPES key, or None for a công văn.
+    type_code: str | None
+    families: frozenset[str]
+    #: States the template applies in; None: every state.
+    states: frozenset[str] | None
+    to_subject: bool
+    build: Builder
+    register: str = OUTGOING
+
+    def applies_to(self, case) -> bool:
+        return case.family in self.families and (self.states is None or case.state in self.states)
+
+
+TEMPLATES: dict[str, DocumentTemplate] = {}
+_plugins_loaded = False
+
+
+def template(code: str, title_vi: str, title_en: str, type_code: str | None,
+             families: Iterable[str], states: Iterable[str] | None = None, *,
+             to_subject: bool = False, register: str = OUTGOING):
+    """Register the decorated builder as a document template."""
+    if type_code is not None and type_code not in DOCUMENT_TYPES:
+        raise ValueError(f"unknown document type {type_code!r}")
+    if register not in REGISTERS:
+        raise ValueError(f"unknown register {register!r}")
+
+    def decorate(build: Builder) -> Builder:
+        if code in TEMPLATES and TEMPLATES[code].build is not build:
+            raise ValueError(f"template {code!r} is registered twice")
+        TEMPLATES[code] = DocumentTemplate(
+            code=code, title=Label(title_vi, title_en), type_code=type_code,
+            families=frozenset(families), states=frozenset(states) if states else None,
+            to_subject=to_subject, build=build, register=register)
+        return build
+
+    return decorate
+
+
+def _load_plugins() -> None:
+    global _plugins_loaded
+    if _plugins_loaded:
+        return
+    for name in PLUGIN_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # a real import error inside the module: be loud
+                raise
+    _plugins_loaded = True
+
+
+def get_template(code: str) -> DocumentTemplate | None:
+    _load_plugins()
+    return TEMPLATES.get(code)
+
+
+def templates_for(case) -> list[DocumentTemplate]:
+    _load_plugins()
+    return [t for t in TEMPLATES.values() if t.applies_to(case)]
+
+
+# --------------------------------------------------------------------------- helpers
+def org_header(org) -> dict:
+    """The issuing unit's part of the header: superior body, unit, short name, place."""
+    return {"superior_body": org.parent.name if org.parent else "", "issuing_unit": org.name,
+            "unit_short": org.short_name, "place": org.place_name}
+
+
+def letterhead(case, type_code: str | None, today: date | None = None) -> dict:
+    """The header of a draft issued by the case's unit: Document(**letterhead(...), ...)."""
+    return {
+        **org_header(case.org),
+        "year": (today or date.today()).year,
+        "number": None,
+        "date": None,
+        "type_code": type_code,
+        "type_name": DOCUMENT_TYPES[type_code] if type_code else None,
+        "draft": True,
+    }
+
+
+def standing_committee(case) -> Signature:
+    """"TM. BAN THƯỜNG VỤ / CHỦ TỊCH": the signer's name is filled in the draft."""
+    return Signature(authority="TM. BAN THƯỜNG VỤ", signer_title="CHỦ TỊCH", signer_name="")
+
+
+def dmy(d: date | None) -> str:
+    return d.strftime("%d/%m/%Y") if d else "…"
+
+
+def paras(text: str | None, prefix: str = "") -> list[Para]:
+    """One paragraph per non-empty line of a stored text field."""
+    return [Para(f"{prefix}{line.strip()}") for line in (text or "").splitlines() if line.strip()]
+
+
+def _subject(case) -> str:
+    return case.subject_name or "đơn vị được giám sát"
+
+
+def _superior_recipient(case) -> list[str]:
+    return [f"{case.org.parent.name} (để b/c)"] if case.org.parent else []
+
+
+MEMBER_ROLES = {"leader": "Trưởng đoàn", "deputy": "Phó Trưởng đoàn", "member": "Thành viên",
+                "secretary": "Thư ký"}
+
+
+def _delegation(case):
+    from app.supervision.rules import delegation_of
+
+    return delegation_of(case)
+
+
+def _delegation_table(members) -> Table:
+    rows = [["STT", "Họ và tên", "Chức vụ, đơn vị", "Nhiệm vụ"]]
+    rows += [[str(i), m.name, m.position or "", MEMBER_ROLES[m.role]]
+             for i, m in enumerate(members, start=1)]
+    return Table(rows, col_widths=[1, 4, 6, 3], col_align=["center", "left", "left", "left"])
+
+
+def _leader(case):
+    return next((m for m in _delegation(case) if m.role == "leader"), None)
+
+
+def _plan(case):
+    from app.supervision.rules import plan_of
+
+    plan = plan_of(case)
+    if plan is None:
+        raise Invalid(_("The supervision plan has not been written yet."))
+    return plan
+
+
+def _period(plan) -> str:
+    return f"từ ngày {dmy(plan.starts_on)} đến ngày {dmy(plan.ends_on)}"
+
+
+def reply_days() -> int:
+    return int(current_app.config.get("RECOMMENDATION_REPLY_DAYS", 20))
+
+
+# --------------------------------------------------------------------------- supervision
+@template("sv_decision", "Quyết định thành lập đoàn giám sát", "Decision forming the delegation",
+          "QĐ", {SUPERVISION}, {"plan_approved", "delegation_formed"})
+def build_decision(case, actor) -> Document:
+    plan = _plan(case)
+    members = _delegation(case)
+    if not members:
+            raise Invalid(_("Name the delegation before drafting the decision."))
+    subject = _subject(case)
+    body = [
+        Heading("QUYẾT ĐỊNH:", center=True),
+        Para(f"Thành lập Đoàn giám sát {case.title} tại {subject}, gồm các ông (bà) "
+             "có tên sau:", lead="Điều 1."),
+        _delegation_table(members),
+        Para(f"Đoàn giám sát có nhiệm vụ giám sát theo Kế hoạch giám sát đã được phê duyệt, "
+             f"{_period(plan)}. Trưởng đoàn phân công nhiệm vụ cho các thành viên; "
+             "Đoàn tự giải thể sau khi hoàn thành nhiệm vụ.", lead="Điều 2."),
+        Para(f"Quyết định có hiệu lực kể từ ngày ký. Văn phòng, các ban có liên quan, {subject} "
+             "và các ông (bà) có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.",
+             lead="Điều 3."),
+    ]
+    return Document(
+        **letterhead(case, "QĐ"),
+        summary=f"Về việc thành lập Đoàn giám sát {case.title}",
+        enacting_authority=f"Ban Thường vụ {case.org.name}",
+        bases=["Căn cứ Luật Công đoàn năm 2024",
+               "Căn cứ Điều lệ Công đoàn Việt Nam",
+               ("Căn cứ Hướng dẫn số 44/HD-TLĐ ngày 20/12/2021 của Tổng Liên đoàn Lao động "
+               "Việt Nam"),
+               f"Căn cứ Kế hoạch giám sát {case.title} đã được phê duyệt"],
+        body=body, signature=standing_committee(case),
+        recipients=["Như Điều 3", *_superior_recipient(case)], filing="VT")
+
+
+@template("sv_plan", "Kế hoạch giám sát", "Supervision plan", "KH", {SUPERVISION},
+          {"plan_drafted", "plan_approved", "delegation_formed", "subject_notified"},
+          to_subject=True)
+def build_plan(case, actor) -> Document:
+    plan = _plan(case)
+    subject = _subject(case)
+    members = _delegation(case)
+    body: list = [
+        Para(f"Thực hiện Hướng dẫn số 44/HD-TLĐ ngày 20/12/2021 của Tổng Liên đoàn Lao động "
+             f"Việt Nam, Ban Thường vụ {case.org.name} xây dựng Kế hoạch giám sát {case.title} "
+             "như sau:"),
+        Heading("I. MỤC ĐÍCH, YÊU CẦU"), *paras(plan.purpose),
+        Heading("II. NỘI DUNG GIÁM SÁT"), *paras(plan.content),
+        Heading("III. ĐỐI TƯỢNG, HÌNH THỨC, THỜI GIAN, ĐỊA ĐIỂM"),
+        Para(f"1. Đối tượng giám sát: {subject}."),
+        Para(f"2. Hình thức giám sát: {plan.form or 'làm việc trực tiếp, nghiên cứu hồ sơ'}."),
+        Para(f"3. Thời gian: {_period(plan)}."),
+        Para(f"4. Địa điểm: {plan.place or 'tại trụ sở ' + subject}."),
+        Heading("IV. THÀNH PHẦN ĐOÀN GIÁM SÁT"),
+    ]
+    if members:
+        body.append(_delegation_table(members))
+    else:
+        body.append(Para("Theo Quyết định thành lập Đoàn giám sát của Ban Thường vụ."))
+    body += [
+        Heading("V. ĐỀ CƯƠNG BÁO CÁO CỦA ĐỐI TƯỢNG ĐƯỢC GIÁM SÁT"),
+        Para(f"{subject} chuẩn bị báo cáo bằng văn bản theo các nội dung sau:"),
+        Para("1. Đặc điểm tình hình của đơn vị."),
+        Para("2. Kết quả thực hiện các nội dung được giám sát."),
+        Para("3. Tồn tại, hạn chế và nguyên nhân."),
+        Para("4. Đề xuất, kiến nghị."),
+        *paras(plan.subject_preparation, "- "),
+        Heading("VI. TỔ CHỨC THỰC HIỆN"),
+        Para(f"Đoàn giám sát chủ động triển khai theo Kế hoạch này. Đề nghị {subject} chuẩn bị "
+             "báo cáo, tài liệu và bố trí thành phần làm việc với Đoàn giám sát./."),
+    ]
+    return Document(
+        **letterhead(case, "KH"), summary=f"Giám sát {case.title}", body=body,
+        signature=standing_committee(case),
+        recipients=[subject, "Đoàn giám sát", *_superior_recipient(case)], filing="VT")
+
+
+@template("sv_notice", "Công văn thông báo giám sát", "Letter notifying the subject", None,
+          {SUPERVISION}, {"delegation_formed", "subject_notified"}, to_subject=True)
+def build_notice(case, actor) -> Document:
+    plan = _plan(case)
+    subject = _subject(case)
+    leader = _leader(case)
+    body = [
+        Para(f"Thực hiện Kế hoạch giám sát {case.title} và Quyết định thành lập Đoàn giám sát "
+             f"của Ban Thường vụ {case.org.name}, {case.org.name} thông báo tới {subject} "
+             "như sau:"),
+        *paras(plan.content, "1. Nội dung giám sát: ")[:1],
+        Para(f"2. Thời gian: {_period(plan)}; địa điểm: {plan.place or 'tại trụ sở ' + subject}."),
+        Para("3. Đoàn giám sát do ông (bà) "
+             + (f"{leader.name}{', ' + leader.position if leader.position else ''}"
+                if leader else "…") + " làm Trưởng đoàn."),
+        Para(f"4. Đề nghị {subject} chuẩn bị báo cáo bằng văn bản theo đề cương kèm theo Kế "
+             "hoạch giám sát, gửi về Đoàn giám sát trước ngày làm việc, và bố trí thành phần "
+             "làm việc với Đoàn."),
+        Para("Trân trọng./."),
+    ]
+    return Document(
+        **letterhead(case, None), summary=f"thông báo giám sát {case.title}",
+        addressees=[subject], body=body, signature=standing_committee(case),
+        recipients=["Như trên", "Đoàn giám sát"], filing="VT")
+
+
+def _latest(model, case):
+    return db.session.scalar(sa.select(model).where(model.case_id == case.id)
+                             .order_by(model.held_on.desc(), model.id.desc()).limit(1))
+
+
+@template("sv_session_minutes", "Biên bản làm việc", "Minutes of a working session", "BB",
+          {SUPERVISION}, {"fieldwork", "report_drafted", "concluded", "following_up"},
+          to_subject=True)
+def build_session_minutes(case, actor) -> Document:
+    from app.supervision.models import WorkingSession
+
+    session = _latest(WorkingSession, case)
+    if session is None:
+        raise Invalid(_("Record the working session first."))
+    subject = _subject(case)
+    leader = _leader(case)
+    body = [
+        Para(f"Hôm nay, ngày {dmy(session.held_on)}, tại {session.place or subject}, Đoàn giám "
+             f"sát của {case.org.name} làm việc với {subject} về {case.title}."),
+        Heading("I. THÀNH PHẦN"), *paras(session.participants, "- "),
+        Heading("II. NỘI DUNG LÀM VIỆC"), *paras(session.minutes),
+    ]
+    if session.documents_received.strip():
+        body += [Heading("III. TÀI LIỆU ĐOÀN GIÁM SÁT ĐÃ NHẬN"),
+                 *paras(session.documents_received, "- ")]
+    body.append(Para("Biên bản được lập thành 02 bản có giá trị như nhau, mỗi bên giữ 01 bản; "
+                     "đã đọc lại cho những người dự cùng nghe và thống nhất ký tên./."))
+    return Document(
+        **letterhead(case, "BB"), summary=f"Làm việc của Đoàn giám sát với {subject}",
+        body=body, signature=Signature(signer_title="TRƯỞNG ĐOÀN GIÁM SÁT",
+                                       signer_name=leader.name if leader else ""))
+
+
+@template("sv_report", "Báo cáo kết quả giám sát", "Report on the supervision results", "BC",
+          {SUPERVISION}, {"concluded", "following_up", "closed"}, to_subject=True)
+def build_report(case, actor) -> Document:
+    from app.supervision.rules import reports_of
+
+    report = next((r for r in reports_of(case) if r.is_frozen), None)
+    if report is None:
+        raise Invalid(_("There is no approved report yet."))
+    plan = _plan(case)
+    subject = _subject(case)
+    body: list = [
+        Para(f"Thực hiện Kế hoạch giám sát {case.title}, {_period(plan)}, Đoàn giám sát của "
+             f"{case.org.name} đã tiến hành giám sát tại {subject}. Kết quả như sau:"),
+        Heading("I. KẾT QUẢ GIÁM SÁT"),
+    ]
+    for i, f in enumerate(report.findings, start=1):
+        body.append(Para(f"{i}. {f.get('item', '')}"))
+        for label, key in (("Ưu điểm", "strengths"), ("Tồn tại, hạn chế", "shortcomings"),
+                           ("Nguyên nhân", "causes")):
+            if f.get(key):
+                body.append(Para(f"- {label}: {f[key]}"))
+    body += [Heading("II. KẾT LUẬN"), *paras(report.conclusion)]
+    if report.recommendations:
+        body.append(Heading("III. KIẾN NGHỊ"))
+        body += [Para(f"{i}. Đối với {r['addressee']}: {r['text']}")
+                 for i, r in enumerate(report.recommendations, start=1)]
+    body.append(Para(f"Trên đây là báo cáo kết quả giám sát {case.title} của Ban Thường vụ "
+                     f"{case.org.name}./."))
+    return Document(
+        **letterhead(case, "BC"), summary=f"Kết quả giám sát {case.title}", body=body,
+        signature=standing_committee(case),
+        recipients=[*_superior_recipient(case), subject, "Đoàn giám sát"], filing="VT")
+
+
+def _recommendations(case) -> tuple[str, list[str], date | None]:
+    """(addressee, recommendation texts, reply-by date) of a supervision or recommendation."""
+    if case.family == RECOMMENDATION:
+        return case.subject_name, [case.summary or case.title], case.due_on
+    from app.supervision.rules import reports_of
+
+    report = next((r for r in reports_of(case) if r.is_frozen), None)
+    if report is None or not report.recommendations:
+        raise Invalid(_("The approved report has no recommendation."))
+    return report.recommendations[0]["addressee"], [r["text"] for r in report.recommendations], None
+
+
+@template("recommendation", "Văn bản kiến nghị sau giám sát", "Post-supervision recommendation",
+          None, {SUPERVISION, RECOMMENDATION},
+          {"concluded", "following_up", "waiting", "overdue"}, to_subject=True)
+def build_recommendation(case, actor) -> Document:
+    addressee, texts, due = _recommendations(case)
+    days = reply_days()
+    deadline = f"trong thời hạn {days} ngày kể từ ngày nhận được văn bản này"
+    if due:
+        deadline += f" (trước ngày {dmy(due)})"
+    title = case.parent.title if case.family == RECOMMENDATION and case.parent else case.title
+    body = [
+        Para(f"Qua giám sát {title}, {case.org.name} đề nghị {addressee} thực hiện các nội dung "
+             "sau:"),
+        *[Para(f"{i}. {t}") for i, t in enumerate(texts, start=1)],
+        Para(f"Đề nghị {addressee} tổ chức thực hiện và báo cáo kết quả bằng văn bản về "
+             f"{case.org.name} {deadline}."),
+        Para("Trân trọng./."),
+    ]
+    return Document(
+        **letterhead(case, None), summary="kiến nghị sau giám sát", addressees=[addressee],
+        body=body, signature=standing_committee(case),
+        recipients=["Như trên", *_superior_recipient(case)], filing="VT")
+
+
+@template("reminder", "Công văn đôn đốc thực hiện kiến nghị", "Reminder about a recommendation",
+          None, {RECOMMENDATION}, {"waiting", "overdue", "reminded", "escalated"},
+          to_subject=True)
+def build_reminder(case, actor) -> Document:
+    from app.documents.models import CaseDocument
+    from app.followup.models import RecommendationReply
+
+    addressee = case.subject_name or "đơn vị được kiến nghị"
+    sent = db.session.scalar(
+        sa.select(CaseDocument).where(CaseDocument.case_id.in_([case.id, case.parent_id or 0]),
+                                      CaseDocument.template == "recommendation",
+                                      CaseDocument.issued_at.is_not(None))
+        .order_by(CaseDocument.issued_at.desc()).limit(1))
+    reference = (f"Văn bản số {sent.number:02d}/{sent.org.short_name} ngày {dmy(sent.issued_on)}"
+                 if sent else f"Văn bản ngày {dmy(case.received_on)}")
+    reply = db.session.scalar(sa.select(RecommendationReply).where(
+        RecommendationReply.case_id == case.id).order_by(RecommendationReply.received_on.desc())
+        .limit(1))
+    status = (f"{case.org.name} đã nhận được văn bản trả lời ngày {dmy(reply.received_on)}, "
+              "tuy nhiên kiến nghị chưa được thực hiện đầy đủ" if reply else
+              f"{case.org.name} chưa nhận được văn bản trả lời")
+    superior = case.subject_unit or "cơ quan quản lý cấp trên"
+    body = [
+        Para(f"{reference}, {case.org.name} đã kiến nghị {addressee}: {case.summary or case.title}"),
+        Para(f"Đến nay, {status}."),
+        Para(f"Đề nghị {addressee} khẩn trương thực hiện và báo cáo kết quả bằng văn bản về "
+             f"{case.org.name} trong thời hạn {reply_days()} ngày kể từ ngày nhận được văn bản "
+             f"này. Quá thời hạn trên, {case.org.name} sẽ kiến nghị {superior} xem xét, "
+             "giải quyết theo quy định."),
+        Para("Trân trọng./."),
+    ]
+    return Document(
+        **letterhead(case, None), summary="đôn đốc thực hiện kiến nghị sau giám sát",
+        addressees=[addressee], body=body, signature=standing_committee(case),
+        recipients=["Như trên", *_superior_recipient(case)], filing="VT")
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+@template("dialogue_minutes", "Biên bản đối thoại", "Minutes of a dialogue", "BB",
+          {SUPERVISION, DIALOGUE},
+          {"dialogue", "plan_drafted", "held", "minuted", "following_up", "closed"},
+          to_subject=True)
+def build_dialogue_minutes(case, actor) -> Document:
+    from app.supervision.models import DialogueSession
+
+    session = _latest(DialogueSession, case)
+    if session is None:
+        raise Invalid(_("Record the dialogue first."))
+    subject = _subject(case)
+    ours = _lines(session.union_side)
+    kind = DIALOGUE_KINDS[session.kind].vi.lower() if session.kind in DIALOGUE_KINDS else ""
+    body = [
+        Para(f"Hôm nay, ngày {dmy(session.held_on)}, {case.org.name} và {subject} tổ chức đối "
+             f"thoại {kind}.".replace(" .", ".")),
+        Heading("I. THÀNH PHẦN"),
+        Para("1. Đại diện tổ chức công đoàn:"), *[Para(f"- {n}") for n in ours],
+        Para(f"2. Đại diện {subject}:"), *[Para(f"- {n}") for n in _lines(session.other_side)],
+        Heading("II. NỘI DUNG ĐỐI THOẠI"), *paras(session.agenda),
+        Heading("III. KẾT QUẢ ĐỐI THOẠI"),
+        Para("1. Những nội dung đã thống nhất:"), *(paras(session.agreed, "- ") or [Para("- Không có.")]),
+        Para("2. Những nội dung chưa thống nhất:"),
+        *(paras(session.not_agreed, "- ") or [Para("- Không có.")]),
+        Para("Biên bản được lập thành 02 bản có giá trị như nhau, mỗi bên giữ 01 bản; đã đọc "
+             "lại cho những người dự cùng nghe và thống nhất ký tên./."),
+    ]
+    return Document(
+        **letterhead(case, "BB"), summary=f"Đối thoại giữa {case.org.name} và {subject}",
+        body=body, signature=Signature(signer_title="ĐẠI DIỆN TỔ CHỨC CÔNG ĐOÀN",
+                                       signer_name=ours[0] if ours else ""))
+
+
+@template("invitation", "Giấy mời", "Invitation", "GM", {SUPERVISION, DIALOGUE, CRITIQUE, LETTER},
+          to_subject=True)
+def build_invitation(case, actor) -> Document:
+    """An invitation to a meeting; for a letter, the party it concerns is invited to explain.
+
+    A letter's content can point at its sender, so it is never quoted here."""
+    subject = _subject(case)
+    when, place = "… giờ …, ngày …", "…"
+    if case.family == SUPERVISION:
+        from app.supervision.rules import plan_of
+
+        plan = plan_of(case)
+        if plan and plan.starts_on:
+            when, place = f"… giờ …, ngày {dmy(plan.starts_on)}", plan.place or "…"
+        purpose = f"Dự hội nghị công bố Quyết định giám sát {case.title}"
+    elif case.family == LETTER:
+        purpose = f"Làm việc, cung cấp thông tin và giải trình về nội dung liên quan (hồ sơ {case.code})"
+    else:
+        purpose = f"Dự hội nghị {case.title}"
+    body = [
+        Para(f"{case.org.name} trân trọng kính mời: {subject}"),
+        Para(f"{purpose}."),
+        Para(f"Thời gian: {when}."),
+        Para(f"Địa điểm: {place}."),
+        Para("Rất mong được đón tiếp./."),
+    ]
+    return Document(
+        **letterhead(case, "GM"), summary=purpose, body=body,
+        signature=standing_committee(case), recipients=["Như trên"], filing="VT")
