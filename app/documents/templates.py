@@ -69,9 +69,13 @@ class DocumentTemplate:
     to_subject: bool
     build: Builder
     register: str = OUTGOING
+    #: A further condition on the case (e.g. "the sender's identity is not sealed").
+    condition: Callable | None = None
 
     def applies_to(self, case) -> bool:
-        return case.family in self.families and (self.states is None or case.state in self.states)
+        return (case.family in self.families
+                and (self.states is None or case.state in self.states)
+                and (self.condition is None or bool(self.condition(case))))
 
 
 TEMPLATES: dict[str, DocumentTemplate] = {}
@@ -80,7 +84,8 @@ _plugins_loaded = False
 
 def template(code: str, title_vi: str, title_en: str, type_code: str | None,
              families: Iterable[str], states: Iterable[str] | None = None, *,
-             to_subject: bool = False, register: str = OUTGOING):
+             to_subject: bool = False, register: str = OUTGOING,
+             condition: Callable | None = None):
     """Register the decorated builder as a document template."""
     if type_code is not None and type_code not in DOCUMENT_TYPES:
         raise ValueError(f"unknown document type {type_code!r}")
@@ -93,7 +98,7 @@ def template(code: str, title_vi: str, title_en: str, type_code: str | None,
         TEMPLATES[code] = DocumentTemplate(
             code=code, title=Label(title_vi, title_en), type_code=type_code,
             families=frozenset(families), states=frozenset(states) if states else None,
-            to_subject=to_subject, build=build, register=register)
+            to_subject=to_subject, build=build, register=register, condition=condition)
         return build
 
     return decorate

@@ -248,3 +248,57 @@ def build(slug: str, case, reporter: Reporter | None) -> Document:
             _last_comment(case, "file_away")
         return refusal_notice(case, reporter, reason, signers)
     return denounced_notice(case)
+
+
+# --- numbered in the unit's register (app.documents) ---------------------------------------
+# Documents that never carry a sealed identity are drafted, issued and numbered through the
+# documents layer like any other; those addressed to a denouncer stay on-the-fly drafts
+# (route letters.document), revealed per download and audited, never stored in clear.
+
+
+def _open_sender(case) -> bool:
+    """A named sender whose identity is not sealed (not a denunciation, kind decided)."""
+    from app.identity.services import is_sealed
+
+    return not case.is_anonymous and not is_sealed(case)
+
+
+def _reporter_for(case, actor, slug: str) -> Reporter:
+    from app.core.errors import Invalid
+    from app.identity.services import reveal
+
+    reporter = reveal(case, actor, f"document:{slug}")
+    if reporter is None:
+        raise Invalid(_l("No sender was recorded for this letter."))
+    return reporter
+
+
+def _registered(slug: str, type_code: str | None, title_vi: str, title_en: str,
+                condition, to_subject: bool = False) -> None:
+    from app.documents.templates import template
+
+    spec = DOCUMENTS[slug]
+
+    def build_registered(case, actor):
+        reporter = _reporter_for(case, actor, slug) if needs_reporter(slug, case) else None
+        doc = build(slug, case, reporter)
+        doc.type_code, doc.unit_short = type_code, case.org.short_name
+        if slug == "receipt":
+            doc.type_name = title_vi
+        return doc
+
+    template(f"letter_{slug}", title_vi, title_en, type_code, families={"letter"},
+             states=spec.states or None, to_subject=to_subject,
+             condition=lambda case: spec.applies(case) and condition(case))(build_registered)
+
+
+_registered("receipt", "BB", "Biên bản tiếp nhận đơn", "Receipt of a letter", _open_sender)
+_registered("acceptance", "TB", "Thông báo thụ lý đơn", "Notice of acceptance", _open_sender)
+_registered("guidance", None, "Văn bản hướng dẫn người gửi đơn", "Guidance to the sender",
+            _open_sender)
+_registered("refusal", "TB", "Thông báo không thụ lý đơn", "Notice of non-acceptance",
+            _open_sender)
+_registered("forward", "PC", "Phiếu chuyển đơn", "Forwarding slip",
+            lambda case: case.kind == "denunciation" or _open_sender(case))
+_registered("denounced", "TB", "Thông báo thụ lý tố cáo cho người bị tố cáo",
+            "Notice to the denounced person", lambda case: True, to_subject=True)

@@ -50,10 +50,12 @@ def _panel(case) -> dict:
         "show_sender_reason": identity.can_see(current_user, case),
         "can_classify": case.state in ("received", "classified") and permissions.can_fire(
             current_user, case, case.workflow.action("classify")),
+        # Drafts addressed to a denouncer: revealed per download and audited, never stored.
+        # Every other letter document is drafted and issued in the documents panel.
         "documents": [(slug, documents.DOCUMENTS[slug].label)
                       for slug in documents.available(case)
-                      if not documents.needs_reporter(slug, case)
-                      or identity.can_see(current_user, case)],
+                      if documents.needs_reporter(slug, case) and identity.is_sealed(case)
+                      and identity.can_see(current_user, case)],
         "attachments": db.session.scalars(db.select(Attachment).where(
             Attachment.case_id == case.id, Attachment.owner_kind == services.OWNER_KIND)
             .order_by(Attachment.id)).all(),

@@ -7,6 +7,7 @@ from app.cases.models import CaseEvent
 from app.cases.services import transition_case
 from app.core.uploads import Upload
 from app.identity.services import Reporter
+from tests.documents.helpers import issued
 from tests.letters.conftest import SENDER, classify, flat, log_letter, pdf_text, poppler
 
 pytestmark = poppler
@@ -63,7 +64,9 @@ def test_sealed_receipt_is_refused_to_a_handler_who_is_not_named(browser, db, wo
     browser.login("handler")
     assert browser.get(f"/letters/{case.id}/documents/receipt.pdf").status_code == 403
     html = browser.get(f"/cases/{case.id}").get_data(as_text=True)
-    assert "documents/receipt.pdf" not in html and "documents/denounced.pdf" in html
+    assert "documents/receipt.pdf" not in html
+    # The notice to the denounced person carries no identity: it is numbered in the register.
+    assert 'value="letter_denounced"' in html and 'value="letter_receipt"' not in html
     browser.logout()
     browser.login("b_handler")
     assert browser.get(f"/letters/{case.id}/documents/denounced.pdf").status_code == 404
@@ -166,3 +169,41 @@ def test_no_document_is_addressed_to_an_anonymous_sender(browser, db, world):
     db.session.commit()
     browser.login("intake")
     assert browser.get(f"/letters/{case.id}/documents/receipt.pdf").status_code == 404
+
+
+def _issue(browser, case, template):
+    response = browser.post(f"/documents/case/{case.id}/new", {"template": template})
+    assert response.status_code == 302, response.data[:300]
+    doc_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    assert browser.post(f"/documents/{doc_id}/issue").status_code == 302
+    return browser.get(f"/documents/{doc_id}.pdf")
+
+
+def test_a_complaints_receipt_is_numbered_in_the_units_register(browser, db, world, tmp_path):
+    u = world.users
+    case = log_letter(u["intake"], world.orgs["a"], received_on=date(2026, 11, 2),
+                      title="Đơn khiếu nại quyết định kỷ luật")
+    classify(case, u["handler"], kind="complaint")
+    db.session.commit()
+    browser.login("approver")  # signs and issues for the unit
+    html = browser.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert 'value="letter_receipt"' in html and 'value="letter_denounced"' not in html
+    text = pdf_text(_issue(browser, case, "letter_receipt").data, tmp_path)
+    assert "BIÊN BẢN TIẾP NHẬN ĐƠN" in text
+    assert any(line.startswith("Số: 01/BB-LĐLĐ") for line in text.splitlines()), text
+    assert "Nguyễn Thị Hoài Thu" in flat(text)
+
+
+def test_the_issued_notice_to_the_denounced_person_has_no_trace_of_the_denouncer(
+        browser, db, world, tmp_path):
+    case = _denunciation(world)
+    before = _audits(db, case)
+    doc = issued(world, case, "letter_denounced", on=date(2026, 11, 20))
+    db.session.commit()
+    browser.login("approver")
+    text = flat(pdf_text(browser.get(f"/documents/{doc.id}.pdf").data, tmp_path))
+    assert "Số: 01/TB-LĐLĐ" in text
+    for secret in (SENDER.name, SENDER.address, SENDER.contact, "Hoài Thu"):
+        assert secret not in text
+    db.session.expire_all()
+    assert _audits(db, case) == before
