@@ -134,6 +134,9 @@ def seed(case_count: int = 240, rng_seed: int = 2026) -> dict | None:
     from app.letters.demo import seed as seed_letters
 
     seed_letters(orgs, users)
+    from app.critique import demo as critique_demo
+
+    critique_demo.seed(orgs, users)
     from app.documents import demo as documents_demo
 
     documents_demo.seed()
@@ -289,10 +292,12 @@ def _user_with(users, role, case):
 def prepare_records(case, trigger: str, users, day: date) -> None:
     """Write what a trigger's guard asks for (plan, delegation, report, dialogue record,
     a letter's classification)."""
+    from app.critique.demo import prepare_records as prepare_critique
     from app.letters.demo import prepare_records as prepare_letter
     from app.supervision import services as sv
 
     prepare_letter(case, trigger)
+    prepare_critique(case, trigger, users, day)
 
     handler = _user_with(users, vocab.HANDLER, case)
     if case.family == vocab.DIALOGUE and trigger == "hold" and handler:

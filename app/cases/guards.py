@@ -78,4 +78,7 @@ def deadline_passed(case, actor, context):
     return None
 
 
+from app.critique import rules as _critique_rules  # noqa: E402,F401  (critique guards)
+from app.deadlines import rules as _deadline_rules  # noqa: E402,F401  (extension guard)
+from app.letters import rules as _letter_rules  # noqa: E402,F401  (letter guards)
 from app.supervision import rules  # noqa: E402,F401  (registers the supervision guards)

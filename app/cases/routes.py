@@ -1,3 +1,5 @@
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -35,8 +37,17 @@ def _filter_from_args(args) -> queries.CaseFilter:
         q=(args.get("q") or "").strip()[:200] or None,
         overdue=args.get("overdue") == "1",
         open_only=args.get("open") == "1",
+        due_by=_day(args.get("due_by")),
         sort=args.get("sort") if args.get("sort") in queries.SORTS else "newest",
     )
+
+
+def _day(value: str | None):
+    """A yyyy-mm-dd filter value, or None when absent or malformed (a filter never errors)."""
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 def _per_page(args) -> int:
@@ -68,6 +79,8 @@ def new():
     form = NewCaseForm()
     form.fill_choices(orgs)
     if request.method == "GET":
+        if request.args.get("family") == "letter":
+            return redirect(url_for("letters.new"))
         form.family.data = request.args.get("family") or form.family.data
 
     def save():
@@ -103,6 +116,25 @@ EVENT_LABELS = {
     "report_saved": _l("Draft report saved"),
     "reply": _l("Reply received"),
     "supervision_opened": _l("Supervision opened from this signal"),
+    "deadline_warning": _l("Deadline approaching"),
+    "deadline_expired": _l("Deadline expired"),
+    "deadline_recomputed": _l("Deadline recomputed"),
+    "draft_registered": _l("Draft registered for social critique"),
+    "articles_saved": _l("Articles of the draft saved"),
+    "critique_meeting": _l("Critique conference or dialogue recorded"),
+    "consultation_sent": _l("Draft sent for comments"),
+    "consultation_comments": _l("Comments received"),
+    "consultation_reminder": _l("Reminder sent to units that have not answered"),
+    "points_saved": _l("Points of the critique saved"),
+    "critique_response": _l("Drafting body's response recorded"),
+    "document_drafted": _l("Document drafted"),
+    "document_issued": _l("Document issued"),
+    "identity_viewed": _l("Sender's identity viewed"),
+    "handler_added": _l("Handler named"),
+    "handler_removed": _l("Handler removed"),
+    "letter_documents": _l("Documents of the letter attached"),
+    "letter_reclassified": _l("Classification corrected"),
+    "second_complaint_opened": _l("Second complaint opened"),
 }
 
 
@@ -125,8 +157,20 @@ def render_detail(case, status: int = 200, error: str | None = None, failed_trig
         "cases/detail.html", case=case, actions=actions, forms=forms, error=error,
         failed_trigger=failed_trigger, events=queries.timeline(case),
         can_create_here=permissions.can_create_in(current_user, case.org),
-        event_labels=EVENT_LABELS,
+        event_labels=EVENT_LABELS, **_identity_context(case),
     ), status
+
+
+def _identity_context(case) -> dict:
+    from app.identity import services as identity
+
+    can_name = identity.can_name_handlers(current_user, case)
+    return {
+        "sender": identity.sender_panel(case, current_user),
+        "handlers": identity.handlers(case),
+        "can_name_handlers": can_name,
+        "handler_candidates": identity.candidates(case) if can_name else [],
+    }
 
 
 @bp.route("/<int:case_id>/actions/<trigger>", methods=["POST"])

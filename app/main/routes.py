@@ -16,6 +16,8 @@ from flask_login import current_user
 from app.cases import queries
 from app.cases.models import Case
 from app.core.permissions import can_view_org, scope_condition
+from app.critique import queries as critique_queries
+from app.deadlines import queries as deadline_queries
 from app.extensions import db
 from app.orgs.models import Organisation
 from workflows.vocab import APPROVER
@@ -36,6 +38,8 @@ def home():
         summary=summary,
         today=date.today(),
         unit=None,
+        critique_requests=critique_queries.requests_for(current_user, pending_only=True),
+        deadline_warnings=deadline_queries.warnings_for(current_user),
     )
 
 

@@ -1,0 +1,130 @@
+"""Critique guards and effects (registered with app.cases.guards) and the small reads they use."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from app.cases.guards import effect, guard
+from app.core.deadline_rules import DEFAULT_RULES
+from app.critique.models import (
+    Consultation,
+    Critique,
+    CritiqueMeeting,
+    CritiquePoint,
+    DraftArticle,
+)
+from app.extensions import db
+from workflows.vocab import CRITIQUE
+
+#: The rule (with its legal basis) for how early the draft must reach the union.
+NOTICE_RULE = "critique.notice"
+
+
+def critique_of(case) -> Critique | None:
+    return db.session.scalar(sa.select(Critique).where(Critique.case_id == case.id))
+
+
+def ensure_critique(case) -> Critique:
+    """The case's critique record; a case logged through the generic form gets one here."""
+    critique = critique_of(case)
+    if critique is None:
+        critique = Critique(case_id=case.id, drafting_body=case.subject_name or "")
+        db.session.add(critique)
+    return critique
+
+
+def articles_of(case) -> list[DraftArticle]:
+    return list(db.session.scalars(sa.select(DraftArticle).where(DraftArticle.case_id == case.id)
+                                   .order_by(DraftArticle.position, DraftArticle.id)))
+
+
+def points_of(case) -> list[CritiquePoint]:
+    return list(db.session.scalars(sa.select(CritiquePoint).where(CritiquePoint.case_id == case.id)
+                                   .order_by(CritiquePoint.position, CritiquePoint.id)))
+
+
+def consultations_of(case) -> list[Consultation]:
+    return list(db.session.scalars(sa.select(Consultation).where(Consultation.case_id == case.id)
+                                   .order_by(Consultation.id)))
+
+
+def meetings_of(case) -> list[CritiqueMeeting]:
+    return list(db.session.scalars(sa.select(CritiqueMeeting)
+                                   .where(CritiqueMeeting.case_id == case.id)
+                                   .order_by(CritiqueMeeting.held_on, CritiqueMeeting.id)))
+
+
+@dataclass(frozen=True)
+class Notice:
+    """How many days before its submission the draft reached the union, against the rule."""
+
+    days: int
+    required: int
+    legal_basis: str
+
+    @property
+    def is_short(self) -> bool:
+        return self.days < self.required
+
+
+def notice(received_on: date, submission_on: date | None) -> Notice | None:
+    if submission_on is None:
+        return None
+    rule = DEFAULT_RULES[NOTICE_RULE]
+    return Notice((submission_on - received_on).days, rule.days, rule.legal_basis)
+
+
+def notice_days_required() -> int:
+    return DEFAULT_RULES[NOTICE_RULE].days
+
+
+@guard("critique_has_articles")
+def critique_has_articles(case, actor, context):
+    if not articles_of(case):
+        return _("Enter the articles of the draft before asking for comments: "
+                 "comments refer to them.")
+    return None
+
+
+@guard("critique_has_input")
+def critique_has_input(case, actor, context):
+    if not consultations_of(case) and not meetings_of(case):
+        return _("Send the draft for comments, or record a conference or a dialogue, "
+                 "before consolidating.")
+    return None
+
+
+@guard("critique_has_points")
+def critique_has_points(case, actor, context):
+    if not points_of(case):
+        return _("Write the points of the critique before submitting it.")
+    return None
+
+
+@guard("critique_points_answered")
+def critique_points_answered(case, actor, context):
+    missing = sum(1 for p in points_of(case) if p.response is None)
+    if missing:
+        return ngettext("%(num)d point has no response from the drafting body yet; record it, "
+                        "or close with a reason.",
+                        "%(num)d points have no response from the drafting body yet; record "
+                        "them, or close with a reason.", missing)
+    return None
+
+
+@effect(CRITIQUE, "approve_critique")
+def number_the_critique(case, actor, context):
+    """Approval issues the document: the next number of the unit's year (until the register
+    in app.documents numbers every outgoing document)."""
+    critique = ensure_critique(case)
+    issued_on = min(context["today"], date.today())
+    last = db.session.scalar(sa.select(sa.func.max(Critique.number)).where(
+        Critique.issuer_id == case.org_id, Critique.year == issued_on.year))
+    critique.issuer_id, critique.year = case.org_id, issued_on.year
+    critique.number, critique.issued_on = (last or 0) + 1, issued_on
+    critique.approved_by_id, critique.approved_at = actor.id, datetime.now(UTC)
+    return {"number": critique.number, "issued_on": issued_on.isoformat()}

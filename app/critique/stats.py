@@ -1,0 +1,37 @@
+"""Figures for the dashboard: how much of the union's critique the drafting bodies took in."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from app.cases.models import Case
+from app.cases.queries import subtree_condition
+from app.critique.models import Critique, CritiquePoint
+from app.extensions import db
+
+
+def share_taken_in(org, date_from: date | None = None, date_to: date | None = None) -> dict:
+    """Points of the critiques issued by `org` and the units below it between `date_from` and
+    `date_to` (issue dates, both included), by the drafting body's response.
+
+    Returns {"critiques", "points", "taken_in", "explained", "not_taken_in", "unanswered",
+    "share"}; "share" is taken_in / points, None when there are no points.
+    """
+    issued = sa.select(Critique.case_id).join(Case, Case.id == Critique.case_id).where(
+        subtree_condition(org), Critique.issued_on.isnot(None))
+    if date_from is not None:
+        issued = issued.where(Critique.issued_on >= date_from)
+    if date_to is not None:
+        issued = issued.where(Critique.issued_on <= date_to)
+    case_ids = list(db.session.scalars(issued))
+    rows = {response or "unanswered": n for response, n in db.session.execute(
+        sa.select(CritiquePoint.response, sa.func.count())
+        .where(CritiquePoint.case_id.in_(case_ids)).group_by(CritiquePoint.response))
+    } if case_ids else {}
+    points = sum(rows.values())
+    result = {key: rows.get(key, 0)
+              for key in ("taken_in", "explained", "not_taken_in", "unanswered")}
+    result.update(critiques=len(case_ids), points=points,
+                  share=result["taken_in"] / points if points else None)
+    return result
