@@ -4,10 +4,13 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 
+from app.deadlines import cli as deadlines_cli
 from app.extensions import db
 
 
 def register(app) -> None:
+    deadlines_cli.register(app)
+
     @app.cli.command("seed-demo")
     @click.option("--cases", default=240, show_default=True, help="Number of demo cases.")
     def seed_demo(cases: int) -> None:

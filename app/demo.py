@@ -137,6 +137,9 @@ def seed(case_count: int = 240, rng_seed: int = 2026) -> dict | None:
     from app.critique import demo as critique_demo
 
     critique_demo.seed(orgs, users)
+    from app.deadlines.demo import seed as seed_deadlines
+
+    seed_deadlines()
     from app.documents import demo as documents_demo
 
     documents_demo.seed()

@@ -1,7 +1,9 @@
 """Import every model so the metadata (and Alembic) sees all tables."""
 from app.auth.models import RoleAssignment, User  # noqa: F401
 from app.cases.models import Attachment, Case, CaseEvent, CaseHandler  # noqa: F401
+from app.critique.models import *  # noqa: F401,F403
 from app.deadlines.models import *  # noqa: F401,F403
+from app.documents.models import *  # noqa: F401,F403
 from app.followup.models import RecommendationReply  # noqa: F401,E402
 from app.orgs.models import Organisation, OrgParentLink  # noqa: F401
 from app.supervision.models import (  # noqa: F401,E402
@@ -14,3 +16,4 @@ from app.supervision.models import (  # noqa: F401,E402
 )
 from app.identity.models import SealedFile, SealedIdentity  # noqa: F401
 from app.letters.models import LetterDetails  # noqa: F401
+from app.reports.models import *  # noqa: F401,F403

@@ -79,8 +79,10 @@ def new():
     form = NewCaseForm()
     form.fill_choices(orgs)
     if request.method == "GET":
-        if request.args.get("family") == "letter":
-            return redirect(url_for("letters.new"))
+        # Families with their own registration page.
+        own_page = {"letter": "letters.new", "critique": "critique.new"}
+        if request.args.get("family") in own_page:
+            return redirect(url_for(own_page[request.args["family"]]))
         form.family.data = request.args.get("family") or form.family.data
 
     def save():

@@ -36,8 +36,7 @@ FIELD_LABELS = {
 OPEN_FIELDS = (
     "kind", "channel", "intake_form", "title", "summary", "subject_kind", "subject_name",
     "subject_category", "subject_position", "subject_unit", "subject_party_committee",
-    "is_anonymous", "reporter_name", "reporter_contact", "received_on", "parent_id",
-    "assignee_id",
+    "is_anonymous", "received_on", "parent_id", "assignee_id",
 )
 
 
@@ -83,8 +82,16 @@ def _validate_open(family: str, values: dict) -> None:
         raise Invalid(_("The date received cannot be in the future."), field="received_on")
 
 
-def open_case(actor, org, family: str, **values) -> Case:
-    """Log a new case in `org`; it starts in the family's initial state."""
+def open_case(actor, org, family: str, *, reporter=None, reporter_files=(),
+              reporter_name: str = "", reporter_contact: str = "", **values) -> Case:
+    """Log a new case in `org`; it starts in the family's initial state.
+
+    The reporter (an app.identity.services.Reporter, or the name/contact shortcuts) is sealed
+    apart from the case; the officer who logs it is named its first handler."""
+    from app.identity import services as identity
+
+    if reporter is None and (reporter_name or reporter_contact):
+        reporter = identity.Reporter(name=reporter_name, contact=reporter_contact)
     unknown = set(values) - set(OPEN_FIELDS)
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
@@ -98,9 +105,6 @@ def open_case(actor, org, family: str, **values) -> Case:
         parent = db.session.get(Case, values["parent_id"])
         if parent is None or not permissions.can_view_case(actor, parent):
             raise Invalid(_("The linked case does not exist."), field="parent_id")
-    if values.get("is_anonymous"):
-        values["reporter_name"] = ""
-        values["reporter_contact"] = ""
     values.setdefault("received_on", date.today())
     workflow = get_workflow(family)
     case = Case(family=family, org=org, state=workflow.initial, created_by_id=actor.id,
@@ -108,10 +112,12 @@ def open_case(actor, org, family: str, **values) -> Case:
     db.session.add(case)
     db.session.flush()
     case.code = f"{FAMILY_PREFIX[family]}-{case.received_on.year}-{case.id:06d}"
+    identity.seal(case, actor, reporter, reporter_files)
+    identity.add_handler(case, actor, actor, automatic=True)
     _refresh_search_text(case)
     data = {"org": org.short_name, "channel": case.channel}
-    data.update(deadlines.start_deadline(case, deadlines.OPENING_RULE.get(family),
-                                         case.received_on))
+    data.update(deadlines.start(case, deadlines.OPENING_RULE.get(family), case.received_on,
+                                trigger="open"))
     record_event(case, actor, "open", to_state=case.state, data=data,
                  at=_moment(values.get("received_on")))
     db.session.flush()
@@ -179,10 +185,9 @@ def transition_case(case: Case, trigger: str, actor, *, comment: str = "",
     data = dict(context.get("data") or {})
     case.state = after
     if action.stops_deadline:
-        case.due_on = None
-        case.due_rule = None
+        deadlines.stop(case, today, trigger)
     elif action.starts_deadline:
-        data.update(deadlines.start_deadline(case, action.starts_deadline, today))
+        data.update(deadlines.start(case, action.starts_deadline, today, trigger=trigger))
     if workflow.state(after).is_terminal:
         case.closed_at = datetime.now(timezone.utc)
     for run_effect in EFFECTS.get((case.family, trigger), ()):

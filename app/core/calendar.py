@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from functools import cache
 from types import MappingProxyType
 from typing import Literal
 
@@ -59,7 +59,7 @@ def weekday_vi(d: date) -> str:
     return WEEKDAY_NAMES_VI[d.weekday()]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _official_year(year: int) -> tuple[Mapping[date, str], frozenset[date]]:
     """Holidays and swapped working weekend days of one year, as the ``holidays`` package has them."""
     vn = holidays.country_holidays("VN", years=year, language="vi")
@@ -67,6 +67,16 @@ def _official_year(year: int) -> tuple[Mapping[date, str], frozenset[date]]:
     # weekend_workdays also carries cross-year swaps (e.g. 27/12/2014 for 2015); keep this year's.
     working_weekend_days = frozenset(d for d in vn.weekend_workdays if d.year == year)
     return MappingProxyType(names), working_weekend_days
+
+
+def official_holidays(year: int) -> list[tuple[date, str]]:
+    """The public holidays of ``year`` as the ``holidays`` package records them, in order."""
+    return list(_official_year(year)[0].items())
+
+
+def official_working_weekend_days(year: int) -> list[date]:
+    """Saturdays/Sundays of ``year`` worked in exchange for a bridge day off."""
+    return sorted(_official_year(year)[1])
 
 
 def _as_date(value: date) -> date:

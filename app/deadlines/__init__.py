@@ -1,0 +1,1 @@
+"""Deadlines on the Vietnamese working-day calendar: rules, calendar, per-case deadlines."""

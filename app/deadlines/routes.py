@@ -1,3 +1,192 @@
-from flask import Blueprint
+from datetime import date
+from functools import wraps
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.cases import services as case_services
+from app.cases.routes import load_case, render_detail
+from app.core.deadline_rules import START_EVENTS
+from app.core.errors import DomainError
+from app.core.forms import BaseForm, attach_error, handle_form
+from app.deadlines import queries, services
+from app.deadlines.forms import (
+    DAY_KIND_LABELS,
+    UNIT_LABELS,
+    CalendarDayForm,
+    ExtensionForm,
+    RuleForm,
+)
+from app.deadlines.models import RuleSetting
+from app.extensions import db
+from workflows.vocab import ADMIN
 
 bp = Blueprint("deadlines", __name__)
+
+#: The admin pages' URL prefix.
+PREFIX = "/admin/deadlines"
+
+
+def is_deadline_admin(user) -> bool:
+    """The rule table and the calendar are national: any admin role may edit them."""
+    return user.is_authenticated and any(a.role == ADMIN for a in user.roles)
+
+
+def admin_only(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not is_deadline_admin(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapped
+
+
+@bp.app_context_processor
+def panel_helpers():
+    return {"deadline_panel": _panel, "is_deadline_admin": is_deadline_admin,
+            "deadline_units": UNIT_LABELS}
+
+
+def _panel(case):
+    form = g.get("extension_form") or ExtensionForm(formdata=None)
+    return {
+        "rows": queries.of_case(case),
+        "today": date.today(),
+        "form": form,
+        "refusal": services.extension_refusal(case),
+        "start_events": START_EVENTS,
+    }
+
+
+# -- the case panel's extension form ----------------------------------------------------------
+
+
+@bp.route("/cases/<int:case_id>/deadlines/extend", methods=["POST"])
+def extend(case_id: int):
+    case = load_case(case_id)
+    form = g.extension_form = ExtensionForm()
+    if not form.validate():
+        return render_detail(case, 422, _("The extension form is incomplete."))
+    decision = {"number": form.number.data, "decided_on": form.decided_on.data,
+                "days": form.days.data, "reason": form.reason.data}
+    try:
+        case_services.transition_case(
+            case, "extend", current_user, comment=form.reason.data,
+            expected_version=form.version.data, context={"extension": decision})
+    except DomainError as exc:
+        db.session.rollback()
+        db.session.refresh(case)
+        if exc.field and hasattr(form, exc.field):
+            attach_error(form, exc)
+        return render_detail(case, exc.status, exc.message)
+    db.session.commit()
+    flash(_("The deadline has been extended to %(day)s.", day=case.due_on.strftime("%d/%m/%Y")),
+          "success")
+    return redirect(url_for("cases.detail", case_id=case.id))
+
+
+# -- administration: the rule table -----------------------------------------------------------
+
+
+@bp.route(PREFIX + "/")
+@admin_only
+def index():
+    return redirect(url_for("deadlines.rules"))
+
+
+@bp.route(PREFIX + "/rules")
+@admin_only
+def rules():
+    settings = {s.code: s for s in db.session.scalars(db.select(RuleSetting))}
+    return render_template("deadlines/rules.html", rules=services.rule_table(),
+                           defaults=services.default_rules(), settings=settings,
+                           start_events=START_EVENTS,
+                           log=queries.audit_log(("rule_saved", "rule_reset")))
+
+
+@bp.route(PREFIX + "/rules/<code>", methods=["GET", "POST"])
+@admin_only
+def edit_rule(code: str):
+    rule = services.rule_table().get(code)
+    if rule is None:
+        abort(404)
+    form = RuleForm(obj=rule) if request.method == "GET" else RuleForm()
+
+    def save():
+        try:
+            return services.save_rule(current_user, code, {
+                f: getattr(form, f).data for f in services.EDITABLE_FIELDS})
+        except services.RuleInvalid as exc:
+            for problem in exc.problems:  # each problem starts with the field it concerns
+                field = getattr(form, problem.split(" ", 1)[0], None)
+                if field is not None:
+                    field.errors = [*field.errors, problem]
+            raise
+
+    def done(_rule):
+        flash(_("The rule “%(code)s” has been saved.", code=code), "success")
+        return redirect(url_for("deadlines.rules"))
+
+    return handle_form(form, save, lambda: render_template(
+        "deadlines/rule_form.html", form=form, rule=rule, code=code,
+        default=services.default_rules()[code]), done)
+
+
+@bp.route(PREFIX + "/rules/<code>/reset", methods=["POST"])
+@admin_only
+def reset_rule(code: str):
+    if code not in services.default_rules():
+        abort(404)
+    if not BaseForm().validate_on_submit():
+        abort(400)
+    services.reset_rule(current_user, code)
+    db.session.commit()
+    flash(_("The rule “%(code)s” is back to its default.", code=code), "success")
+    return redirect(url_for("deadlines.rules"))
+
+
+# -- administration: the calendar -------------------------------------------------------------
+
+
+@bp.route(PREFIX + "/calendar", methods=["GET", "POST"])
+@admin_only
+def calendar():
+    year = request.args.get("year", date.today().year, type=int)
+    if not 1990 <= year <= 2100:
+        abort(404)
+    form = CalendarDayForm()
+
+    def save():
+        return services.add_calendar_day(current_user, form.day.data, form.kind.data,
+                                         form.note.data or "")
+
+    def done(row):
+        flash(_("%(day)s has been added.", day=row.day.strftime("%d/%m/%Y")), "success")
+        return redirect(url_for("deadlines.calendar", year=row.day.year))
+
+    return handle_form(form, save, lambda: render_template(
+        "deadlines/calendar.html", form=form, year=year, data=queries.calendar_year(year),
+        kinds=DAY_KIND_LABELS, delete_form=BaseForm(formdata=None),
+        log=queries.audit_log(("day_added", "day_removed"))), done)
+
+
+@bp.route(PREFIX + "/calendar/<int:day_id>/delete", methods=["POST"])
+@admin_only
+def delete_day(day_id: int):
+    if not BaseForm().validate_on_submit():
+        abort(400)
+    year = request.form.get("year", type=int)
+    services.remove_calendar_day(current_user, day_id)
+    db.session.commit()
+    flash(_("The day has been removed."), "success")
+    return redirect(url_for("deadlines.calendar", year=year))

@@ -458,3 +458,13 @@ def test_rules_are_frozen():
     with pytest.raises(FrozenInstanceError):
         DEFAULT_RULES["complaint.accept"].days = 5
     assert isinstance(DEFAULT_RULES["complaint.accept"], DeadlineRule)
+
+
+def test_official_holidays_and_swaps_of_a_year():
+    from app.core.calendar import official_holidays, official_working_weekend_days
+
+    days = dict(official_holidays(2026))
+    # Tết 2026: Mon 16/02 (Giao thừa) to Fri 20/02 (Mùng bốn); Mùng 1 is Tue 17/02.
+    assert [d for d in days if d.month == 2] == [date(2026, 2, d) for d in range(16, 21)]
+    assert days[date(2026, 2, 17)] == "Tết Nguyên Đán"
+    assert official_working_weekend_days(2026) == [date(2026, 8, 22)]

@@ -1,0 +1,27 @@
+"""`flask deadlines sweep`: timeline warnings before expiry and at expiry (run daily by cron)."""
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from flask.cli import AppGroup
+
+from app.extensions import db
+
+group = AppGroup("deadlines", help="Deadline warnings.")
+
+
+@group.command("sweep")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Sweep as of this day (YYYY-MM-DD); default: today.")
+def sweep_cmd(today) -> None:
+    """Write each deadline's warning and expiry events once (idempotent)."""
+    from app.deadlines.services import sweep
+
+    counts = sweep(today.date() if today else date.today())
+    db.session.commit()
+    click.echo(f"{counts['warned']} warning(s), {counts['expired']} expiry notice(s) written.")
+
+
+def register(app) -> None:
+    app.cli.add_command(group)

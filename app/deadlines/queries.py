@@ -1,0 +1,54 @@
+"""Read side of deadlines: a case's deadlines, the user's warnings, the admin pages' lists."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from app.cases.models import Case
+from app.cases.queries import actionable_condition
+from app.core.calendar import official_holidays, official_working_weekend_days
+from app.deadlines.models import RUNNING, CalendarDay, CaseDeadline, DeadlineAudit
+from app.extensions import db
+
+
+def of_case(case) -> list[CaseDeadline]:
+    """Every deadline of the case, the latest first."""
+    return sorted(case.deadlines, key=lambda d: d.id or 0, reverse=True)
+
+
+def warnings_for(user, today: date | None = None, limit: int = 20) -> dict:
+    """Running deadlines of the cases the user can act on: inside their warning window, and
+    past their due date; each as (count, first rows by due date)."""
+    today = today or date.today()
+    base = (sa.select(CaseDeadline).join(Case)
+            .where(CaseDeadline.status == RUNNING, actionable_condition(user)))
+    result = {}
+    for key, cond in (("due_soon", sa.and_(CaseDeadline.warn_on <= today,
+                                            CaseDeadline.due_on >= today)),
+                      ("overdue", CaseDeadline.due_on < today)):
+        stmt = base.where(cond)
+        count = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+        rows = db.session.scalars(stmt.order_by(CaseDeadline.due_on, CaseDeadline.id)
+                                  .limit(limit)).all()
+        result[key] = (count, rows)
+    return result
+
+
+def calendar_year(year: int) -> dict:
+    """The official holidays and swaps of `year` beside the admins' entries."""
+    rows = db.session.scalars(
+        sa.select(CalendarDay)
+        .where(CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31))
+        .order_by(CalendarDay.day)).all()
+    return {
+        "holidays": official_holidays(year),
+        "working_weekends": official_working_weekend_days(year),
+        "entries": rows,
+    }
+
+
+def audit_log(kinds: tuple[str, ...], limit: int = 20) -> list[DeadlineAudit]:
+    return list(db.session.scalars(
+        sa.select(DeadlineAudit).where(DeadlineAudit.action.in_(kinds))
+        .order_by(DeadlineAudit.id.desc()).limit(limit)))
