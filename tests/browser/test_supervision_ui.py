@@ -6,7 +6,8 @@ test, so after the refusal has been seen the test sets SUPERVISION_NOTICE_DAYS t
 live app for the rest of the test (monkeypatch puts it back afterwards).
 """
 import re
-from datetime import date, timedelta
+from datetime import date, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -207,7 +208,9 @@ def test_a_supervision_goes_from_a_signal_to_its_closing(new_page, live_server, 
     case = db.session.scalar(sa.select(Case).where(Case.code == code))
     notified_at = db.session.scalar(sa.select(CaseEvent.created_at).where(
         CaseEvent.case_id == case.id, CaseEvent.action == "notify_subject"))
-    notified = notified_at.date()
+    # The notice day is the day in Vietnam (UTC+7), as the app counts it.
+    notified = notified_at.replace(tzinfo=notified_at.tzinfo or timezone.utc).astimezone(
+        ZoneInfo("Asia/Ho_Chi_Minh")).date()
     earliest = notified + timedelta(days=15)
     db.session.rollback()
 
