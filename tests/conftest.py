@@ -134,6 +134,8 @@ class Browser:
         from app.extensions import db
 
         db.session.commit()
+        # buffered: a streamed body (CSV export) is read inside the request's own context.
+        kw.setdefault("buffered", True)
         return contextvars.Context().run(getattr(self.client, method), *args, **kw)
 
     def _remember_token(self, response):
