@@ -1,0 +1,149 @@
+"""Dashboard, periodic reports, registers and case-list exports of a unit and its subtree.
+
+Every view loads the unit through `_unit` (404 outside the user's scope) and reads figures
+only through app.reports.stats, so the dashboard and the reports show the same numbers."""
+import io
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.cases import queries as case_queries
+from app.cases.routes import _filter_from_args
+from app.core.errors import Invalid
+from app.core.i18n import current_locale
+from app.core.permissions import can_view_org, visible_orgs
+from app.extensions import db
+from app.orgs.models import Organisation
+from app.reports import charts, exports, queries, render, stats, tables
+from workflows.vocab import CHANNELS, FAMILIES
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+#: Register: (title, header, rows, column widths in mm of the 165 mm text width at 8 pt).
+REGISTERS = {
+    "letters": ("Sổ theo dõi đơn thư", queries.LETTER_HEADER, queries.letter_register,
+                [7, 26, 18, 15, 14, 32, 22, 18, 13]),
+    "recommendations": ("Sổ theo dõi kiến nghị", queries.RECOMMENDATION_HEADER,
+                        queries.recommendation_register, [7, 26, 24, 38, 18, 18, 18, 16]),
+}
+
+
+def _unit() -> Organisation:
+    """The unit asked for (?org=, by default the user's own): 404 when missing or out of scope."""
+    raw = request.args.get("org")
+    if raw:
+        org = db.session.get(Organisation, int(raw)) if raw.isdigit() and len(raw) < 10 \
+            else None
+    else:
+        org = current_user.home_org
+    if org is None or not can_view_org(current_user, org):
+        abort(404)
+    return org
+
+
+def _attachment(data, name: str, mimetype: str):
+    return send_file(data if hasattr(data, "read") else io.BytesIO(data),
+                     mimetype=mimetype, as_attachment=True, download_name=name,
+                     max_age=0)
+
+
+def _file_name(stem: str, org: Organisation, period: stats.Period, ext: str) -> str:
+    return f"{stem}-{org.id}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{ext}"
+
+
+@bp.route("/dashboard")
+def dashboard():
+    org = _unit()
+    today = date.today()
+    try:
+        period = stats.parse_period(request.args, today)
+    except Invalid as exc:
+        return _dashboard_page(org, None, exc.message), 422
+    return _dashboard_page(org, period)
+
+
+def _dashboard_page(org, period, error=None):
+    figures = stats.compute(org, period) if period else None
+    locale = current_locale()
+    sections = tables.sections(figures, locale) if figures else []
+    svgs = {}
+    if figures:
+        svgs["families"] = charts.to_svg(charts.bar_chart(
+            _("Cases handled in the period, by family"),
+            [(label.get(locale), figures.families.get(key, {}).get("total", 0))
+             for key, label in FAMILIES.items()]), "chart-families")
+        svgs["channels"] = charts.to_svg(charts.bar_chart(
+            _("Cases received, by channel"),
+            [(label.get(locale), figures.channels.get(key, 0)) for key, label in CHANNELS.items()]),
+            "chart-channels")
+        svgs["months"] = charts.to_svg(render.trend_chart(
+            figures, _("Cases received"), _("Cases closed"),
+            _("Cases received and closed by month")),
+            "chart-months")
+    return render_template(
+        "reports/dashboard.html", org=org, period=period, stats=figures, sections=sections,
+        svgs=svgs, error=error, orgs=db.session.scalars(visible_orgs(current_user)).all(),
+        year=date.today().year, args=request.args,
+    )
+
+
+@bp.route("/periodic.<fmt>")
+def periodic(fmt: str):
+    if fmt not in ("pdf", "xlsx"):
+        abort(404)
+    org = _unit()
+    period = stats.parse_period(request.args)
+    figures = stats.compute(org, period)
+    sections = tables.sections(figures, "vi")
+    public = request.args.get("public") == "1"
+    if public:
+        sections = tables.publishable(sections)
+    stem = "bao-cao-cong-bo" if public else "bao-cao-dinh-ky"
+    name = _file_name(stem, org, period, fmt)
+    if fmt == "pdf":
+        return _attachment(render.periodic_pdf(figures, sections, public), name,
+                           "application/pdf")
+    return _attachment(render.periodic_xlsx(figures, sections), name, exports.XLSX_MIMETYPE)
+
+
+@bp.route("/registers/<kind>.<fmt>")
+def register(kind: str, fmt: str):
+    if kind not in REGISTERS or fmt not in ("pdf", "xlsx"):
+        abort(404)
+    org = _unit()
+    period = stats.parse_period(request.args)
+    title, header, rows, widths = REGISTERS[kind]
+    label = period.label_vi[0].upper() + period.label_vi[1:]
+    name = _file_name(f"so-theo-doi-{kind}", org, period, fmt)
+    if fmt == "pdf":
+        return _attachment(render.register_pdf(org, title, label, header, rows(org, period),
+                                               widths, period.end.year), name, "application/pdf")
+    return _attachment(render.register_xlsx(org, title, label, header, rows(org, period)), name,
+                       exports.XLSX_MIMETYPE)
+
+
+@bp.route("/cases.<fmt>")
+def cases(fmt: str):
+    """The case list exactly as filtered on /cases (same filters, order and scope), every page."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    stmt = case_queries.filtered_cases(current_user, _filter_from_args(request.args))
+    header = exports.case_list_columns()
+    name = f"vu-viec-{date.today():%Y%m%d}.{fmt}"
+    if fmt == "csv":
+        body = stream_with_context(exports.csv_stream(header, exports.case_list_rows(stmt)))
+        return Response(body, mimetype=exports.CSV_MIMETYPE, headers={
+            "Content-Disposition": f'attachment; filename="{name}"'})
+    return _attachment(exports.write_xlsx([(_("Cases"), [], header,
+                                            exports.case_list_rows(stmt))]),
+                       name, exports.XLSX_MIMETYPE)

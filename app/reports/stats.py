@@ -1,0 +1,317 @@
+"""Statistics of a unit and its subtree over a period: the one source of the dashboard, the
+periodic report (PDF, XLSX) and their tests.
+
+How the figures are defined:
+
+* The cases *handled in a period* are those received in it plus those carried over (received
+  before it and not closed at its start).
+* The state of a case at a moment is the destination of its last transition before that moment,
+  read off the append-only timeline (CaseEvent). A report on a past period therefore gives the
+  same figures whenever it is run; a case without a timeline falls back to its current state.
+* Deadlines: an open case is overdue when its running deadline (Case.due_on) lies before the
+  reference day, the end of the period or today, whichever comes first.
+* Recommendations are counted by the period they were sent in (Case.received_on); "answered"
+  means at least one reply received by the end of the period.
+* Letters follow Biểu 01/XLD: carried over / received, kind, validity, competence, the handling
+  decision (thụ lý, hướng dẫn, chuyển đơn, lưu đơn), results and what is still open.
+
+Only cases, their timeline, letter details and recommendation replies are read: the sealed
+identity store (app.identity) is never touched, so no statistic can hold a reporter's identity.
+Small counts in a publishable report are masked by `publishable` (see there).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from app.cases.models import Case, CaseEvent
+from app.cases.queries import subtree_condition
+from app.core.errors import Invalid
+from app.extensions import db
+from app.followup.models import RecommendationReply
+from app.letters.models import LetterDetails
+from workflows import letter, recommendation
+from workflows.registry import WORKFLOWS
+from workflows.vocab import LETTER, RECOMMENDATION
+
+#: Handling decisions of a classified letter (Biểu 01/XLD "kết quả xử lý đơn").
+DECISIONS = ("accept", "guide", "forward", "file_away")
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+    #: "h1", "h2", "year" or "custom".
+    kind: str = "custom"
+
+    @property
+    def label_vi(self) -> str:
+        if self.kind == "h1":
+            return f"6 tháng đầu năm {self.start.year}"
+        if self.kind == "h2":
+            return f"6 tháng cuối năm {self.start.year}"
+        if self.kind == "year":
+            return f"năm {self.start.year}"
+        return f"từ ngày {self.start:%d/%m/%Y} đến ngày {self.end:%d/%m/%Y}"
+
+    def months(self) -> list[date]:
+        """First day of each month the period touches."""
+        out, day = [], self.start.replace(day=1)
+        while day <= self.end:
+            out.append(day)
+            day = (day + timedelta(days=32)).replace(day=1)
+        return out
+
+
+@dataclass
+class Stats:
+    org: object
+    period: Period
+    #: Day the deadlines are judged on: the end of the period or today, whichever is first.
+    reference: date
+    #: family -> carried, received, total, closed, open, overdue, on_time
+    families: dict[str, Counter] = field(default_factory=dict)
+    #: channel -> cases received in the period
+    channels: Counter = field(default_factory=Counter)
+    #: (family, state) -> cases handled in the period, by their state at its end
+    states: Counter = field(default_factory=Counter)
+    #: (first day of month, received, closed)
+    months: list[tuple[date, int, int]] = field(default_factory=list)
+    #: issued, answered, implemented, not_implemented, awaiting, overdue
+    recommendations: Counter = field(default_factory=Counter)
+    #: Biểu 01/XLD lines, see `_letters`
+    letters: Counter = field(default_factory=Counter)
+
+    @property
+    def totals(self) -> Counter:
+        out = Counter()
+        for counts in self.families.values():
+            out.update(counts)
+        return out
+
+
+def local_midnight(day: date) -> datetime:
+    """The first instant of `day` in the deployment's time zone, in UTC (timeline times are UTC)."""
+    tz = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Ho_Chi_Minh"))
+    return datetime.combine(day, time(), tz).astimezone(UTC)
+
+
+def _terminal(family_col, state_col):
+    return sa.or_(*(sa.and_(family_col == fam, state_col.in_(
+        [s.name for s in wf.states if s.is_terminal])) for fam, wf in WORKFLOWS.items()))
+
+
+def _state_at(moment: datetime, case_ids) -> sa.Subquery:
+    """(case_id, state): each case's state at `moment`, from its last transition before it."""
+    ranked = sa.select(
+        CaseEvent.case_id, CaseEvent.to_state,
+        sa.func.row_number().over(partition_by=CaseEvent.case_id,
+                                  order_by=(CaseEvent.created_at.desc(), CaseEvent.id.desc()))
+        .label("rn"),
+    ).where(CaseEvent.to_state.is_not(None), CaseEvent.created_at < moment,
+            CaseEvent.case_id.in_(case_ids)).subquery()
+    return sa.select(ranked.c.case_id, ranked.c.to_state.label("state")).where(
+        ranked.c.rn == 1).subquery()
+
+
+def _bucket(column, bounds: list):
+    """Index of the month bucket `column` falls in (bounds are each month's first moment)."""
+    return sa.case(*((column < b, i) for i, b in enumerate(bounds[1:])), else_=len(bounds) - 2)
+
+
+def _handled(org, period: Period, reference: date) -> sa.Subquery:
+    """One row per case handled in the period, with its states at the start and the end."""
+    start, end = local_midnight(period.start), local_midnight(period.end + timedelta(days=1))
+    ids = sa.select(Case.id).where(subtree_condition(org), Case.received_on <= period.end)
+    at_start, at_end = _state_at(start, ids), _state_at(end, ids)
+    state_end = sa.func.coalesce(at_end.c.state, Case.state)
+    return (
+        sa.select(
+            Case.id, Case.family, Case.channel, Case.kind, Case.is_anonymous, Case.received_on,
+            (Case.received_on < period.start).label("carried"),
+            state_end.label("state_end"),
+            sa.case((Case.due_on.is_(None), None), (Case.due_on < reference, "overdue"),
+                    else_="on_time").label("deadline"),
+        )
+        .outerjoin(at_start, at_start.c.case_id == Case.id)
+        .outerjoin(at_end, at_end.c.case_id == Case.id)
+        .where(subtree_condition(org), Case.received_on <= period.end,
+               sa.or_(Case.received_on >= period.start, at_start.c.state.is_(None),
+                      sa.not_(_terminal(Case.family, at_start.c.state))))
+        .subquery()
+    )
+
+
+def compute(org, period: Period, today: date | None = None) -> Stats:
+    """Every figure of the dashboard and the periodic report for `org` and the units below it."""
+    today = today or date.today()
+    stats = Stats(org=org, period=period, reference=min(period.end, today))
+    handled = _handled(org, period, stats.reference)
+    rows = db.session.execute(
+        sa.select(handled.c.family, handled.c.channel, handled.c.carried, handled.c.state_end,
+                  handled.c.deadline, sa.func.count())
+        .group_by(handled.c.family, handled.c.channel, handled.c.carried, handled.c.state_end,
+                  handled.c.deadline))
+    for family, channel, carried, state, deadline, n in rows:
+        counts = stats.families.setdefault(family, Counter())
+        counts["carried" if carried else "received"] += n
+        counts["total"] += n
+        is_open = not WORKFLOWS[family].state(state).is_terminal
+        counts["open" if is_open else "closed"] += n
+        if is_open and deadline:
+            counts[deadline] += n
+        if not carried:
+            stats.channels[channel] += n
+        stats.states[(family, state)] += n
+    stats.months = _months(org, period)
+    stats.recommendations = _recommendations(org, period, stats.reference)
+    stats.letters = _letters(handled, period)
+    return stats
+
+
+def _months(org, period: Period) -> list[tuple[date, int, int]]:
+    months = period.months()
+    received = dict(db.session.execute(
+        sa.select(_bucket(Case.received_on, months + [period.end + timedelta(days=1)]),
+                  sa.func.count())
+        .where(subtree_condition(org), Case.received_on.between(period.start, period.end))
+        .group_by(sa.literal_column("1"))).all())
+    bounds = [local_midnight(max(m, period.start)) for m in months]
+    bounds.append(local_midnight(period.end + timedelta(days=1)))
+    closed = dict(db.session.execute(
+        sa.select(_bucket(CaseEvent.created_at, bounds), sa.func.count(sa.distinct(Case.id)))
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(subtree_condition(org), _terminal(Case.family, CaseEvent.to_state),
+               CaseEvent.created_at >= bounds[0], CaseEvent.created_at < bounds[-1])
+        .group_by(sa.literal_column("1"))).all())
+    return [(m, received.get(i, 0), closed.get(i, 0)) for i, m in enumerate(months)]
+
+
+def _has_event(moment: datetime, **where):
+    return sa.exists().where(CaseEvent.case_id == Case.id, CaseEvent.created_at < moment,
+                             *(getattr(CaseEvent, k) == v for k, v in where.items()))
+
+
+def _recommendations(org, period: Period, reference: date) -> Counter:
+    end = local_midnight(period.end + timedelta(days=1))
+    cohort = sa.select(Case.id).where(
+        subtree_condition(org), Case.family == RECOMMENDATION,
+        Case.received_on.between(period.start, period.end))
+    at_end = _state_at(end, cohort)
+    answered = sa.exists().where(RecommendationReply.case_id == Case.id,
+                                 RecommendationReply.received_on <= period.end)
+    state = sa.func.coalesce(at_end.c.state, Case.state)
+    rows = db.session.execute(
+        sa.select(answered.label("answered"),
+                  _has_event(end, to_state="implemented").label("implemented"),
+                  _has_event(end, to_state="not_implemented").label("not_implemented"),
+                  state.in_(recommendation.PENDING).label("awaiting"),
+                  sa.and_(Case.due_on < reference, Case.state.in_(recommendation.PENDING))
+                  .label("overdue"),
+                  sa.func.count())
+        .select_from(Case).outerjoin(at_end, at_end.c.case_id == Case.id)
+        .where(Case.id.in_(cohort))
+        .group_by(sa.literal_column("1"), sa.literal_column("2"), sa.literal_column("3"),
+                  sa.literal_column("4"), sa.literal_column("5")))
+    out = Counter()
+    for *flags, n in rows:
+        out["issued"] += n
+        for key, flag in zip(("answered", "implemented", "not_implemented", "awaiting",
+                              "overdue"), flags):
+            if flag:
+                out[key] += n
+    return out
+
+
+def _letters(handled: sa.Subquery, period: Period) -> Counter:
+    """Biểu 01/XLD: every line counts letters handled in the period, by their state at its end."""
+    end = local_midnight(period.end + timedelta(days=1))
+    decision = (sa.select(CaseEvent.action)
+                .where(CaseEvent.case_id == handled.c.id, CaseEvent.action.in_(DECISIONS),
+                       CaseEvent.created_at < end)
+                .order_by(CaseEvent.created_at.desc(), CaseEvent.id.desc())
+                .limit(1).correlate(handled).scalar_subquery())
+    resolved = sa.exists().where(CaseEvent.case_id == handled.c.id,
+                                 CaseEvent.action == "record_result",
+                                 CaseEvent.created_at < end).correlate(handled)
+    dims = (handled.c.carried, handled.c.kind, handled.c.is_anonymous, handled.c.state_end,
+            LetterDetails.is_valid, LetterDetails.within_competence,
+            (LetterDetails.signer_count > 1).label("several"), decision.label("decision"),
+            resolved.label("resolved"))
+    rows = db.session.execute(
+        sa.select(*dims, sa.func.count())
+        .select_from(handled).outerjoin(LetterDetails, LetterDetails.case_id == handled.c.id)
+        .where(handled.c.family == LETTER)
+        .group_by(*(sa.literal_column(str(i)) for i in range(1, len(dims) + 1))))
+    out = Counter()
+    for carried, kind, anonymous, state, valid, competent, several, decided, done, n in rows:
+        out["total"] += n
+        out["carried" if carried else "received"] += n
+        out[f"kind.{kind or 'unknown'}"] += n
+        out[{True: "valid", False: "invalid", None: "unclassified"}[valid]] += n
+        out[{True: "competent", False: "not_competent", None: "competence_unknown"}[competent]] += n
+        out[f"decision.{decided or 'none'}"] += n
+        if anonymous:
+            out["anonymous"] += n
+        if several:
+            out["several_signers"] += n
+        if done:
+            out["resolved"] += n
+        if state == "withdrawn":
+            out["withdrawn"] += n
+        if state in letter.BEFORE_RESULT:
+            out["open"] += n
+    return out
+
+
+#: The longest period a report covers (one chart point per month).
+MAX_MONTHS = 60
+
+
+def _parse_day(raw: str | None, message: str) -> date:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime((raw or "").strip(), fmt).date()
+        except ValueError:
+            continue
+    raise Invalid(message)
+
+
+def _standard(start: date, end: date) -> str:
+    """The name of the standard period [start, end] is, "custom" otherwise."""
+    for kind in ("h1", "h2", "year"):
+        p = standard_period(kind, start.year)
+        if (p.start, p.end) == (start, end):
+            return kind
+    return "custom"
+
+
+def standard_period(kind: str, year: int) -> Period:
+    first, last = {"h1": ((1, 1), (6, 30)), "h2": ((7, 1), (12, 31))}.get(
+        kind, ((1, 1), (12, 31)))
+    return Period(date(year, *first), date(year, *last), kind if kind in ("h1", "h2") else "year")
+
+
+def parse_period(args, today: date | None = None) -> Period:
+    """The period asked for: from/to (yyyy-mm-dd or dd/mm/yyyy), or period=h1|h2|year with
+    year=; by default the current year. Raises Invalid (422) on bad input."""
+    today = today or date.today()
+    if args.get("from") or args.get("to"):
+        start = _parse_day(args.get("from"), _("Enter the first day of the period as dd/mm/yyyy."))
+        end = _parse_day(args.get("to"), _("Enter the last day of the period as dd/mm/yyyy."))
+        if end < start:
+            raise Invalid(_("The period ends before it starts."))
+        if (end.year - start.year) * 12 + end.month - start.month >= MAX_MONTHS:
+            raise Invalid(_("A report covers at most %(n)d months.", n=MAX_MONTHS))
+        return Period(start, end, _standard(start, end))
+    year = args.get("year") or str(today.year)
+    if not year.isdigit() or not 2000 <= int(year) <= 2100:
+        raise Invalid(_("Enter a year between 2000 and 2100."))
+    return standard_period(args.get("period") or "year", int(year))
