@@ -1,12 +1,28 @@
-"""The văn bản phản biện xã hội: a công văn to the drafting body (Nghị định 30/2020 layout).
+"""The văn bản phản biện xã hội, registered as the template "critique_document".
 
-Pure builders: plain data in, a layout Document or PDF bytes out; nothing is written.
-Before approval the document is a draft (watermarked, no number or date).
+It is a công văn (type None: "Số: 06/LĐLĐ" and a "V/v phản biện xã hội đối với dự thảo …" line).
+None of the named types of NĐ 30/2020 Điều 7 (quyết định, kế hoạch, báo cáo, tờ trình…) fits:
+the critique is the opinion the union's standing committee sends to the drafting body, a letter
+addressed to it ("Kính gửi"), which is what a công văn is.
+
+Approval issues it (rules.issue_the_critique → app.documents.services.issue_now): numbered in the
+unit's register with every other outgoing document, its PDF frozen. Before that the builder
+gives the draft (watermarked, no number or date).
 """
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from app.critique.rules import consultations_of, critique_of, meetings_of, points_of
-from app.documents.layout import Document, Para, Signature, build_pdf
+from app.documents.layout import Document, Para, build_pdf
+from app.documents.models import CaseDocument
+from app.documents.services import pdf_of
+from app.documents.templates import letterhead, standing_committee, template
+from app.extensions import db
+from workflows.vocab import CRITIQUE
+
+#: The code of the template in the documents registry.
+TEMPLATE = "critique_document"
 
 MEETING_NAMES = {"conference": "hội nghị phản biện xã hội", "dialogue": "đối thoại trực tiếp"}
 
@@ -23,12 +39,25 @@ def _opening(case, drafting_body: str, invitees: int, meetings) -> str:
             f"{basis} {case.org.name} có ý kiến phản biện như sau:")
 
 
-def critique_document(case) -> Document:
-    """The critique of `case` as a layout Document; a draft until the committee approved it."""
+def issued_critique(case) -> CaseDocument | None:
+    """The critique document issued on `case`, if the committee approved it."""
+    return db.session.scalar(sa.select(CaseDocument).where(
+        CaseDocument.case_id == case.id, CaseDocument.template == TEMPLATE,
+        CaseDocument.issued_at.is_not(None)))
+
+
+@template(TEMPLATE, "Văn bản phản biện xã hội", "Social critique document", None,
+          families={CRITIQUE}, states={"issued"},
+          condition=lambda case: issued_critique(case) is None)
+def critique_document(case, actor=None) -> Document:
+    """The draft of the critique of `case` (the issued one is the frozen CaseDocument).
+
+    The template applies once the case is "issued" and only until its document is: approval
+    issues it, so the documents panel never offers a second, differently numbered critique.
+    """
     critique = critique_of(case)
     drafting_body = critique.drafting_body if critique else case.subject_name
     org = case.org
-    issued = critique is not None and critique.number is not None
     meetings = [m for m in meetings_of(case) if m.minutes]
     invitees = sum(1 for c in consultations_of(case) for i in c.invitees if i.responded_at)
     body: list = [Para(_opening(case, drafting_body, invitees, meetings))]
@@ -41,27 +70,18 @@ def critique_document(case) -> Document:
     body.append(Para(f"Đề nghị {drafting_body} nghiên cứu, tiếp thu, giải trình các ý kiến trên "
                      f"và thông báo kết quả cho {org.name} trước khi trình dự thảo"
                      + (f" (dự kiến ngày {submission:%d/%m/%Y})." if submission else ".")))
-    approver = critique.approved_by.full_name if issued and critique.approved_by else ""
     return Document(
-        superior_body=org.parent.name if org.parent else "",
-        issuing_unit=org.name,
-        number=critique.number if issued else None,
-        year=critique.issued_on.year if issued else case.received_on.year,
-        type_code=None,
-        unit_short=org.short_name,
-        place=org.place_name,
-        date=critique.issued_on if issued else None,
-        type_name=None,
+        **letterhead(case, None),
         summary=f"phản biện xã hội đối với dự thảo {case.title}",
         addressees=[drafting_body],
         body=body,
-        signature=Signature(authority="TM. BAN THƯỜNG VỤ", signer_title="CHỦ TỊCH",
-                            signer_name=approver),
+        signature=standing_committee(case),
         recipients=["Như trên", *([org.parent.name] if org.parent else [])],
         filing="VT",
-        draft=not issued,
     )
 
 
 def critique_pdf(case) -> bytes:
-    return build_pdf(critique_document(case))
+    """The issued PDF exactly as frozen, or the draft rendered now."""
+    issued = issued_critique(case)
+    return pdf_of(issued) if issued else build_pdf(critique_document(case))

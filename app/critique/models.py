@@ -24,28 +24,18 @@ def _in(column: str, values) -> sa.CheckConstraint:
 
 
 class Critique(db.Model):
-    """The draft received for critique (one per case) and the critique document issued on it."""
+    """The draft received for critique (one per case)."""
 
     __tablename__ = "critique"
-    __table_args__ = (sa.UniqueConstraint("issuer_id", "year", "number", name="issuer_year_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), unique=True)
     drafting_body: Mapped[str] = mapped_column(sa.String(255))
     #: The day the drafting body will submit the draft for adoption (Luật MTTQ 2015: the draft
     #: must reach the union at least 15 days before it); unknown for a draft logged through the
-    #: generic case form.
+    #: generic case form. The critique document itself, once approved, is the case's issued
+    #: CaseDocument "critique_document" (app.critique.documents), numbered in the unit's register.
     submission_on: Mapped[date | None]
-    approved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
-    #: The critique document's number, per issuing unit and calendar year; set on approval until
-    #: the documents register numbers every outgoing document.
-    issuer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"))
-    year: Mapped[int | None]
-    number: Mapped[int | None]
-    issued_on: Mapped[date | None]
-
-    approved_by = relationship("User", foreign_keys=[approved_by_id])
 
 
 class DraftArticle(db.Model):

@@ -20,7 +20,7 @@ from app.core import permissions, uploads
 from app.core.errors import DomainError
 from app.core.forms import BaseForm, handle_form
 from app.critique import queries, rules, services
-from app.critique.documents import critique_pdf
+from app.critique.documents import critique_pdf, issued_critique
 from app.critique.forms import (
     MEETING_LABELS,
     POSITION_LABELS,
@@ -60,6 +60,7 @@ def _records(case):
     roles = permissions.roles_in(current_user, case.org)
     return {
         "critique": critique,
+        "document": issued_critique(case),
         "notice": rules.notice(case.received_on, critique.submission_on) if critique else None,
         "articles": rules.articles_of(case),
         "meetings": rules.meetings_of(case),
@@ -231,6 +232,9 @@ def response(case_id: int, point_id: int):
 @bp.route("/<int:case_id>/critique.pdf")
 def document(case_id: int):
     case = load_case(case_id, CRITIQUE)
+    issued = issued_critique(case)
+    if issued is not None:  # the frozen PDF, served by the documents layer
+        return redirect(url_for("documents.pdf", doc_id=issued.id))
     if not rules.points_of(case):
         abort(404)
     response = send_file(BytesIO(critique_pdf(case)), mimetype="application/pdf",

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -26,15 +26,6 @@ NOTICE_RULE = "critique.notice"
 
 def critique_of(case) -> Critique | None:
     return db.session.scalar(sa.select(Critique).where(Critique.case_id == case.id))
-
-
-def ensure_critique(case) -> Critique:
-    """The case's critique record; a case logged through the generic form gets one here."""
-    critique = critique_of(case)
-    if critique is None:
-        critique = Critique(case_id=case.id, drafting_body=case.subject_name or "")
-        db.session.add(critique)
-    return critique
 
 
 def articles_of(case) -> list[DraftArticle]:
@@ -117,14 +108,12 @@ def critique_points_answered(case, actor, context):
 
 
 @effect(CRITIQUE, "approve_critique")
-def number_the_critique(case, actor, context):
-    """Approval issues the document: the next number of the unit's year (until the register
-    in app.documents numbers every outgoing document)."""
-    critique = ensure_critique(case)
-    issued_on = min(context["today"], date.today())
-    last = db.session.scalar(sa.select(sa.func.max(Critique.number)).where(
-        Critique.issuer_id == case.org_id, Critique.year == issued_on.year))
-    critique.issuer_id, critique.year = case.org_id, issued_on.year
-    critique.number, critique.issued_on = (last or 0) + 1, issued_on
-    critique.approved_by_id, critique.approved_at = actor.id, datetime.now(UTC)
-    return {"number": critique.number, "issued_on": issued_on.isoformat()}
+def issue_the_critique(case, actor, context):
+    """Approval issues the critique document: numbered in the unit's register (sổ văn bản đi)
+    with every other outgoing document, signed by the approver, its PDF frozen."""
+    from app.critique.documents import TEMPLATE
+    from app.documents.services import issue_now, number_label
+
+    doc = issue_now(case, actor, TEMPLATE, today=context.get("today_given"))
+    return {"document_id": doc.id, "number": number_label(doc),
+            "issued_on": doc.issued_on.isoformat()}

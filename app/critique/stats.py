@@ -7,7 +7,9 @@ import sqlalchemy as sa
 
 from app.cases.models import Case
 from app.cases.queries import subtree_condition
-from app.critique.models import Critique, CritiquePoint
+from app.critique.documents import TEMPLATE
+from app.critique.models import CritiquePoint
+from app.documents.models import CaseDocument
 from app.extensions import db
 
 
@@ -18,12 +20,13 @@ def share_taken_in(org, date_from: date | None = None, date_to: date | None = No
     Returns {"critiques", "points", "taken_in", "explained", "not_taken_in", "unanswered",
     "share"}; "share" is taken_in / points, None when there are no points.
     """
-    issued = sa.select(Critique.case_id).join(Case, Case.id == Critique.case_id).where(
-        subtree_condition(org), Critique.issued_on.isnot(None))
+    issued = sa.select(CaseDocument.case_id).join(Case, Case.id == CaseDocument.case_id).where(
+        subtree_condition(org), CaseDocument.template == TEMPLATE,
+        CaseDocument.issued_on.isnot(None))
     if date_from is not None:
-        issued = issued.where(Critique.issued_on >= date_from)
+        issued = issued.where(CaseDocument.issued_on >= date_from)
     if date_to is not None:
-        issued = issued.where(Critique.issued_on <= date_to)
+        issued = issued.where(CaseDocument.issued_on <= date_to)
     case_ids = list(db.session.scalars(issued))
     rows = {response or "unanswered": n for response, n in db.session.execute(
         sa.select(CritiquePoint.response, sa.func.count())

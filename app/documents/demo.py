@@ -30,7 +30,9 @@ def _user_at(case: Case, roles) -> User | None:
 def seed(limit: int = 12) -> int:
     """Draft and issue documents on up to `limit` demo supervision cases (idempotent).
     Flushes; the caller commits. Returns the number of documents issued."""
-    if db.session.scalar(sa.select(sa.func.count()).select_from(CaseDocument)):
+    codes = {code for codes in BY_STATE.values() for code in codes}
+    if db.session.scalar(sa.select(sa.func.count()).select_from(CaseDocument)
+                         .where(CaseDocument.template.in_(codes))):
         return 0
     cases = db.session.scalars(
         sa.select(Case).where(Case.family == SUPERVISION, Case.state.in_(BY_STATE))

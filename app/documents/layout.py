@@ -14,6 +14,7 @@ document can be stored together with its SHA-256.
 Public API::
 
     Signature, Heading, Para, Table, Document
+    FRAME_WIDTH (the text width, for flowables such as charts in the body)
     format_number(number, type_code, unit_short) -> str
     format_date_line(place, d) -> str
     build_pdf(doc) -> bytes
@@ -42,7 +43,7 @@ from reportlab.platypus import (
     Paragraph,
     Spacer,
 )
-from reportlab.platypus.flowables import HRFlowable
+from reportlab.platypus.flowables import Flowable, HRFlowable
 from reportlab.platypus.tables import LongTable as _RLLongTable
 from reportlab.platypus.tables import Table as _RLTable
 from reportlab.platypus.tables import TableStyle
@@ -154,7 +155,9 @@ class Table:
     font_size: float = 12.0
 
 
-Block = str | Heading | Para | Table
+#: A body block: text (str, Para, Heading), a Table, or any ReportLab Flowable (a chart
+#: Drawing, an image, ...) which is placed as it is; it should fit ``FRAME_WIDTH``.
+Block = str | Heading | Para | Table | Flowable
 
 
 @dataclass(kw_only=True)
@@ -168,7 +171,8 @@ class Document:
     TỈNH ...") printed before the căn cứ. A draft shows "DỰ THẢO" as a
     watermark and leaves the number, day and month blank. ``numbered=False``
     (a register book, a printed list) has no "Số:" line; ``signature`` None
-    leaves out the signature block.
+    leaves out the signature block. ``body`` takes text blocks, Tables and
+    ReportLab Flowables (a chart Drawing), the latter placed unchanged.
     """
 
     superior_body: str
@@ -582,6 +586,8 @@ def _body(doc: Document) -> list:
                                  s["heading_center"] if block.center else s["heading"]))
         elif isinstance(block, Table):
             out.append(_table(block))
+        elif isinstance(block, Flowable):
+            out.append(block)
         else:
             raise TypeError(f"unsupported body block: {type(block).__name__}")
     return out
@@ -737,6 +743,7 @@ def build_pdf(doc: Document) -> bytes:
 __all__ = [
     "AUTHORITY_PREFIXES",
     "DOCUMENT_TYPES",
+    "FRAME_WIDTH",
     "TYPE_CODES",
     "Block",
     "Document",

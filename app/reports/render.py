@@ -3,14 +3,20 @@ app.documents.layout) and XLSX. Pure builders: they take figures and rows and re
 a file; nothing here writes to the database."""
 from __future__ import annotations
 
-import io
 from datetime import date
 
-from reportlab.lib.pagesizes import A4
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
-
-from app.documents import fonts, layout
-from app.documents.layout import Document, Heading, Para, Signature, Table
+from app.documents import fonts
+from app.documents.layout import (
+    FRAME_WIDTH,
+    Document,
+    Heading,
+    Para,
+    Signature,
+    Table,
+    build_pdf,
+)
+from app.documents.register import register_book
+from app.documents.templates import org_header
 from app.reports import charts
 from app.reports.exports import write_xlsx
 from app.reports.stats import Stats
@@ -46,39 +52,17 @@ def _table(section: Section) -> Table:
                  else ["left", "left", "right"], font_size=10 if n > 3 else 11)
 
 
-def _document(org, type_name: str, summary: str, body: list, year: int,
-              recipients: list[str]) -> Document:
+def _report(org, summary: str, body: list, year: int) -> Document:
     """A draft (unnumbered: the documents register numbers what is issued) báo cáo of `org`,
-    addressed to its superior when it has one and there are recipients."""
-    parent = org.parent
+    addressed to its superior when it has one."""
     return Document(
-        superior_body=parent.name if parent else "", issuing_unit=org.name, number=None,
-        year=year, type_code="BC", unit_short=org.short_name, place=org.place_name, date=None,
-        type_name=type_name, summary=summary,
+        **org_header(org), number=None, year=year, type_code="BC", date=None,
+        type_name="Báo cáo", summary=summary,
         signature=Signature(authority="TM. BAN THƯỜNG VỤ", signer_title="CHỦ TỊCH",
                             signer_name=""),
-        body=body, recipients=recipients, filing="VT", draft=True,
-        addressees=[parent.name] if parent and recipients else [],
+        body=body, recipients=["Như trên", "Thường trực (để b/c)"], filing="VT", draft=True,
+        addressees=[org.parent.name] if org.parent else [],
     )
-
-
-def _build(doc: Document, drawings: dict[str, object]) -> bytes:
-    """layout.build_pdf with charts: each Heading whose text is a key of `drawings` is replaced
-    by that drawing. (layout.Document takes text blocks only; a pass-through for flowables there
-    would make this wrapper unnecessary.)"""
-    story = [drawings.get(getattr(f, "text", None), f) for f in layout.build_story(doc)]
-    buf = io.BytesIO()
-    template = BaseDocTemplate(
-        buf, pagesize=A4, leftMargin=layout.MARGIN_LEFT, rightMargin=layout.MARGIN_RIGHT,
-        topMargin=layout.MARGIN_TOP, bottomMargin=layout.MARGIN_BOTTOM, invariant=1,
-        lang="vi-VN", title=f"BÁO CÁO {doc.summary}", author=doc.issuing_unit, creator="giamsat")
-    frame = Frame(layout.MARGIN_LEFT, layout.MARGIN_BOTTOM, layout.FRAME_WIDTH,
-                  layout.FRAME_HEIGHT, leftPadding=0, rightPadding=0, topPadding=0,
-                  bottomPadding=0, id="body")
-    template.addPageTemplates([PageTemplate(id="page", frames=[frame],
-                                            onPage=layout._page_decorator(doc.draft))])
-    template.build(story)
-    return buf.getvalue()
 
 
 def periodic_pdf(stats: Stats, tables: list[Section], public: bool = False) -> bytes:
@@ -87,19 +71,16 @@ def periodic_pdf(stats: Stats, tables: list[Section], public: bool = False) -> b
     body: list = [Para(_scope_line(stats))]
     if public:
         body.append(Para(PUBLIC_NOTE.format(k=SMALL_COUNT, k_1=SMALL_COUNT - 1)))
-    marker = "[[chart:months]]"
     for numeral, section in zip(NUMERALS, tables):
         body.append(Heading(f"{numeral}. {section.title.upper()}"))
         if section.key == "months":
-            body.append(Heading(marker))
+            chart = trend_chart(stats, "Tiếp nhận", "Kết thúc", "Diễn biến theo tháng")
+            body.append(charts.to_drawing(chart, fonts.REGULAR, FRAME_WIDTH))
         body.append(_table(section) if section.rows else Para("Không có số liệu."))
     body.append(Para("Số liệu được tổng hợp tự động từ hệ thống theo dõi vụ việc; danh tính "
                      "người gửi đơn, người tố cáo không được đưa vào thống kê."))
-    chart = trend_chart(stats, "Tiếp nhận", "Kết thúc", "Diễn biến theo tháng")
-    drawing = charts.to_drawing(chart, fonts.REGULAR, layout.FRAME_WIDTH)
-    doc = _document(stats.org, "Báo cáo", REPORT_TITLE.format(period=stats.period.label_vi), body,
-                    stats.period.end.year, ["Như trên", "Thường trực (để b/c)"])
-    return _build(doc, {marker: drawing})
+    return build_pdf(_report(stats.org, REPORT_TITLE.format(period=stats.period.label_vi), body,
+                             stats.period.end.year))
 
 
 def periodic_xlsx(stats: Stats, tables: list[Section]):
@@ -112,15 +93,15 @@ def periodic_xlsx(stats: Stats, tables: list[Section]):
 
 
 def register_pdf(org, title: str, period_label: str, header: list[str], rows,
-                 widths: list[float], year: int) -> bytes:
-    """A register (sổ theo dõi) printed as one long table, header repeated on every page."""
+                 widths: list[float], printed_on: date) -> bytes:
+    """A register (sổ theo dõi) printed as a register book (no number, no signature, no draft
+    mark, dated `printed_on`): one long table, its header repeated on every page."""
     data = [header] + [[v.strftime("%d/%m/%Y") if isinstance(v, date) else
                         ("" if v is None else str(v)) for v in row] for row in rows]
-    body: list = [Para(f"Đơn vị: {org.name} và các công đoàn cấp dưới. Kỳ: {period_label}."),
-                  Table(data, col_widths=widths, font_size=8)]
-    if len(data) == 1:
-        body.append(Para("Không có vụ việc trong kỳ."))
-    return layout.build_pdf(_document(org, title, period_label, body, year, []))
+    return register_book(
+        org_header(org), title, period_label, printed_on,
+        Table(data, col_widths=widths, font_size=8), "Không có vụ việc trong kỳ.",
+        lead=[Para(f"Đơn vị: {org.name} và các công đoàn cấp dưới. Kỳ: {period_label}.")])
 
 
 def register_xlsx(org, title: str, period_label: str, header: list[str], rows):

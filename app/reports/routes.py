@@ -22,6 +22,7 @@ from app.cases.routes import _filter_from_args
 from app.core.errors import Invalid
 from app.core.i18n import current_locale
 from app.core.permissions import can_view_org, visible_orgs
+from app.documents.services import local_today
 from app.extensions import db
 from app.orgs.models import Organisation
 from app.reports import charts, exports, queries, render, stats, tables
@@ -127,7 +128,7 @@ def register(kind: str, fmt: str):
     name = _file_name(f"so-theo-doi-{kind}", org, period, fmt)
     if fmt == "pdf":
         return _attachment(render.register_pdf(org, title, label, header, rows(org, period),
-                                               widths, period.end.year), name, "application/pdf")
+                                               widths, local_today()), name, "application/pdf")
     return _attachment(render.register_xlsx(org, title, label, header, rows(org, period)), name,
                        exports.XLSX_MIMETYPE)
 

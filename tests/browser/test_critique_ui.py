@@ -86,11 +86,16 @@ def test_a_draft_goes_from_registration_to_closing(new_page, live_server, db, wo
     from app.auth.services import create_user
     from app.cases.models import Case, CaseEvent
     from app.critique.models import ArticleComment, Consultation, CritiquePoint
+    from app.documents.services import local_today
+    from tests.documents.helpers import issued, supervision_at
     from tests.factories import password_hash
     from workflows import vocab
 
     create_user("zone_officer", "Trần Văn Khu", None, [(vocab.HANDLER, world.orgs["a_zone"])],
                 password_hash=password_hash())
+    # The province has already issued a supervision decision this year: 01/QĐ-LĐLĐ in its
+    # register. The critique takes the next number of that same register.
+    issued(world, supervision_at(world, "delegation_formed"), "sv_decision", on=local_today())
     db.session.commit()
     today = date.today()
     handler = _as(new_page, live_server, "handler")
@@ -227,12 +232,16 @@ def test_a_draft_goes_from_registration_to_closing(new_page, live_server, db, wo
     _fire(approver, "approve_critique", "Approve and issue")
     expect(_state(approver)).to_have_text("Critique issued")
     apanel = approver.get_by_test_id("critique-panel")
-    expect(apanel.get_by_test_id("critique-number")).to_contain_text("Issued as no. 01/LĐLĐ")
+    expect(apanel.get_by_test_id("critique-number")).to_contain_text("Issued as no. 02/LĐLĐ")
+    expect(approver.get_by_test_id("documents-panel").get_by_test_id("document-number")
+           ).to_have_text("02/LĐLĐ")
     href = apanel.get_by_test_id("critique-pdf").get_attribute("href")
+    assert re.fullmatch(r"/documents/\d+\.pdf", href)
     pdf = approver.request.get(href)
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert approver.request.get(href).body() == pdf.body()  # the frozen PDF, not a re-rendering
     text = _pdf_text(pdf.body(), tmp_path)
-    assert "Số: 01/LĐLĐ" in text and "DỰ THẢO" not in text
+    assert "Số: 02/LĐLĐ" in text and "DỰ THẢO" not in text
     assert f"1. Về Điều 3 (Mức lương tối thiểu): {POINTS[0]}" in text
     assert f"2. {POINTS[1]}" in text
     assert "Người dùng approver" in text

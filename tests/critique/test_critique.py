@@ -1,5 +1,6 @@
 """Social critique of a draft (issue 6): registration, consultations, comments, consolidation,
 approval, the critique document, the drafting body's responses and the closing."""
+import hashlib
 import shutil
 import subprocess
 import unicodedata
@@ -14,7 +15,7 @@ from app.cases.routes import EVENT_LABELS
 from app.cases.services import transition_case
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.critique import services as cs
-from app.critique.documents import critique_pdf
+from app.critique.documents import TEMPLATE, critique_pdf, issued_critique
 from app.critique.models import (
     ArticleComment,
     Consultation,
@@ -23,7 +24,14 @@ from app.critique.models import (
     DraftArticle,
 )
 from app.critique.queries import requests_for
+from app.critique.rules import critique_has_articles
 from app.critique.stats import share_taken_in
+from app.documents import services
+from app.documents.models import CaseDocument
+from app.documents.queries import register_entries
+from app.documents.services import local_today
+from app.documents.templates import templates_for
+from tests.documents.helpers import issued, supervision_at
 from tests.factories import password_hash
 from workflows import vocab
 
@@ -145,6 +153,13 @@ def test_short_notice_is_warned_on_registration_and_on_the_case_page(db, world, 
     assert 'data-testid="notice-warning"' in again and "at least 15 days" in again
 
 
+def test_the_generic_case_form_leads_to_the_critique_registration(db, world, browser):
+    browser.login("handler")
+    response = browser.get("/cases/new?family=critique")
+    assert response.status_code == 302 and response.location.endswith("/critique/new")
+    assert browser.get("/cases/new?family=supervision").status_code == 200
+
+
 def test_fifteen_days_notice_is_not_warned(db, world, browser):
     critique = _register(world, received=TODAY, submission=TODAY + timedelta(days=15))
     browser.login("handler")
@@ -174,7 +189,7 @@ def test_consultation_needs_articles_and_the_consulting_stage(db, world):
             world.orgs["a_zone"].id], experts=[])
     with pytest.raises(Invalid) as info:
         transition_case(case, "open_consultation", world.users["handler"])
-    assert "articles" in info.value.message
+    assert info.value.message == critique_has_articles(case, None, {})
 
 
 def test_only_lower_units_and_experts_with_an_email_can_be_invited(db, world):
@@ -359,9 +374,12 @@ def test_the_committee_approves_but_not_its_own_draft(db, world):
     with pytest.raises(Forbidden):
         transition_case(case, "approve_critique", world.users["handler"])
     transition_case(case, "approve_critique", world.users["approver"])
-    critique = db.session.scalar(sa.select(Critique))
-    assert (critique.number, critique.issued_on, critique.approved_by_id) == (
-        1, TODAY, world.users["approver"].id)
+    doc = issued_critique(case)
+    assert (doc.number, doc.issued_on, doc.issued_by_id, doc.type_code) == (
+        1, local_today(), world.users["approver"].id, None)
+    event = db.session.scalar(sa.select(CaseEvent).where(
+        CaseEvent.case_id == case.id, CaseEvent.action == "approve_critique"))
+    assert event.data["number"] == "01/LĐLĐ" and event.data["document_id"] == doc.id
 
 
 def _pdftotext(tmp_path, data: bytes) -> str:
@@ -373,7 +391,7 @@ def _pdftotext(tmp_path, data: bytes) -> str:
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
-def test_the_critique_document_is_a_draft_until_approved_then_numbered(db, world, tmp_path):
+def test_the_critique_document_is_numbered_in_the_units_register(db, world, tmp_path):
     case, consultation = _consulting(world)
     _comment_all(case, _invitee(consultation, world.orgs["a_grass"]), world.users["grass_handler"])
     transition_case(case, "consolidate", world.users["handler"])
@@ -381,29 +399,69 @@ def test_the_critique_document_is_a_draft_until_approved_then_numbered(db, world
         {"article_id": db_articles(case)[2].id, "text": "Đề nghị nâng mức lương tối thiểu vùng I."}])
     draft = _pdftotext(tmp_path, critique_pdf(case))
     assert "DỰ THẢO" in draft and "Số: /LĐLĐ" in draft
+    # The unit issues a supervision decision first: the critique takes the next number of the
+    # same register (sổ văn bản đi), not a sequence of its own.
+    decision = issued(world, supervision_at(world, "delegation_formed"), "sv_decision",
+                      on=local_today())
+    assert services.number_label(decision) == "01/QĐ-LĐLĐ"
     transition_case(case, "submit_critique", world.users["handler"])
     transition_case(case, "approve_critique", world.users["approver"])
-    text = _pdftotext(tmp_path, critique_pdf(case))
+    doc = issued_critique(case)
+    assert (doc.org_id, doc.register, doc.year, doc.number) == (
+        decision.org_id, decision.register, decision.year, 2)
+    assert [d.number for d in register_entries(doc.org_id, doc.year, doc.register)] == [1, 2]
+    pdf = critique_pdf(case)
+    assert pdf == doc.pdf and hashlib.sha256(pdf).hexdigest() == doc.sha256
+    text = _pdftotext(tmp_path, pdf)
     assert "DỰ THẢO" not in text
-    assert "Số: 01/LĐLĐ" in text
+    assert "Số: 02/LĐLĐ" in text
     assert "V/v phản biện xã hội đối với dự thảo " + TITLE in text
     assert f"Kính gửi: {BODY}" in text
     assert "LIÊN ĐOÀN LAO ĐỘNG TỈNH HÀ TĨNH" in text
-    assert f"Hà Tĩnh, ngày {TODAY.day:02d} tháng" in text
+    assert f"Hà Tĩnh, ngày {local_today().day:02d} tháng" in text
     assert "1. Về Điều 3 (Mức lương tối thiểu): Đề nghị nâng mức lương tối thiểu vùng I." in text
     assert "ý kiến góp ý của 1 cơ quan, đơn vị, chuyên gia" in text
     assert "TM. BAN THƯỜNG VỤ" in text and world.users["approver"].full_name in text
 
 
+def test_the_documents_panel_offers_no_second_critique_document(db, world):
+    case = _consulting(world)[0]
+    assert TEMPLATE not in {t.code for t in templates_for(case)}
+    _issued(world, case)
+    assert case.state == "issued" and TEMPLATE not in {t.code for t in templates_for(case)}
+    with pytest.raises(Invalid):
+        services.draft_document(case, world.users["handler"], TEMPLATE)
+
+
+def test_an_approver_above_the_unit_cannot_take_its_number(db, world):
+    case = _consulting(world)[0]
+    transition_case(case, "consolidate", world.users["handler"])
+    cs.save_points(case, world.users["handler"], [{"article_id": None, "text": "Ý kiến chung"}])
+    transition_case(case, "submit_critique", world.users["handler"])
+    with pytest.raises(Forbidden):
+        transition_case(case, "approve_critique", world.users["top_approver"])
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CaseDocument)) == 0
+
+
 def test_the_pdf_is_served_to_the_unit_only(db, world, browser):
     case = _issued(world, _consulting(world)[0])
     db.session.commit()
+    doc = issued_critique(case)
     browser.login("handler")
+    browser.post("/language/en")
+    html = browser.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert f'href="/documents/{doc.id}.pdf"' in html
+    assert "Issued as no. 01/LĐLĐ on" in html
     response = browser.get(f"/critique/{case.id}/critique.pdf")
-    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/documents/{doc.id}.pdf")
+    first, again = (browser.get(f"/documents/{doc.id}.pdf").data for _ in range(2))
+    assert first == again == doc.pdf and hashlib.sha256(first).hexdigest() == doc.sha256
     browser.logout()
     browser.login("grass_handler")
     assert browser.get(f"/critique/{case.id}/critique.pdf").status_code == 404
+    assert browser.get(f"/documents/{doc.id}.pdf").status_code == 404
 
 
 # --- follow-up and closing ----------------------------------------------------------------------
@@ -445,11 +503,12 @@ def test_share_taken_in_for_the_dashboard(db, world, browser):
         CritiquePoint.position)).all()
     cs.record_response(first, case, world.users["handler"], response="taken_in",
                        text="Đã nâng mức lương vùng I", responded_on=TODAY)
-    figures = share_taken_in(world.orgs["tld"], TODAY - timedelta(days=1), TODAY)
+    issued_on = local_today()  # the document's date: the unit's (Vietnamese) calendar day
+    figures = share_taken_in(world.orgs["tld"], issued_on - timedelta(days=1), issued_on)
     assert figures == {"critiques": 1, "points": 2, "taken_in": 1, "explained": 0,
                        "not_taken_in": 0, "unanswered": 1, "share": 0.5}
     assert share_taken_in(world.orgs["b"])["points"] == 0
-    assert share_taken_in(world.orgs["a"], TODAY + timedelta(days=1))["critiques"] == 0
+    assert share_taken_in(world.orgs["a"], issued_on + timedelta(days=1))["critiques"] == 0
     db.session.commit()
     browser.login("handler")
     browser.post("/language/en")

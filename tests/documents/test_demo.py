@@ -10,16 +10,15 @@ def test_demo_documents(db):
     from app import demo
     from app.documents import demo as documents_demo
 
-    demo.seed(case_count=80)
-    issued = documents_demo.seed()
+    demo.seed(case_count=80)  # app.demo seeds the demo documents too
     db.session.commit()
-    assert issued > 0
-    assert documents_demo.seed() == 0  # idempotent
     rows = db.session.execute(sa.select(CaseDocument.org_id, CaseDocument.year,
                                         CaseDocument.number)
+                              .where(CaseDocument.number.is_not(None))
                               .order_by(CaseDocument.org_id, CaseDocument.year,
                                         CaseDocument.number)).all()
-    assert len(rows) == issued
+    assert rows
+    assert documents_demo.seed() == 0  # idempotent
     for _key, group in groupby(rows, key=lambda r: (r.org_id, r.year)):
         numbers = [r.number for r in group]
         assert numbers == list(range(1, len(numbers) + 1))

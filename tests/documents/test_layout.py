@@ -521,3 +521,52 @@ def test_register_table_repeats_header(tmp_path):
     for i in (1, 150, 300):
         assert f"Lê Thủy {i}" in joined
     assert "Nơi nhận:" not in joined  # no recipients given, no block
+
+
+def _chart(label: str):
+    from reportlab.graphics.shapes import Drawing, Rect, String
+
+    drawing = Drawing(300, 80)
+    drawing.add(Rect(0, 20, 120, 40, fillColor=None, strokeColor=None))
+    drawing.add(String(10, 5, label, fontName=fonts.REGULAR, fontSize=11))
+    return drawing
+
+
+def _with_chart() -> Document:
+    return sample_decision(body=[Heading("I. DIỄN BIẾN"), _chart("Trục tháng 03/2026"),
+                                 Para("Số liệu sau biểu đồ.")])
+
+
+@poppler
+def test_body_places_a_flowable_as_it_is(tmp_path):
+    text = " ".join(pdftext(write(tmp_path, build_pdf(_with_chart()))).split())
+    assert "I. DIỄN BIẾN Trục tháng 03/2026 Số liệu sau biểu đồ." in text
+    assert build_pdf(_with_chart()) == build_pdf(_with_chart())
+
+
+def test_body_refuses_other_blocks():
+    with pytest.raises(TypeError, match="unsupported body block: int"):
+        build_pdf(sample_decision(body=[Para("Một đoạn."), 5]))
+
+
+@poppler
+def test_register_book_is_neither_numbered_nor_a_draft(tmp_path):
+    from app.documents.register import register_book, register_pdf
+
+    header = {"superior_body": "Tổng Liên đoàn Lao động Việt Nam",
+              "issuing_unit": "Liên đoàn Lao động tỉnh Hà Tĩnh", "unit_short": "LĐLĐ",
+              "place": "Hà Tĩnh"}
+    path = write(tmp_path, register_pdf(header, "Sổ đăng ký văn bản đi", 2025,
+                                        date(2026, 1, 5), [["05/QĐ-LĐLĐ", "05/01/2025",
+                                                            "Quyết định", "", "", ""]]))
+    text = " ".join(pdftext(path).split())
+    assert "SỔ ĐĂNG KÝ VĂN BẢN ĐI Năm 2025" in text and "05/QĐ-LĐLĐ 05/01/2025" in text
+    assert "Hà Tĩnh, ngày 05 tháng 01 năm 2026" in text  # the day it is printed
+    assert "DỰ THẢO" not in text and "DỰ THẢO" not in run("pdfinfo", path)
+    assert "Số:" not in text and "Nơi nhận:" not in text  # no number, no signature block
+    empty = register_book(header, "Sổ theo dõi", "Quý I năm 2026", date(2026, 4, 1),
+                          Table([["STT", "Mã"]]), "Không có vụ việc trong kỳ.",
+                          lead=[Para("Đơn vị: Liên đoàn Lao động tỉnh Hà Tĩnh.")])
+    text = " ".join(pdftext(write(tmp_path, empty, "empty.pdf")).split())
+    assert "Đơn vị: Liên đoàn Lao động tỉnh Hà Tĩnh. STT Mã Không có vụ việc trong kỳ." in text
+    assert "DỰ THẢO" not in text

@@ -168,6 +168,7 @@ def test_register_page_and_pdf(browser, db, world, tmp_path):
     assert f"01/QĐ-LĐLĐ 05/01/{year} Quyết định" in text
     assert f"02/LĐLĐ 06/01/{year} Công văn" in text
     assert "Số:" not in text  # a register book has no number of its own
+    assert "DỰ THẢO" not in text  # nor is it a draft
 
 
 @poppler

@@ -96,6 +96,14 @@ def test_periodic_report_pdf_in_the_national_format(h1, browser):
     assert "Đơn thư 1 3 4 1 3 0 2" in lines
     assert "Tổng cộng 2 6 8 1 7 0 3" in lines
     assert "03/2025 1 1" in lines
+    # unnumbered until it is issued: a draft, marked on every page
+    assert "DỰ THẢO" in text and text.count("DỰ THẢO") >= text.count("\f")
+    assert browser.get(_url("periodic.pdf", h1)).data == response.data  # deterministic
+    # the monthly trend chart: its x axis and its legend, after part VI
+    order = [" ".join(line.split()) for line in text.splitlines()]
+    assert (order.index("VI. DIỄN BIẾN THEO THÁNG")
+            < order.index("01/2025 02/2025 03/2025 04/2025 05/2025 06/2025")
+            < order.index("Tiếp nhận Kết thúc") < order.index("03/2025 1 1"))
 
 
 @needs_pdftotext
@@ -165,6 +173,7 @@ def test_letter_register_never_names_the_sender(h1, browser):
     for code in ("L1", "L5", "L6", "B1"):
         assert h1.cases[code].code not in flat
     assert "Ẩn danh" in flat and "Bảo mật" in flat
+    _assert_register_book(text)
 
     book = load_workbook(io.BytesIO(browser.get(_url("registers/letters.xlsx", h1)).data))
     rows = list(book.active.iter_rows(min_row=5, values_only=True))
@@ -176,6 +185,35 @@ def test_letter_register_never_names_the_sender(h1, browser):
     assert by_code[h1.cases["L2"].code][6] == \
         "Chuyển đơn đến cơ quan có thẩm quyền: Thanh tra tỉnh Hà Tĩnh"
     assert by_code[h1.cases["L2"].code][2].date().isoformat() == "2025-01-20"
+
+
+def _assert_register_book(text: str) -> None:
+    """A register book is neither a draft nor a numbered document: dated the day it is printed."""
+    from app.documents.services import local_today
+
+    flat = " ".join(text.split())
+    assert "DỰ THẢO" not in text and "Số:" not in flat and "Nơi nhận:" not in flat
+    today = local_today()
+    month = f"{today.month:02d}" if today.month <= 2 else str(today.month)
+    assert f"Hà Tĩnh, ngày {today.day:02d} tháng {month} năm {today.year}" in flat
+
+
+@needs_pdftotext
+def test_recommendation_register_pdf_is_a_register_book(h1, browser):
+    text = pdf_text(browser.get(_url("registers/recommendations.pdf", h1)).data)
+    flat = " ".join(text.split())
+    assert "SỔ THEO DÕI KIẾN NGHỊ" in flat and "6 tháng đầu năm 2025" in flat
+    assert h1.cases["R1"].code in flat and h1.cases["R2"].code in flat
+    assert "Trả lương làm thêm giờ 01/05/2025 Chưa trả lời" in flat
+    _assert_register_book(text)
+
+
+@needs_pdftotext
+def test_an_empty_register_says_so(h1, browser):
+    text = pdf_text(browser.get(_url("registers/letters.pdf", h1).replace(
+        PERIOD, "from=2020-01-01&to=2020-03-31")).data)
+    assert "Không có vụ việc trong kỳ." in " ".join(text.split())
+    _assert_register_book(text)
 
 
 def test_recommendation_register(h1, browser):
