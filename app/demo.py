@@ -14,6 +14,7 @@ from app.auth.models import User
 from app.auth.services import create_user
 from app.cases.models import Case
 from app.cases.services import open_case, transition_case
+from app.core.calendar import local_today
 from app.core.errors import DomainError
 from app.core.permissions import can_create_in, can_fire, roles_in
 from app.extensions import db
@@ -152,7 +153,7 @@ class _CaseSeeder:
         self.rng = rng
         self.orgs = orgs
         self.users = users
-        self.today = date.today()
+        self.today = local_today()
         self.made = 0
         self.channels = list(vocab.CHANNELS)
         self.refusals: list[tuple] = []
@@ -304,7 +305,7 @@ def prepare_records(case, trigger: str, users, day: date) -> None:
 
     handler = _user_with(users, vocab.HANDLER, case)
     if case.family == vocab.DIALOGUE and trigger == "hold" and handler:
-        sv.record_dialogue(case, handler, kind="periodic", held_on=min(day, date.today()),
+        sv.record_dialogue(case, handler, kind="periodic", held_on=min(day, local_today()),
                            union_side="Nguyễn Văn An\nTrần Thị Bình\nLê Văn Cường",
                            other_side="Phạm Văn Dũng\nHoàng Thị Yến\nVũ Văn Giang",
                            agenda="Tiền lương, thưởng năm 2026; điều kiện làm việc",

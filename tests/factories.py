@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from app.auth.services import create_user
 from app.cases.services import open_case, transition_case
+from app.core.calendar import local_today
 from app.demo import prepare_records
 from app.orgs.services import create_org
 from workflows import vocab
@@ -80,7 +81,7 @@ def advance(case, users_by_role, triggers, today: date | None = None):
     from app.core.permissions import can_fire
 
     users = list(users_by_role)
-    clock = today or date.today()
+    clock = today or local_today()
     for trigger in triggers:
         prepare_records(case, trigger, users, clock)
         if trigger == "start_fieldwork":

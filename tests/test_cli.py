@@ -31,7 +31,8 @@ def demo(_app):
                 sa.select(Case.id, Case.family, Case.state, Case.channel, Case.parent_id)).all()
             timelines = defaultdict(list)
             for case_id, to_state in _db.session.execute(
-                    sa.select(CaseEvent.case_id, CaseEvent.to_state).order_by(CaseEvent.id)):
+                    sa.select(CaseEvent.case_id, CaseEvent.to_state)
+                    .where(CaseEvent.to_state.is_not(None)).order_by(CaseEvent.id)):
                 timelines[case_id].append(to_state)
             users = _db.session.scalar(sa.select(sa.func.count(User.id)))
             demo_login_works = authenticate("canbo", DEMO_PASSWORD) is not None

@@ -199,3 +199,37 @@ def test_flask_db_upgrade_command(empty_url):
                 set(db.metadata.tables) | {"alembic_version"}
     finally:
         engine.dispose()
+
+
+def test_reporters_kept_in_clear_by_the_first_schema_are_sealed_by_the_upgrade(mig_app):
+    """A database from before the identity store keeps no reporter in clear after upgrading."""
+    from app.cases.models import Case
+    from app.identity import services as identity
+
+    flask_migrate.upgrade(revision="d58f853bdf58")
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO organisation (id, name, short_name, place_name, level, path, "
+            "created_at) VALUES (1, 'Liên đoàn Lao động tỉnh Hà Tĩnh', 'LĐLĐ', 'Hà Tĩnh', 2, "
+            "'/1/', '2026-01-01 00:00:00')"))
+        for case_id, anonymous, name in ((1, False, "Nguyễn Thị Tố Giác"), (2, True, "")):
+            conn.execute(sa.text(
+                "INSERT INTO case_file (id, code, family, kind, channel, intake_form, state, "
+                "title, summary, subject_kind, subject_name, subject_position, subject_unit, "
+                "subject_party_committee, is_anonymous, reporter_name, reporter_contact, "
+                "org_id, received_on, created_at, updated_at, search_text, version) VALUES "
+                "(:id, :code, 'letter', 'denunciation', 'report', 'writing', 'received', "
+                "'Tố cáo', '', 'person', '', '', '', '', :anon, :name, :contact, 1, "
+                "'2026-11-02', '2026-11-02 05:00:00', '2026-11-02 05:00:00', '', 1)"),
+                {"id": case_id, "code": f"DT-2026-00000{case_id}", "anon": anonymous,
+                 "name": name, "contact": "0912 345 678" if name else ""})
+    flask_migrate.upgrade()
+    assert "reporter_name" not in {c["name"] for c in sa.inspect(db.engine).get_columns(
+        "case_file")}
+    rows = db.session.execute(sa.text("SELECT case_id, ciphertext FROM sealed_identity")).all()
+    assert [r.case_id for r in rows] == [1]
+    assert "Tố Giác".encode() not in bytes(rows[0].ciphertext)
+    case = db.session.get(Case, 1)
+    assert identity.is_sealed(case)
+    stored = identity._decrypt(bytes(rows[0].ciphertext)).decode()
+    assert "Nguyễn Thị Tố Giác" in stored and "0912 345 678" in stored

@@ -94,11 +94,11 @@ class Workflow:
         ]
 
 
-def S(name: str, vi: str, en: str, terminal: bool = False) -> State:  # noqa: N802 - table helper
+def S(name: str, vi: str, en: str, terminal: bool = False) -> State:
     return State(name, Label(vi, en), terminal)
 
 
-def A(trigger: str, sources, dest: str, roles, vi: str, en: str, **meta) -> Action:  # noqa: N802
+def A(trigger: str, sources, dest: str, roles, vi: str, en: str, **meta) -> Action:
     if isinstance(sources, str):
         sources = (sources,)
     return Action(trigger, tuple(sources), dest, frozenset(roles), Label(vi, en), **meta)

@@ -5,7 +5,7 @@ the write path fires a trigger on a throwaway adapter, never on an ORM row (styl
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from transitions import Machine, MachineError
 
@@ -24,7 +24,7 @@ def _definition(family: str) -> dict:
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(family: str) -> Machine:
     """Definition only: model=None, nothing is ever added to it."""
     return Machine(model=None, initial=None, **_definition(family))

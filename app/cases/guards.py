@@ -6,12 +6,11 @@ Feature modules register theirs with @guard / @effect (see app.supervision.rules
 """
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from app.core.calendar import local_today
 from app.extensions import db
 
 GUARDS = {}
@@ -72,13 +71,13 @@ def all_recommendations_closed(case, actor, context):
 
 @guard("deadline_passed")
 def deadline_passed(case, actor, context):
-    today = context.get("today") or date.today()
+    today = context.get("today") or local_today()
     if case.due_on is None or case.due_on >= today:
         return _("The reply deadline has not passed yet.")
     return None
 
 
-from app.critique import rules as _critique_rules  # noqa: E402,F401  (critique guards)
-from app.deadlines import rules as _deadline_rules  # noqa: E402,F401  (extension guard)
-from app.letters import rules as _letter_rules  # noqa: E402,F401  (letter guards)
-from app.supervision import rules  # noqa: E402,F401  (registers the supervision guards)
+from app.critique import rules as _critique_rules  # noqa: F401  (critique guards)
+from app.deadlines import rules as _deadline_rules  # noqa: F401  (extension guard)
+from app.letters import rules as _letter_rules  # noqa: F401  (letter guards)
+from app.supervision import rules  # noqa: F401  (registers the supervision guards)

@@ -8,6 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
+from app.core.calendar import local_today
 from app.extensions import db
 from app.orgs.models import Organisation, utcnow
 from workflows.registry import ALL_STATES, WORKFLOWS, get_workflow
@@ -107,7 +108,7 @@ class Case(db.Model):
         return not self.workflow.state(self.state).is_terminal
 
     def is_overdue(self, today: date | None = None) -> bool:
-        return self.due_on is not None and self.due_on < (today or date.today())
+        return self.due_on is not None and self.due_on < (today or local_today())
 
 
 class CaseEvent(db.Model):

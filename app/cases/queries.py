@@ -7,6 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.cases.models import Case, CaseEvent
+from app.core.calendar import local_today
 from app.core.permissions import scope_condition
 from app.core.text import fold
 from app.extensions import db
@@ -64,7 +65,7 @@ def filtered_cases(user, f: CaseFilter, today: date | None = None) -> sa.Select:
         for word in fold(f.q).split():
             stmt = stmt.where(Case.search_text.contains(word, autoescape=True))
     if f.overdue:
-        stmt = stmt.where(Case.due_on < (today or date.today()))
+        stmt = stmt.where(Case.due_on < (today or local_today()))
     if f.due_by:
         stmt = stmt.where(Case.due_on <= f.due_by)
     if f.open_only or f.overdue:
@@ -138,7 +139,7 @@ def work_summary(scope, today: date | None = None, limit: int = 10,
                  scopes: dict | None = None) -> dict:
     """Per line: (count, first cases by due date) inside `scope` (a SQL condition on Case);
     `scopes` narrows single lines (approvals are asked only of approvers)."""
-    today = today or date.today()
+    today = today or local_today()
     result = {}
     for key, family, states, overdue in SUMMARY_LINES:
         stmt = sa.select(Case).where((scopes or {}).get(key, scope), Case.state.in_(states))

@@ -1,7 +1,7 @@
 """The only writers of cases: open one, and move one along its workflow (`transition_case`)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,6 +10,7 @@ from app.cases import deadlines
 from app.cases.guards import EFFECTS, GUARDS
 from app.cases.models import Case, CaseEvent
 from app.core import permissions
+from app.core.calendar import local_today
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.i18n import label_text
 from app.core.text import fold, nfc
@@ -47,7 +48,7 @@ def record_event(case: Case, actor, action: str, *, from_state=None, to_state=No
     entry = CaseEvent(
         case=case, actor_id=actor.id if actor is not None else None, action=action,
         from_state=from_state, to_state=to_state, comment=comment or "", data=data or {},
-        created_at=at or datetime.now(timezone.utc),
+        created_at=at or datetime.now(UTC),
     )
     db.session.add(entry)
     return entry
@@ -78,7 +79,7 @@ def _validate_open(family: str, values: dict) -> None:
     if category and category not in SUBJECT_CATEGORIES:
         raise Invalid(_("Unknown subject category."), field="subject_category")
     received = values.get("received_on")
-    if received and received > date.today():
+    if received and received > local_today():
         raise Invalid(_("The date received cannot be in the future."), field="received_on")
 
 
@@ -105,7 +106,7 @@ def open_case(actor, org, family: str, *, reporter=None, reporter_files=(),
         parent = db.session.get(Case, values["parent_id"])
         if parent is None or not permissions.can_view_case(actor, parent):
             raise Invalid(_("The linked case does not exist."), field="parent_id")
-    values.setdefault("received_on", date.today())
+    values.setdefault("received_on", local_today())
     workflow = get_workflow(family)
     case = Case(family=family, org=org, state=workflow.initial, created_by_id=actor.id,
                 **values)
@@ -145,7 +146,7 @@ def transition_case(case: Case, trigger: str, actor, *, comment: str = "",
     """
     context = dict(context or {})
     context["today_given"] = today
-    today = today or date.today()
+    today = today or local_today()
     context.setdefault("today", today)
     context["trigger"] = trigger
     comment = nfc(comment or "")
@@ -189,7 +190,7 @@ def transition_case(case: Case, trigger: str, actor, *, comment: str = "",
     elif action.starts_deadline:
         data.update(deadlines.start(case, action.starts_deadline, today, trigger=trigger))
     if workflow.state(after).is_terminal:
-        case.closed_at = datetime.now(timezone.utc)
+        case.closed_at = datetime.now(UTC)
     for run_effect in EFFECTS.get((case.family, trigger), ()):
         data.update(run_effect(case, actor, context) or {})
     record_event(case, actor, trigger, from_state=before, to_state=after, comment=comment,
@@ -200,7 +201,7 @@ def transition_case(case: Case, trigger: str, actor, *, comment: str = "",
 
 def _moment(day: date | None) -> datetime:
     """Now, or noon of a given past day (seeding and replays date their events)."""
-    now = datetime.now(timezone.utc)
-    if day is None or day >= now.date():
+    now = datetime.now(UTC)
+    if day is None or day >= local_today():
         return now
-    return datetime(day.year, day.month, day.day, 5, 0, tzinfo=timezone.utc)
+    return datetime(day.year, day.month, day.day, 5, 0, tzinfo=UTC)

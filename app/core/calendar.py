@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from types import MappingProxyType
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 import holidays
 
@@ -326,3 +327,12 @@ class WorkCalendar:
             if lost:
                 lines.append(f"Tạm dừng {_fmt_range(first, last)}: không tính {lost} {what}")
         return lines
+
+
+#: The unions' clock: every "today" (deadlines, notice periods, dates received) is Vietnam's.
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def local_today() -> date:
+    """Today's date in Vietnam, whatever the server's own clock zone (UTC+7 runs ahead)."""
+    return datetime.now(LOCAL_TZ).date()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from app.cases.services import transition_case
+from app.core.calendar import local_today
 from app.critique import services as cs
 from app.critique.rules import articles_of, points_of
 
@@ -54,7 +55,7 @@ def seed(orgs: dict, users: dict, today: date | None = None) -> list:
     consolidating still waits for the grassroots union's comments, so "cdcs.thep" finds it
     among the consultations awaiting comments.
     """
-    today = today or date.today()
+    today = today or local_today()
     handler, approver = users["canbo"], users["lanhdao"]
     cases = []
     for title, body, kind, ago, notice, stage in DRAFTS:
@@ -128,7 +129,7 @@ def prepare_records(case, trigger: str, users, day: date) -> None:
     handler = next((u for u in users if HANDLER in roles_in(u, case.org)), None)
     if handler is None:
         return
-    day = min(day, date.today())
+    day = min(day, local_today())
     if trigger == "open_consultation" and not articles_of(case):
         cs.set_articles(case, handler, cs.split_articles(ARTICLES))
     elif trigger == "consolidate" and not (consultations_of(case) or meetings_of(case)):

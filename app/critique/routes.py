@@ -1,4 +1,3 @@
-from datetime import date
 from io import BytesIO
 
 from flask import (
@@ -17,6 +16,7 @@ from flask_login import current_user
 from app.cases.models import Attachment, Case
 from app.cases.routes import load_case, render_detail
 from app.core import permissions, uploads
+from app.core.calendar import local_today
 from app.core.errors import DomainError
 from app.core.forms import BaseForm, handle_form
 from app.critique import queries, rules, services
@@ -91,7 +91,7 @@ def new():
     form = RegisterForm()
     form.fill_choices(orgs)
     if request.method == "GET":
-        form.received_on.data = date.today()
+        form.received_on.data = local_today()
 
     def save():
         # The choices are the units the user may log cases in, so a valid org_id is in scope.
@@ -220,7 +220,7 @@ def response(case_id: int, point_id: int):
         abort(404)
     form = ResponseForm(obj=point)
     if request.method == "GET" and point.responded_on is None:
-        form.responded_on.data = date.today()
+        form.responded_on.data = local_today()
     return _case_form(
         case, form, "critique/response.html",
         lambda: services.record_response(point, case, current_user,
@@ -260,7 +260,7 @@ def requests():
     can_register = db.session.scalar(permissions.creatable_orgs(current_user).limit(1))
     return render_template("critique/requests.html",
                            invitations=queries.requests_for(current_user),
-                           can_register=can_register is not None, today=date.today())
+                           can_register=can_register is not None, today=local_today())
 
 
 def _load_request(invitee_id: int):
@@ -296,7 +296,7 @@ def request_page(invitee_id: int):
                                 critique=rules.critique_of(case), articles=articles,
                                 entries=entries, form=form, files=_draft_files(case),
                                 open_for_comments=case.state in services.COMMENTING_STATES,
-                                today=date.today()),
+                                today=local_today()),
         done)
 
 

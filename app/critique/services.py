@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from app.cases.services import open_case, record_event
 from app.core import permissions, uploads
+from app.core.calendar import local_today
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.text import nfc
 from app.critique.models import (
@@ -94,7 +95,7 @@ def register_draft(actor, org, *, title: str, drafting_body: str, kind: str,
                    articles: list[dict] | None = None, files=()) -> Critique:
     """Log a draft received for critique: a critique case, its draft and articles, the text."""
     title, drafting_body = nfc(title or ""), nfc(drafting_body or "")
-    received_on = received_on or date.today()
+    received_on = received_on or local_today()
     if not drafting_body:
         raise Invalid(_("Name the drafting body."), field="drafting_body")
     if kind not in CRITIQUE_KINDS:
@@ -160,7 +161,7 @@ def record_meeting(case, actor, *, kind: str, held_on: date | None, place: str,
         raise Invalid(_("The date is required."), field="held_on")
     if not nfc(participants or ""):
         raise Invalid(_("Name the participants."), field="participants")
-    if nfc(minutes or "") and held_on > date.today():
+    if nfc(minutes or "") and held_on > local_today():
         raise Invalid(_("Minutes can be recorded once the meeting has been held."),
                       field="minutes")
     if meeting is None:
@@ -190,7 +191,7 @@ def send_consultation(case, actor, *, deadline: date | None, org_ids, experts, m
     _require_critique(case)
     _require_state(case, ("consulting",), _("Open the consultation stage first."))
     _require_role(actor, case, {HANDLER})
-    today = today or date.today()
+    today = today or local_today()
     if deadline is None or deadline < today:
         raise Invalid(_("The deadline for comments must be today or later."), field="deadline")
     allowed = {u.id: u for u in invitable_units(case)}
@@ -246,7 +247,7 @@ def submit_comments(invitee: ConsultationInvitee, actor, entries: list[dict],
     case = invitee.consultation.case
     _require_state(case, COMMENTING_STATES, _("Comments are no longer taken: the critique has "
                                               "been submitted for approval."))
-    today = today or date.today()
+    today = today or local_today()
     late = today > invitee.consultation.deadline
     articles = {a.id: a for a in articles_of(case)}
     existing = {c.article_id: c for c in invitee.comments}
@@ -337,7 +338,7 @@ def record_response(point: CritiquePoint, case, actor, *, response: str, text: s
     text = nfc(text or "")
     if response != "taken_in" and not text:
         raise Invalid(_("Give the drafting body's explanation."), field="text")
-    if responded_on is None or responded_on > date.today():
+    if responded_on is None or responded_on > local_today():
         raise Invalid(_("The date of the response is missing or in the future."),
                       field="responded_on")
     point.response, point.response_text = response, text

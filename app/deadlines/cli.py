@@ -1,11 +1,10 @@
 """`flask deadlines sweep`: timeline warnings before expiry and at expiry (run daily by cron)."""
 from __future__ import annotations
 
-from datetime import date
-
 import click
 from flask.cli import AppGroup
 
+from app.core.calendar import local_today
 from app.extensions import db
 
 group = AppGroup("deadlines", help="Deadline warnings.")
@@ -18,7 +17,7 @@ def sweep_cmd(today) -> None:
     """Write each deadline's warning and expiry events once (idempotent)."""
     from app.deadlines.services import sweep
 
-    counts = sweep(today.date() if today else date.today())
+    counts = sweep(today.date() if today else local_today())
     db.session.commit()
     click.echo(f"{counts['warned']} warning(s), {counts['expired']} expiry notice(s) written.")
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from app.core.calendar import local_today
 from app.deadlines.services import sweep
 
 
 def seed(today: date | None = None) -> dict:
     """Run the sweep once over the demo cases (idempotent). Flushes; the caller commits."""
-    return sweep(today or date.today())
+    return sweep(today or local_today())

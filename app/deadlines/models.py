@@ -7,6 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
+from app.core.calendar import local_today
 from app.core.deadline_rules import DeadlineRule
 from app.extensions import db
 from app.orgs.models import utcnow
@@ -88,14 +89,14 @@ class CaseDeadline(db.Model):
         """Ended after its due date, or still running past it."""
         if self.status == PAUSED:
             return False
-        end = self.ended_on if self.ended_on else (today or date.today())
+        end = self.ended_on if self.ended_on else (today or local_today())
         return end > self.due_on
 
     def days_left(self, today: date | None = None) -> int:
-        return (self.due_on - (today or date.today())).days
+        return (self.due_on - (today or local_today())).days
 
     def is_warning(self, today: date | None = None) -> bool:
-        today = today or date.today()
+        today = today or local_today()
         return self.status == RUNNING and self.warn_on <= today <= self.due_on
 
 

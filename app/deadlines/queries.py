@@ -7,7 +7,11 @@ import sqlalchemy as sa
 
 from app.cases.models import Case
 from app.cases.queries import actionable_condition
-from app.core.calendar import official_holidays, official_working_weekend_days
+from app.core.calendar import (
+    local_today,
+    official_holidays,
+    official_working_weekend_days,
+)
 from app.deadlines.models import RUNNING, CalendarDay, CaseDeadline, DeadlineAudit
 from app.extensions import db
 
@@ -20,7 +24,7 @@ def of_case(case) -> list[CaseDeadline]:
 def warnings_for(user, today: date | None = None, limit: int = 20) -> dict:
     """Running deadlines of the cases the user can act on: inside their warning window, and
     past their due date; each as (count, first rows by due date)."""
-    today = today or date.today()
+    today = today or local_today()
     base = (sa.select(CaseDeadline).join(Case)
             .where(CaseDeadline.status == RUNNING, actionable_condition(user)))
     result = {}

@@ -1,4 +1,3 @@
-from datetime import date
 from functools import wraps
 
 from flask import (
@@ -16,6 +15,7 @@ from flask_login import current_user
 
 from app.cases import services as case_services
 from app.cases.routes import load_case, render_detail
+from app.core.calendar import local_today
 from app.core.deadline_rules import START_EVENTS
 from app.core.errors import DomainError
 from app.core.forms import BaseForm, attach_error, handle_form
@@ -61,7 +61,7 @@ def _panel(case):
     form = g.get("extension_form") or ExtensionForm(formdata=None)
     return {
         "rows": queries.of_case(case),
-        "today": date.today(),
+        "today": local_today(),
         "form": form,
         "refusal": services.extension_refusal(case),
         "start_events": START_EVENTS,
@@ -161,7 +161,7 @@ def reset_rule(code: str):
 @bp.route(PREFIX + "/calendar", methods=["GET", "POST"])
 @admin_only
 def calendar():
-    year = request.args.get("year", date.today().year, type=int)
+    year = request.args.get("year", local_today().year, type=int)
     if not 1990 <= year <= 2100:
         abort(404)
     form = CalendarDayForm()

@@ -18,7 +18,7 @@ from flask_babel import ngettext
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from app.core.calendar import WorkCalendar, fmt_date
+from app.core.calendar import WorkCalendar, fmt_date, local_today
 from app.core.deadline_rules import (
     DEFAULT_RULES,
     DeadlineRule,
@@ -419,7 +419,7 @@ def sweep(today: date | None = None) -> dict:
     from app.cases.models import Case
     from app.cases.services import record_event
 
-    today = today or date.today()
+    today = today or local_today()
     now = datetime.now(UTC)
     rows = db.session.scalars(
         sa.select(CaseDeadline).join(Case)

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from app.cases.routes import load_case, render_detail
 from app.core import permissions
+from app.core.calendar import local_today
 from app.core.errors import DomainError
 from app.core.forms import BaseForm, handle_form
 from app.core.i18n import label_text
@@ -149,7 +150,7 @@ def _register_args():
     org = default if wanted is None else next((o for o in orgs if o.id == wanted), None)
     if org is None:
         abort(404)
-    year = request.args.get("year", services.local_today().year, type=int)
+    year = request.args.get("year", local_today().year, type=int)
     register = request.args.get("register", OUTGOING)
     if register not in REGISTERS:
         abort(404)
@@ -159,7 +160,7 @@ def _register_args():
 @bp.route("/register")
 def register():
     org, year, reg, orgs = _register_args()
-    years = sorted({year, services.local_today().year, *queries.register_years(org.id)},
+    years = sorted({year, local_today().year, *queries.register_years(org.id)},
                    reverse=True)
     return render_template("documents/register.html", org=org, year=year, register=reg,
                            orgs=orgs, years=years, registers=REGISTERS,
@@ -178,5 +179,5 @@ def register_file():
                      "; ".join(doc.content.get("recipients") or doc.content.get("addressees")
                                or []),
                      doc.case.code or ""])
-    pdf = register_pdf(org_header(org), REGISTERS[reg].vi, year, services.local_today(), rows)
+    pdf = register_pdf(org_header(org), REGISTERS[reg].vi, year, local_today(), rows)
     return _pdf_response(pdf, f"so-van-ban-{org.id}-{year}.pdf")

@@ -24,13 +24,13 @@ from flask_babel import gettext as _
 from app.cases.models import CaseEvent
 from app.cases.services import record_event
 from app.core import permissions
+from app.core.calendar import local_today
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.text import nfc
 from app.documents import layout, markup
 from app.documents.models import CaseDocument, DocumentCounter
 from app.documents.templates import get_template, org_header
 from app.extensions import db
-from app.supervision.rules import LOCAL_TZ
 from workflows.vocab import APPROVER, HANDLER, INTAKE, SUPERVISION
 
 DRAFT_ROLES = frozenset({HANDLER, INTAKE, APPROVER})
@@ -52,10 +52,6 @@ def can_draft(user, case) -> bool:
 
 def can_issue(user, org) -> bool:
     return any(a.org_id == org.id and a.role in ISSUE_ROLES for a in user.roles)
-
-
-def local_today() -> date:
-    return datetime.now(LOCAL_TZ).date()
 
 
 def _check_view(actor, case) -> None:

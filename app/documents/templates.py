@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from app.core.calendar import local_today
 from app.core.errors import Invalid
 from app.documents.layout import (
     DOCUMENT_TYPES,
@@ -138,7 +139,7 @@ def letterhead(case, type_code: str | None, today: date | None = None) -> dict:
     """The header of a draft issued by the case's unit: Document(**letterhead(...), ...)."""
     return {
         **org_header(case.org),
-        "year": (today or date.today()).year,
+        "year": (today or local_today()).year,
         "number": None,
         "date": None,
         "type_code": type_code,

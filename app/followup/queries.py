@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from app.cases.models import Attachment, Case
 from app.cases.queries import scoped_cases
+from app.core.calendar import local_today
 from app.core.permissions import scope_condition
 from app.core.text import fold
 from app.extensions import db
@@ -33,7 +34,7 @@ def scoped_recommendations(user) -> sa.Select:
 
 
 def overdue_condition(today: date | None = None):
-    return sa.and_(Case.due_on < (today or date.today()), Case.state.in_(AWAITING_STATES))
+    return sa.and_(Case.due_on < (today or local_today()), Case.state.in_(AWAITING_STATES))
 
 
 def overdue_recommendations(user, today: date | None = None) -> list[Case]:

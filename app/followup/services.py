@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from app.cases.models import Case
 from app.cases.services import record_event
 from app.core import permissions, uploads
+from app.core.calendar import local_today
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.text import nfc
 from app.extensions import db
@@ -39,7 +40,7 @@ def record_reply(case: Case, actor, *, received_on: date, text: str,
     Refusals raise before anything is added. Flushes; the caller commits.
     """
     check_can_reply(actor, case)
-    today = today or date.today()
+    today = today or local_today()
     text = nfc(text or "")
     if not text:
         raise Invalid(_("The reply text is required."), field="text")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from app.cases.services import transition_case
+from app.core.calendar import local_today
 from app.identity.services import Reporter
 from app.letters import services
 
@@ -18,7 +19,7 @@ FUND = ("Chủ tịch công đoàn cơ sở tự ý chi quỹ công đoàn để
 
 def seed(orgs: dict, users: dict, today: date | None = None) -> list:
     """Letters in the unit `orgs["ht"]`, handled by the demo users tiepnhan, canbo, lanhdao."""
-    today = today or date.today()
+    today = today or local_today()
     org, intake, handler, leader = orgs["ht"], users["tiepnhan"], users["canbo"], users["lanhdao"]
 
     def letter(title, summary, days_ago, reporter=None, **kw):

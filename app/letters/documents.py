@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.cases.models import Attachment, CaseEvent
+from app.core.calendar import local_today
 from app.documents.layout import Document, Para, Signature
 from app.extensions import db
 from app.identity.services import Reporter
@@ -57,7 +58,7 @@ def _base(case, *, type_code, type_name, summary, body, signature=LEADER, addres
     org = case.org
     return Document(
         superior_body=org.parent.name if org.parent else "", issuing_unit=org.name,
-        number=None, year=date.today().year, type_code=type_code,
+        number=None, year=local_today().year, type_code=type_code,
         unit_short=unit_short or org.short_name, place=org.place_name, date=None,
         type_name=type_name, summary=summary, signature=signature,
         addressees=list(addressees), body=body, recipients=list(recipients), filing="VT",

@@ -1,5 +1,4 @@
 """Forms of the letter pages: intake, classification, duplicate link, second complaint."""
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
@@ -21,6 +20,7 @@ from wtforms.validators import (
 )
 
 from app.cases.forms import _choices
+from app.core.calendar import local_today
 from app.core.forms import BaseForm
 from app.followup.forms import ACCEPT
 from workflows import vocab
@@ -33,7 +33,7 @@ YES_NO = [("", "—"), ("yes", _l("Yes")), ("no", _l("No"))]
 
 
 def _date_field(label):
-    return DateField(label, format=["%Y-%m-%d", "%d/%m/%Y"], default=date.today,
+    return DateField(label, format=["%Y-%m-%d", "%d/%m/%Y"], default=local_today,
                      validators=[InputRequired()],
                      invalid_value_message=_l("Enter the date as dd/mm/yyyy."))
 

@@ -1,4 +1,3 @@
-from datetime import date
 
 import sqlalchemy as sa
 from flask import (
@@ -15,6 +14,7 @@ from flask_login import current_user
 
 from app.cases import queries
 from app.cases.models import Case
+from app.core.calendar import local_today
 from app.core.permissions import can_view_org, scope_condition
 from app.critique import queries as critique_queries
 from app.deadlines import queries as deadline_queries
@@ -36,7 +36,7 @@ def home():
         queue=queries.work_queue(current_user),
         counts=queries.count_by_state(current_user),
         summary=summary,
-        today=date.today(),
+        today=local_today(),
         unit=None,
         critique_requests=critique_queries.requests_for(current_user, pending_only=True),
         deadline_warnings=deadline_queries.warnings_for(current_user),
@@ -53,7 +53,7 @@ def unit(org_id: int):
         queue=[],
         counts=None,
         summary=queries.work_summary(queries.subtree_condition(org)),
-        today=date.today(),
+        today=local_today(),
         unit=org,
     )
 

@@ -5,6 +5,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from app.core.calendar import local_today
 from app.core.text import nfc
 from app.extensions import db
 from app.orgs.models import Organisation, OrgParentLink
@@ -30,7 +31,7 @@ def create_org(
     org.path = f"{parent.path if parent else '/'}{org.id}/"
     if parent is not None:
         db.session.add(OrgParentLink(child_id=org.id, parent_id=parent.id,
-                                     valid_from=valid_from or date.today()))
+                                     valid_from=valid_from or local_today()))
     db.session.flush()
     return org
 

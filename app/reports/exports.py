@@ -21,6 +21,7 @@ from openpyxl.styles import Font
 from sqlalchemy.orm import aliased
 
 from app.cases.models import Case
+from app.core.calendar import local_today
 from app.core.i18n import current_locale
 from app.extensions import db
 from app.orgs.models import Organisation
@@ -114,7 +115,7 @@ def case_list_columns():
 def case_list_rows(stmt: sa.Select, today: date | None = None) -> Iterator[list]:
     """The rows of the filtered case list (`app.cases.queries.filtered_cases`), as on screen:
     same filters, same order. Only plain case columns are read (never a reporter)."""
-    today = today or date.today()
+    today = today or local_today()
     locale = current_locale()
     families = {key: label.get(locale) for key, label in FAMILIES.items()}
     states = {(fam, s.name): s.label.get(locale) for fam, wf in WORKFLOWS.items()

@@ -3,7 +3,6 @@
 Every view loads the unit through `_unit` (404 outside the user's scope) and reads figures
 only through app.reports.stats, so the dashboard and the reports show the same numbers."""
 import io
-from datetime import date
 
 from flask import (
     Blueprint,
@@ -19,10 +18,10 @@ from flask_login import current_user
 
 from app.cases import queries as case_queries
 from app.cases.routes import _filter_from_args
+from app.core.calendar import local_today
 from app.core.errors import Invalid
 from app.core.i18n import current_locale
 from app.core.permissions import can_view_org, visible_orgs
-from app.documents.services import local_today
 from app.extensions import db
 from app.orgs.models import Organisation
 from app.reports import charts, exports, queries, render, stats, tables
@@ -65,7 +64,7 @@ def _file_name(stem: str, org: Organisation, period: stats.Period, ext: str) -> 
 @bp.route("/dashboard")
 def dashboard():
     org = _unit()
-    today = date.today()
+    today = local_today()
     try:
         period = stats.parse_period(request.args, today)
     except Invalid as exc:
@@ -94,7 +93,7 @@ def _dashboard_page(org, period, error=None):
     return render_template(
         "reports/dashboard.html", org=org, period=period, stats=figures, sections=sections,
         svgs=svgs, error=error, orgs=db.session.scalars(visible_orgs(current_user)).all(),
-        year=date.today().year, args=request.args,
+        year=local_today().year, args=request.args,
     )
 
 
@@ -140,7 +139,7 @@ def cases(fmt: str):
         abort(404)
     stmt = case_queries.filtered_cases(current_user, _filter_from_args(request.args))
     header = exports.case_list_columns()
-    name = f"vu-viec-{date.today():%Y%m%d}.{fmt}"
+    name = f"vu-viec-{local_today():%Y%m%d}.{fmt}"
     if fmt == "csv":
         body = stream_with_context(exports.csv_stream(header, exports.case_list_rows(stmt)))
         return Response(body, mimetype=exports.CSV_MIMETYPE, headers={

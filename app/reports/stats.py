@@ -32,6 +32,7 @@ from flask_babel import gettext as _
 
 from app.cases.models import Case, CaseEvent
 from app.cases.queries import subtree_condition
+from app.core.calendar import local_today
 from app.core.errors import Invalid
 from app.extensions import db
 from app.followup.models import RecommendationReply
@@ -151,7 +152,7 @@ def _handled(org, period: Period, reference: date) -> sa.Subquery:
 
 def compute(org, period: Period, today: date | None = None) -> Stats:
     """Every figure of the dashboard and the periodic report for `org` and the units below it."""
-    today = today or date.today()
+    today = today or local_today()
     stats = Stats(org=org, period=period, reference=min(period.end, today))
     handled = _handled(org, period, stats.reference)
     rows = db.session.execute(
@@ -302,7 +303,7 @@ def standard_period(kind: str, year: int) -> Period:
 def parse_period(args, today: date | None = None) -> Period:
     """The period asked for: from/to (yyyy-mm-dd or dd/mm/yyyy), or period=h1|h2|year with
     year=; by default the current year. Raises Invalid (422) on bad input."""
-    today = today or date.today()
+    today = today or local_today()
     if args.get("from") or args.get("to"):
         start = _parse_day(args.get("from"), _("Enter the first day of the period as dd/mm/yyyy."))
         end = _parse_day(args.get("to"), _("Enter the last day of the period as dd/mm/yyyy."))

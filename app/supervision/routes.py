@@ -1,4 +1,3 @@
-from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -8,6 +7,7 @@ from app.auth.models import RoleAssignment, User
 from app.cases.models import Attachment
 from app.cases.routes import load_case
 from app.core import permissions, uploads
+from app.core.calendar import local_today
 from app.core.forms import BaseForm, handle_form
 from app.extensions import db
 from app.orgs.models import Organisation
@@ -188,7 +188,7 @@ def from_signal(case_id: int):
 
 @bp.route("/programme", methods=["GET", "POST"])
 def programme():
-    year = request.args.get("year", date.today().year, type=int)
+    year = request.args.get("year", local_today().year, type=int)
     orgs = db.session.scalars(permissions.visible_orgs(current_user)).all()
     form = ProgrammeForm()
     form.org_id.choices = [(o.id, o.name) for o in orgs]

@@ -1,20 +1,17 @@
 """Supervision guards and effects (registered with app.cases.guards) and the small reads they use."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
 from app.cases.guards import effect, guard
+from app.core.calendar import LOCAL_TZ, local_today
 from app.extensions import db
 from app.supervision.models import DelegationMember, SupervisionPlan, SupervisionReport
 from workflows.vocab import SUPERVISION
-
-#: Days are counted on the Vietnamese calendar, not in UTC.
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def plan_of(case) -> SupervisionPlan | None:
@@ -57,7 +54,7 @@ def event_day(case, trigger: str) -> date | None:
     if at is None:
         return None
     if at.tzinfo is None:  # SQLite hands back naive UTC
-        at = at.replace(tzinfo=timezone.utc)
+        at = at.replace(tzinfo=UTC)
     return at.astimezone(LOCAL_TZ).date()
 
 
@@ -124,7 +121,7 @@ def report_ready(case, actor, context):
 def freeze_report(case, actor, context):
     report = latest_report(case)
     report.approved_by_id = actor.id
-    report.approved_at = datetime.now(timezone.utc)
+    report.approved_at = datetime.now(UTC)
     return {"report_version": report.version}
 
 
@@ -140,7 +137,7 @@ def open_recommendations(case, actor, context):
             actor, case.org, "recommendation", channel=case.channel, intake_form="documents",
             title=item["text"][:300], summary=item["text"], subject_kind="organisation",
             subject_name=item.get("addressee", ""), subject_unit=item.get("superior", ""),
-            parent_id=case.id, received_on=min(context["today"], date.today()),
+            parent_id=case.id, received_on=min(context["today"], local_today()),
         )
         codes.append(rec.code)
     return {"recommendations": codes}

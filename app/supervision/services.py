@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from app.cases.services import open_case, record_event
 from app.core import permissions, uploads
+from app.core.calendar import local_today
 from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.text import nfc
 from app.extensions import db
@@ -125,7 +126,7 @@ def record_working_session(case, actor, *, held_on: date, place: str, participan
     _require_supervision(case)
     _require_state(case, ("fieldwork",), _("Working sessions are recorded during fieldwork."))
     _require_member_or(actor, case, {HANDLER})
-    today = today or date.today()
+    today = today or local_today()
     if held_on is None:
         raise Invalid(_("The date of the session is required."), field="held_on")
     if held_on > today:
@@ -163,7 +164,7 @@ def record_dialogue(case, actor, *, kind: str, held_on: date, union_side: str,
     allowed = ("dialogue",) if case.family == SUPERVISION else ("agenda_sent", "held")
     _require_state(case, allowed, _("A dialogue cannot be recorded at this stage."))
     _require_role(actor, case, {HANDLER, INTAKE})
-    today = today or date.today()
+    today = today or local_today()
     if kind not in DIALOGUE_KINDS:
         raise Invalid(_("Choose the kind of dialogue."), field="kind")
     if held_on is None or held_on > today:

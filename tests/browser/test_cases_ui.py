@@ -7,7 +7,7 @@ from tests.browser.conftest import PASSWORD, login, require_browser_deps
 
 require_browser_deps()
 
-from playwright.sync_api import Page, expect  # noqa: E402
+from playwright.sync_api import Page, expect
 
 TITLE = "Đơn khiếu nại việc nợ lương của Công ty Giày Hưng Thịnh"
 SUBJECT = "Công ty TNHH Giày Hưng Thịnh"
@@ -70,7 +70,7 @@ def test_a_letter_is_logged_found_classified_and_kept_in_its_province(new_page, 
     # record a withdrawal.
     action_forms = handler.locator("form[data-trigger]")
     expect(action_forms.get_by_role("button")).to_have_text(
-        ["Phân loại đơn", "Gộp với đơn trùng", "Rút đơn"])
+        ["Phân loại đơn", "Rút đơn", "Gộp với đơn trùng"])
     expect(handler.get_by_role("button", name="Thụ lý")).to_have_count(0)
 
     # 3. The handler classifies it with a comment.

@@ -9,7 +9,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -85,8 +85,8 @@ def _pdf_text(data: bytes, tmp_path) -> str:
 def test_a_draft_goes_from_registration_to_closing(new_page, live_server, db, world, tmp_path):
     from app.auth.services import create_user
     from app.cases.models import Case, CaseEvent
+    from app.core.calendar import local_today
     from app.critique.models import ArticleComment, Consultation, CritiquePoint
-    from app.documents.services import local_today
     from tests.documents.helpers import issued, supervision_at
     from tests.factories import password_hash
     from workflows import vocab
@@ -97,7 +97,7 @@ def test_a_draft_goes_from_registration_to_closing(new_page, live_server, db, wo
     # register. The critique takes the next number of that same register.
     issued(world, supervision_at(world, "delegation_formed"), "sv_decision", on=local_today())
     db.session.commit()
-    today = date.today()
+    today = local_today()
     handler = _as(new_page, live_server, "handler")
 
     # 1. The draft arrives 10 days before its submission: registered, and the warning shown.

@@ -114,9 +114,15 @@ def test_a_denunciation_goes_from_intake_to_closing(new_page, live_server, db, w
     handler.goto(case_url)
     _fire(handler, "start_verification", "Start verification")
     expect(_state(handler)).to_have_text("Verifying")
-    notice = _pdf_text(handler, handler.get_by_test_id("doc-denounced"), tmp_path)
+    drafting = handler.get_by_test_id("new-document")
+    drafting.get_by_label("Template").select_option(value="letter_denounced")
+    drafting.get_by_role("button", name="Draft a document").click()
+    expect(handler.get_by_test_id("document-status")).to_be_visible()
+    notice = _pdf_text(handler, handler.get_by_test_id("document-pdf"), tmp_path)
+    assert "tố cáo" in notice
     for secret in (SENDER, ADDRESS, PHONE):
         assert secret not in notice
+    handler.goto(case_url)
     _fire(handler, "record_result", "Record the result", "Tố cáo đúng một phần")
     expect(_state(handler)).to_have_text("Resolved")
 

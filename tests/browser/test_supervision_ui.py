@@ -6,7 +6,7 @@ test, so after the refusal has been seen the test sets SUPERVISION_NOTICE_DAYS t
 live app for the rest of the test (monkeypatch puts it back afterwards).
 """
 import re
-from datetime import date, timedelta, timezone
+from datetime import UTC, date, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -15,7 +15,9 @@ from tests.browser.conftest import login, require_browser_deps
 
 require_browser_deps()
 
-from playwright.sync_api import Page, expect  # noqa: E402
+from playwright.sync_api import Page, expect
+
+from app.core.calendar import local_today
 
 TITLE = "Phản ánh việc chậm đóng bảo hiểm xã hội tại Công ty May Việt Hàn"
 SUBJECT = "Công ty TNHH May Việt Hàn"
@@ -133,7 +135,7 @@ def test_a_supervision_goes_from_a_signal_to_its_closing(new_page, live_server, 
     expect(panel).to_contain_text("Chưa có kế hoạch")
     panel.get_by_role("link", name="Cập nhật kế hoạch").click()
     expect(handler.get_by_role("heading", name="Kế hoạch giám sát")).to_be_visible()
-    starts, ends = date.today() + timedelta(days=20), date.today() + timedelta(days=25)
+    starts, ends = local_today() + timedelta(days=20), local_today() + timedelta(days=25)
     handler.get_by_label("Mục đích, yêu cầu", exact=True).fill(PURPOSE)
     handler.get_by_label("Nội dung giám sát", exact=True).fill(CONTENT)
     handler.get_by_label("Hình thức giám sát", exact=True).fill("Làm việc trực tiếp")
@@ -209,7 +211,7 @@ def test_a_supervision_goes_from_a_signal_to_its_closing(new_page, live_server, 
     notified_at = db.session.scalar(sa.select(CaseEvent.created_at).where(
         CaseEvent.case_id == case.id, CaseEvent.action == "notify_subject"))
     # The notice day is the day in Vietnam (UTC+7), as the app counts it.
-    notified = notified_at.replace(tzinfo=notified_at.tzinfo or timezone.utc).astimezone(
+    notified = notified_at.replace(tzinfo=notified_at.tzinfo or UTC).astimezone(
         ZoneInfo("Asia/Ho_Chi_Minh")).date()
     earliest = notified + timedelta(days=15)
     db.session.rollback()
@@ -232,7 +234,7 @@ def test_a_supervision_goes_from_a_signal_to_its_closing(new_page, live_server, 
     panel = delegate.get_by_test_id("supervision-panel")
     panel.get_by_role("link", name="Ghi nhận buổi làm việc").click()
     expect(delegate.get_by_role("heading", name="Buổi làm việc")).to_be_visible()
-    delegate.get_by_label("Ngày", exact=True).fill(date.today().isoformat())
+    delegate.get_by_label("Ngày", exact=True).fill(local_today().isoformat())
     delegate.get_by_label("Địa điểm", exact=True).fill(PLACE)
     delegate.get_by_label("Thành phần tham dự", exact=True).fill(
         "Đoàn giám sát; Giám đốc công ty; Chủ tịch công đoàn cơ sở")

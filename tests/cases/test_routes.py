@@ -5,6 +5,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.cases.models import Case, CaseEvent
+from app.core.calendar import local_today
 from tests.factories import advance, make_case
 
 
@@ -92,7 +93,7 @@ def test_list_pages_through_results(browser, db, world):
 def test_overdue_filter_and_due_sort(browser, db, world):
     u, o = world.users, world.orgs
     late = make_case(u["intake"], o["a"], family="letter", received_on=date(2025, 1, 6))
-    make_case(u["intake"], o["a"], family="letter", received_on=date.today())
+    make_case(u["intake"], o["a"], family="letter", received_on=local_today())
     make_case(u["intake"], o["a"])  # no deadline running
     db.session.commit()
     browser.login("handler")

@@ -4,7 +4,7 @@ import hashlib
 import shutil
 import subprocess
 import unicodedata
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -13,6 +13,7 @@ from app.auth.services import create_user
 from app.cases.models import Case, CaseEvent
 from app.cases.routes import EVENT_LABELS
 from app.cases.services import transition_case
+from app.core.calendar import local_today
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.critique import services as cs
 from app.critique.documents import TEMPLATE, critique_pdf, issued_critique
@@ -29,13 +30,12 @@ from app.critique.stats import share_taken_in
 from app.documents import services
 from app.documents.models import CaseDocument
 from app.documents.queries import register_entries
-from app.documents.services import local_today
 from app.documents.templates import templates_for
 from tests.documents.helpers import issued, supervision_at
 from tests.factories import password_hash
 from workflows import vocab
 
-TODAY = date.today()
+TODAY = local_today()
 TITLE = "Nghị định quy định chi tiết về tiền lương tối thiểu"
 BODY = "Bộ Nội vụ"
 PASTE = """Dự thảo

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.core.calendar import local_today
 from app.deadlines import services
 from app.deadlines.models import CalendarDay, DeadlineAudit, RuleSetting
 from tests.deadlines.test_services import accepted, letter
@@ -129,19 +130,19 @@ def test_case_panel_shows_every_due_date_and_how_it_was_computed(browser, world)
 
 def test_extension_form_on_the_panel(browser, world, db):
     case = accepted(world, kind="denunciation", complexity="complex", verifying=True,
-                    accepted_on=date.today() - timedelta(days=10))
+                    accepted_on=local_today() - timedelta(days=10))
     english(browser, "approver")
     page = text(browser.get(f"/cases/{case.id}"))
     assert 'data-testid="extension-form"' in page
     due = case.due_on
     response = browser.post(f"/cases/{case.id}/deadlines/extend", {
-        "version": str(case.version), "number": "", "decided_on": date.today().isoformat(),
+        "version": str(case.version), "number": "", "decided_on": local_today().isoformat(),
         "reason": "Phức tạp"})
     assert response.status_code == 422
     assert 'value="Phức tạp"' in text(response) or "Phức tạp</textarea>" in text(response)
     response = browser.post(f"/cases/{case.id}/deadlines/extend", {
         "version": str(case.version), "number": "15/QĐ-LĐLĐ",
-        "decided_on": date.today().isoformat(), "days": "20", "reason": "Phức tạp"})
+        "decided_on": local_today().isoformat(), "days": "20", "reason": "Phức tạp"})
     assert response.status_code == 302
     db.session.refresh(case)
     assert case.due_on > due
@@ -150,33 +151,33 @@ def test_extension_form_on_the_panel(browser, world, db):
     # Once more is beyond the rule for a complex case.
     response = browser.post(f"/cases/{case.id}/deadlines/extend", {
         "version": str(case.version), "number": "16/QĐ-LĐLĐ",
-        "decided_on": date.today().isoformat(), "reason": "Lần hai"})
+        "decided_on": local_today().isoformat(), "reason": "Lần hai"})
     assert response.status_code == 422 and "at most 1 extension" in text(response)
 
 
 def test_handler_cannot_extend(browser, world):
     case = accepted(world, kind="denunciation", complexity="complex", verifying=True,
-                    accepted_on=date.today() - timedelta(days=10))
+                    accepted_on=local_today() - timedelta(days=10))
     browser.login("handler")
     assert 'data-testid="extension-form"' not in text(browser.get(f"/cases/{case.id}"))
     response = browser.post(f"/cases/{case.id}/deadlines/extend", {
-        "version": str(case.version), "number": "15/QĐ", "decided_on": date.today().isoformat(),
+        "version": str(case.version), "number": "15/QĐ", "decided_on": local_today().isoformat(),
         "reason": "x"})
     assert response.status_code == 403
 
 
 def test_extension_of_a_case_outside_scope_is_404(browser, world):
     case = accepted(world, kind="denunciation", complexity="complex", verifying=True,
-                    accepted_on=date.today() - timedelta(days=10))
+                    accepted_on=local_today() - timedelta(days=10))
     browser.login("b_approver")
     response = browser.post(f"/cases/{case.id}/deadlines/extend", {
-        "version": str(case.version), "number": "15/QĐ", "decided_on": date.today().isoformat(),
+        "version": str(case.version), "number": "15/QĐ", "decided_on": local_today().isoformat(),
         "reason": "x"})
     assert response.status_code == 404
 
 
 def test_home_page_lists_my_cases_due_soon_and_overdue(browser, world):
-    today = date.today()
+    today = local_today()
     cal = services.work_calendar()
     # A receipt day whose 10-day acceptance period ends within the 3 warning days.
     start = next(today - timedelta(days=k) for k in range(15)

@@ -16,14 +16,23 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from app.cases.models import CaseEvent
 from app.cases.services import transition_case
+from app.core.calendar import local_today
 from app.core.errors import Invalid
 from app.deadlines import services
 from app.deadlines.models import CalendarDay, CaseDeadline
 from app.letters.rules import details_of
 from tests.factories import make_case
+
+
+@pytest.fixture(autouse=True)
+def english(app):
+    """The refusals are asserted in English (the UI default is Vietnamese)."""
+    with force_locale("en"):
+        yield
 
 
 def letter(world, kind="complaint", received_on=date(2026, 3, 2), complexity="normal",
@@ -341,7 +350,7 @@ def test_sweep_skips_ended_deadlines_and_warns_again_after_an_extension(db, worl
 
 
 def test_cli_sweep(app, db, world):
-    letter(world, received_on=date.today() - timedelta(days=30))
+    letter(world, received_on=local_today() - timedelta(days=30))
     db.session.commit()
     runner = app.test_cli_runner()
     result = runner.invoke(args=["deadlines", "sweep"])

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from app.core.calendar import local_today
 from app.documents import services
 from app.supervision import services as sv
 from tests.factories import advance, make_case
 
-TODAY = date.today()
+TODAY = local_today()
 
 poppler = pytest.mark.skipif(shutil.which("pdftotext") is None,
                              reason="poppler-utils (pdftotext/pdffonts/pdfinfo) is not installed")

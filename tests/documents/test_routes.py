@@ -12,6 +12,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.cases.models import CaseEvent
+from app.core.calendar import local_today
 from app.documents import services
 from app.documents.models import CaseDocument, DocumentCounter
 from app.identity.services import Reporter
@@ -150,7 +151,7 @@ def test_permissions(browser, db, world):
 @poppler
 def test_register_page_and_pdf(browser, db, world, tmp_path):
     case = supervision_at(world, "delegation_formed")
-    year = date.today().year
+    year = local_today().year
     issued(world, case, "sv_decision", on=date(year, 1, 5))
     issued(world, case, "sv_notice", on=date(year, 1, 6))
     services_draft = CaseDocument(case_id=case.id, org_id=case.org_id, template="sv_plan",

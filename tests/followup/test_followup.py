@@ -1,7 +1,7 @@
 """Following up recommendations: replies with files, who may record them, refusals, the list."""
 import hashlib
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
@@ -9,13 +9,14 @@ import sqlalchemy as sa
 
 from app.cases.models import Attachment, Case, CaseEvent
 from app.core import uploads
+from app.core.calendar import local_today
 from app.followup import queries
 from app.followup.models import RecommendationReply
 from tests.factories import advance, make_case
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
-TODAY = date.today()
+TODAY = local_today()
 
 
 def _recommendation(world, *, org="a", subject_name="Công ty TNHH May Việt Hàn",

@@ -8,12 +8,12 @@ import io
 import shutil
 import subprocess
 import unicodedata
-from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 
 from app.cases.services import transition_case
+from app.core.calendar import local_today
 from app.identity.services import Reporter
 from app.letters import services as letters
 from tests.documents.helpers import issued
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
 @pytest.fixture
 def sealed(db, world):
     u, a = world.users, world.orgs["a"]
-    today = date.today()
+    today = local_today()
     case = letters.receive_letter(
         u["intake"], a, title="Tố cáo sai phạm trong chi quỹ công đoàn",
         summary="Chủ tịch công đoàn cơ sở chi quỹ sai mục đích, có chứng từ kèm theo.",
@@ -65,7 +65,7 @@ def _text(response) -> str:
 
 
 def _outputs(case, doc, org_id: int) -> list[str]:
-    year = date.today().year
+    year = local_today().year
     period = f"org={org_id}&year={year}"
     return [
         f"/cases/{case.id}", "/cases/", "/", f"/letters/{case.id}/classify",

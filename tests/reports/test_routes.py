@@ -8,6 +8,7 @@ import unicodedata
 import pytest
 from openpyxl import load_workbook
 
+from app.core.calendar import local_today
 from app.reports import stats as st
 from app.reports import tables
 from tests.reports.world import H1_2025, build_cases
@@ -42,9 +43,8 @@ def _cells(html: str) -> dict[str, str]:
 
 
 def _expected(world) -> list[tables.Section]:
-    from datetime import date
 
-    return tables.sections(st.compute(world.orgs["a"], H1_2025, date.today()), "vi")
+    return tables.sections(st.compute(world.orgs["a"], H1_2025, local_today()), "vi")
 
 
 def test_dashboard_shows_the_figures_and_charts(h1, browser):
@@ -142,11 +142,10 @@ def test_bad_period_is_refused_with_a_message(h1, browser):
 
 
 def test_dashboard_defaults_to_the_users_unit_and_the_current_year(h1, browser):
-    from datetime import date
 
     page = browser.get("/reports/dashboard").get_data(as_text=True)
     assert h1.orgs["a"].name in page
-    assert f"01/01/{date.today().year} – 31/12/{date.today().year}" in page
+    assert f"01/01/{local_today().year} – 31/12/{local_today().year}" in page
 
 
 def test_dashboard_is_linked_from_the_menu_and_the_home_page(h1, browser):
@@ -189,7 +188,7 @@ def test_letter_register_never_names_the_sender(h1, browser):
 
 def _assert_register_book(text: str) -> None:
     """A register book is neither a draft nor a numbered document: dated the day it is printed."""
-    from app.documents.services import local_today
+    from app.core.calendar import local_today
 
     flat = " ".join(text.split())
     assert "DỰ THẢO" not in text and "Số:" not in flat and "Nơi nhận:" not in flat

@@ -8,13 +8,14 @@ import sqlalchemy as sa
 
 from app.cases.models import Case, CaseEvent
 from app.cases.services import transition_case
+from app.core.calendar import local_today
 from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.uploads import Upload
 from app.supervision import services as sv
 from app.supervision.models import DelegationMember, SupervisionPlan, SupervisionReport
 from tests.factories import advance, make_case
 
-TODAY = date.today()
+TODAY = local_today()
 
 
 @pytest.fixture
