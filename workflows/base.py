@@ -43,6 +43,9 @@ class Action:
     stops_deadline: bool = False
     #: Bootstrap colour of the button; "danger" actions ask for confirmation.
     style: str = "primary"
+    #: Fired from a feature's own form (e.g. an extension needs its written decision), so the
+    #: case page shows no plain button for it.
+    own_form: bool = False
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ WORKFLOW = Workflow(
           "Xác minh, giải quyết", "Start verification"),
         A("extend", "verifying", "verifying", {APPROVER},
           "Gia hạn giải quyết", "Extend the deadline", comment_required=True,
-          guards=("extension_allowed",)),
+          guards=("extension_allowed",), own_form=True),
         A("pause", "verifying", "paused", {APPROVER},
           "Tạm đình chỉ", "Pause", comment_required=True, style="warning"),
         A("resume", "paused", "verifying", {APPROVER},

@@ -148,7 +148,8 @@ def detail(case_id: int):
 
 def render_detail(case, status: int = 200, error: str | None = None, failed_trigger=None,
                    form=None):
-    actions = services.allowed_actions(current_user, case)
+    allowed = services.allowed_actions(current_user, case)
+    actions = [a for a in allowed if not a.own_form]
     forms = {}
     for action in actions:
         f = form if (form is not None and action.trigger == failed_trigger) else ActionForm(
@@ -159,7 +160,8 @@ def render_detail(case, status: int = 200, error: str | None = None, failed_trig
         "cases/detail.html", case=case, actions=actions, forms=forms, error=error,
         failed_trigger=failed_trigger, events=queries.timeline(case),
         can_create_here=permissions.can_create_in(current_user, case.org),
-        event_labels=EVENT_LABELS, **_identity_context(case),
+        event_labels=EVENT_LABELS, own_form_actions=[a for a in allowed if a.own_form],
+        **_identity_context(case),
     ), status
 
 

@@ -134,6 +134,8 @@ def test_extension_form_on_the_panel(browser, world, db):
     english(browser, "approver")
     page = text(browser.get(f"/cases/{case.id}"))
     assert 'data-testid="extension-form"' in page
+    # The extension is fired from that form only: no plain button that would need a decision.
+    assert 'data-trigger="extend"' not in page
     due = case.due_on
     response = browser.post(f"/cases/{case.id}/deadlines/extend", {
         "version": str(case.version), "number": "", "decided_on": local_today().isoformat(),
