@@ -1,4 +1,4 @@
-
+"""Drafting, issuing and downloading documents; the unit's register (sổ văn bản)."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user

@@ -1,4 +1,4 @@
-
+"""Home page, unit pages, the health check and the language switch."""
 import sqlalchemy as sa
 from flask import (
     Blueprint,

@@ -1,4 +1,4 @@
-
+"""Supervision pages: programme, plan, delegation, sessions, dialogues and reports."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
