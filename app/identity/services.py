@@ -19,7 +19,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
 from flask_babel import gettext as _
 
-from app.auth.models import User
+from app.auth.models import RoleAssignment, User
 from app.cases.models import Case, CaseHandler
 from app.core import permissions, uploads
 from app.core.errors import Forbidden, Invalid
@@ -103,6 +103,12 @@ def _decrypt(token: bytes) -> bytes:
         raise IdentityKeyError("the sealed identity cannot be decrypted with IDENTITY_KEY") from exc
 
 
+def _reporter(payload: bytes) -> Reporter:
+    data = json.loads(payload)
+    data["signers"] = tuple(data.get("signers") or ())
+    return Reporter(**data)
+
+
 def seal(case: Case, actor, reporter: Reporter | None, files=()) -> None:
     """Store the reporter of a new case (and scans that reveal them), encrypted, apart from it."""
     if case.is_anonymous:
@@ -165,8 +171,6 @@ def can_name_handlers(user, case: Case) -> bool:
 
 def candidates(case: Case) -> list[User]:
     """Users who may be named handlers: they hold a handling role at the case's own unit."""
-    from app.auth.models import RoleAssignment
-
     taken = handler_ids(case)
     return [u for u in db.session.scalars(
         sa.select(User).join(RoleAssignment, RoleAssignment.user_id == User.id)
@@ -224,11 +228,10 @@ def reveal(case: Case, user, purpose: str) -> Reporter | None:
     row = db.session.scalar(sa.select(SealedIdentity).where(SealedIdentity.case_id == case.id))
     if row is None:
         return None
-    data = json.loads(_decrypt(row.ciphertext))
-    data["signers"] = tuple(data.get("signers") or ())
+    reporter = _reporter(_decrypt(row.ciphertext))
     if is_sealed(case):
         _audit(case, user, purpose)
-    return Reporter(**data)
+    return reporter
 
 
 def sealed_files(case: Case, user) -> list[SealedFileView]:
@@ -308,9 +311,7 @@ def rotate_keys() -> int:
             row.ciphertext = fernet.rotate(row.ciphertext)
         except InvalidToken as exc:
             raise IdentityKeyError(f"sealed identity {row.id} matches none of the keys") from exc
-        data = json.loads(fernet.decrypt(row.ciphertext))
-        data["signers"] = tuple(data.get("signers") or ())
-        row.sender_digest = sender_digest(Reporter(**data))
+        row.sender_digest = sender_digest(_reporter(fernet.decrypt(row.ciphertext)))
         count += 1
     for row in db.session.scalars(sa.select(SealedFile)):
         try:

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.cases.models import Attachment, CaseEvent
-from app.core.calendar import local_today
+from app.core.calendar import fmt_date, local_today
 from app.documents.layout import Document, Para, Signature
 from app.extensions import db
 from app.identity.services import Reporter
+from app.letters.services import OWNER_KIND
 from workflows.vocab import INTAKE_FORMS
 
 KIND_WORDS = {"complaint": "khiếu nại", "denunciation": "tố cáo", "petition": "kiến nghị",
@@ -26,10 +26,6 @@ KIND_WORDS = {"complaint": "khiếu nại", "denunciation": "tố cáo", "petiti
 #: The receipt is numbered in its own register ("Số:    /BN-LĐLĐ") until the register issues it.
 RECEIPT_SYMBOL = "BN"
 LEADER = Signature(authority="TM. BAN THƯỜNG VỤ", signer_title="CHỦ TỊCH", signer_name="")
-
-
-def _dmy(d: date) -> str:
-    return d.strftime("%d/%m/%Y")
 
 
 def _kind(case) -> str:
@@ -68,7 +64,7 @@ def _base(case, *, type_code, type_name, summary, body, signature=LEADER, addres
 def _received_line(case, reporter: Reporter | None, signer_count: int) -> str:
     who = f" của {_sender(reporter, signer_count)}" if reporter else ""
     address = f", địa chỉ: {reporter.address}" if reporter and reporter.address else ""
-    return (f"Ngày {_dmy(case.received_on)}, {case.org.name} nhận được "
+    return (f"Ngày {fmt_date(case.received_on)}, {case.org.name} nhận được "
             f"{_letter_words(case)}{who}{address}, về việc: {case.title}.")
 
 
@@ -80,7 +76,7 @@ def receipt(case, reporter: Reporter, officer_name: str, files: list[str],
         Para(f"Địa chỉ: {reporter.address or '—'}."),
         Para(f"Số điện thoại, thư điện tử: {reporter.contact or '—'}."),
         Para(f"Tiêu đề đơn: {case.title}."),
-        Para(f"Ngày nhận đơn: {_dmy(case.received_on)}; hình thức tiếp nhận: "
+        Para(f"Ngày nhận đơn: {fmt_date(case.received_on)}; hình thức tiếp nhận: "
              f"{INTAKE_FORMS[case.intake_form].vi.lower()}."),
         Para(f"Tài liệu kèm theo: {'; '.join(files) if files else 'không có'}."),
         Para(f"Mã số đơn để theo dõi kết quả xử lý: {case.code}."),
@@ -234,7 +230,7 @@ def build(slug: str, case, reporter: Reporter | None) -> Document:
     if slug == "receipt":
         files = list(db.session.scalars(
             sa.select(Attachment.filename).where(Attachment.case_id == case.id,
-                                                 Attachment.owner_kind == "letter")
+                                                 Attachment.owner_kind == OWNER_KIND)
             .order_by(Attachment.id)))
         officer = letter.received_by.full_name if letter and letter.received_by else ""
         return receipt(case, reporter, officer, files, signers)

@@ -95,7 +95,8 @@ class LetterForm(BaseForm):
 
 class ClassifyForm(BaseForm):
     version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
-    kind = SelectField(_l("Kind of letter"), validators=[InputRequired()])
+    kind = SelectField(_l("Kind of letter"),
+                       validators=[InputRequired(message=_l("Choose the kind of letter."))])
     is_valid = SelectField(_l("Valid for processing"), validators=[InputRequired()])
     invalid_reason = TextAreaField(_l("Why it is not valid"), validators=[Length(max=5000)])
     names_violator = BooleanField(_l("The content identifies the violator"))
@@ -112,12 +113,6 @@ class ClassifyForm(BaseForm):
         self.kind.choices = _choices(vocab.LETTER_KINDS, blank="—")
         self.is_valid.choices = self.within_competence.choices = YES_NO
         self.complexity.choices = list(COMPLEXITY.items())
-
-    def validate_kind(self, field):
-        if not field.data:
-            from wtforms.validators import ValidationError
-
-            raise ValidationError(_l("Choose the kind of letter."))
 
     def values(self) -> dict:
         return {

@@ -42,20 +42,21 @@ def _panel(case) -> dict:
     primary = rules.primary_of(case)
     merge = case.workflow.action("merge_duplicate")
     can_merge = case.state in rules.MERGEABLE and permissions.can_fire(current_user, case, merge)
+    can_see_sender = identity.can_see(current_user, case)
     return {
         "letter": letter,
         "primary": primary if primary.id != case.id else None,
         "duplicates": rules.duplicates_of(case),
         "candidates": rules.duplicate_candidates(case, current_user) if can_merge else [],
-        "show_sender_reason": identity.can_see(current_user, case),
+        "show_sender_reason": can_see_sender,
         "can_classify": case.state in ("received", "classified") and permissions.can_fire(
             current_user, case, case.workflow.action("classify")),
         # Drafts addressed to a denouncer: revealed per download and audited, never stored.
         # Every other letter document is drafted and issued in the documents panel.
         "documents": [(slug, documents.DOCUMENTS[slug].label)
                       for slug in documents.available(case)
-                      if documents.needs_reporter(slug, case) and identity.is_sealed(case)
-                      and identity.can_see(current_user, case)],
+                      if can_see_sender and identity.is_sealed(case)
+                      and documents.needs_reporter(slug, case)],
         "attachments": db.session.scalars(db.select(Attachment).where(
             Attachment.case_id == case.id, Attachment.owner_kind == services.OWNER_KIND)
             .order_by(Attachment.id)).all(),

@@ -62,14 +62,10 @@ def test_the_receiving_officer_and_the_units_leader_see_it_and_each_view_is_audi
 
 
 @pytest.mark.parametrize("username", ["handler", "handler2", "admin", "auditor", "delegate",
-                                      "approver2_elsewhere", "top_approver"])
+                                      "grass_approver", "top_approver", "b_approver"])
 def test_nobody_else_may_see_it(db, world, denunciation, username):
-    if username == "approver2_elsewhere":
-        user = world.users["grass_approver"]
-    else:
-        user = world.users[username]
     with pytest.raises(Forbidden):
-        identity.reveal(denunciation, user, "view")
+        identity.reveal(denunciation, world.users[username], "view")
     assert audit_rows(db, denunciation) == []
 
 

@@ -42,8 +42,17 @@ def test_no_second_complaint_before_a_result_or_for_other_kinds(browser, db, wor
     open_one = log_letter(u["intake"], world.orgs["a"])
     classify(open_one, u["handler"], kind="complaint")
     db.session.commit()
+    settled_denunciation = log_letter(u["intake"], world.orgs["a"])
+    classify(settled_denunciation, u["handler"])
+    for trigger, actor in (("accept", "approver"), ("start_verification", "handler"),
+                           ("record_result", "handler")):
+        transition_case(settled_denunciation, trigger, u[actor], comment="Ghi chú")
+    db.session.commit()
+    assert settled_denunciation.state == "resolved"
     browser.login("handler")
     assert browser.get(f"/letters/{open_one.id}/second-complaint").status_code == 409
+    assert browser.get(
+        f"/letters/{settled_denunciation.id}/second-complaint").status_code == 409
     browser.logout()
     browser.login("auditor")
     first = _settled_complaint(world)
