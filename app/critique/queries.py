@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from app.cases.models import Case
 from app.critique.models import ArticleComment, Consultation, ConsultationInvitee
-from app.critique.rules import articles_of, consultations_of, points_of
+from app.critique.rules import articles_of, consultations_of
 from app.critique.services import COMMENTING_STATES, can_answer, officer_org_ids
 from app.extensions import db
 
@@ -53,9 +53,8 @@ def comments_side_by_side(case) -> dict:
     }
 
 
-def response_tally(case) -> dict:
-    """Points by response, and the share taken in (None while there are no points)."""
-    points = points_of(case)
+def response_tally(points) -> dict:
+    """The points of a critique by response, and the share taken in (None without points)."""
     tally = Counter(p.response for p in points)
     return {"points": len(points), "taken_in": tally["taken_in"],
             "explained": tally["explained"], "not_taken_in": tally["not_taken_in"],

@@ -1,5 +1,3 @@
-from io import BytesIO
-
 from flask import (
     Blueprint,
     abort,
@@ -7,7 +5,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -58,6 +55,7 @@ def _draft_files(case):
 def _records(case):
     critique = rules.critique_of(case)
     roles = permissions.roles_in(current_user, case.org)
+    points = rules.points_of(case)
     return {
         "critique": critique,
         "document": issued_critique(case),
@@ -65,8 +63,8 @@ def _records(case):
         "articles": rules.articles_of(case),
         "meetings": rules.meetings_of(case),
         "consultations": rules.consultations_of(case),
-        "points": rules.points_of(case),
-        "tally": queries.response_tally(case),
+        "points": points,
+        "tally": queries.response_tally(points),
         "files": _draft_files(case),
         "is_handler": HANDLER in roles,
         "can_respond": bool(roles & {HANDLER, INTAKE}),
@@ -237,10 +235,8 @@ def document(case_id: int):
         return redirect(url_for("documents.pdf", doc_id=issued.id))
     if not rules.points_of(case):
         abort(404)
-    response = send_file(BytesIO(critique_pdf(case)), mimetype="application/pdf",
-                         download_name=f"{case.code}-phan-bien-xa-hoi.pdf", max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.file_response(f"{case.code}-phan-bien-xa-hoi.pdf", "application/pdf",
+                                 critique_pdf(case))
 
 
 def _draft_file(case, att_id: int):

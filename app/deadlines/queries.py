@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 
 from app.cases.models import Case
 from app.cases.queries import actionable_condition
@@ -33,7 +34,8 @@ def warnings_for(user, today: date | None = None, limit: int = 20) -> dict:
                       ("overdue", CaseDeadline.due_on < today)):
         stmt = base.where(cond)
         count = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-        rows = db.session.scalars(stmt.order_by(CaseDeadline.due_on, CaseDeadline.id)
+        rows = db.session.scalars(stmt.options(contains_eager(CaseDeadline.case))
+                                  .order_by(CaseDeadline.due_on, CaseDeadline.id)
                                   .limit(limit)).all()
         result[key] = (count, rows)
     return result

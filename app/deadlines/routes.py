@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from app.cases import services as case_services
 from app.cases.routes import load_case, render_detail
-from app.core.calendar import local_today
+from app.core.calendar import fmt_date, local_today
 from app.core.deadline_rules import START_EVENTS
 from app.core.errors import DomainError
 from app.core.forms import BaseForm, attach_error, handle_form
@@ -90,7 +90,7 @@ def extend(case_id: int):
             attach_error(form, exc)
         return render_detail(case, exc.status, exc.message)
     db.session.commit()
-    flash(_("The deadline has been extended to %(day)s.", day=case.due_on.strftime("%d/%m/%Y")),
+    flash(_("The deadline has been extended to %(day)s.", day=fmt_date(case.due_on)),
           "success")
     return redirect(url_for("cases.detail", case_id=case.id))
 
@@ -171,7 +171,7 @@ def calendar():
                                          form.note.data or "")
 
     def done(row):
-        flash(_("%(day)s has been added.", day=row.day.strftime("%d/%m/%Y")), "success")
+        flash(_("%(day)s has been added.", day=fmt_date(row.day)), "success")
         return redirect(url_for("deadlines.calendar", year=row.day.year))
 
     return handle_form(form, save, lambda: render_template(

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from app.cases.routes import load_case, render_detail
 from app.core import permissions
-from app.core.calendar import local_today
+from app.core.calendar import fmt_date, local_today
 from app.core.errors import DomainError
 from app.core.forms import BaseForm, handle_form
 from app.core.i18n import label_text
@@ -174,7 +174,7 @@ def register_file():
     for doc in queries.register_entries(org.id, year, reg):
         sig = doc.content.get("signature") or {}
         kind = doc.content.get("type_name") or "Công văn"
-        rows.append([services.number_label(doc), doc.issued_on.strftime("%d/%m/%Y"),
+        rows.append([services.number_label(doc), fmt_date(doc.issued_on),
                      f"{kind} {doc.summary}", sig.get("signer_name", ""),
                      "; ".join(doc.content.get("recipients") or doc.content.get("addressees")
                                or []),

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from app.core.calendar import local_today
+from app.core.calendar import fmt_date, local_today
 from app.core.errors import Invalid
 from app.documents.layout import (
     DOCUMENT_TYPES,
@@ -154,7 +154,7 @@ def standing_committee(case) -> Signature:
 
 
 def dmy(d: date | None) -> str:
-    return d.strftime("%d/%m/%Y") if d else "…"
+    return fmt_date(d) if d else "…"
 
 
 def paras(text: str | None, prefix: str = "") -> list[Para]:

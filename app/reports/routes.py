@@ -52,9 +52,11 @@ def _unit() -> Organisation:
 
 
 def _attachment(data, name: str, mimetype: str):
-    return send_file(data if hasattr(data, "read") else io.BytesIO(data),
-                     mimetype=mimetype, as_attachment=True, download_name=name,
-                     max_age=0)
+    """A report download, streamed from its spooled file; internal figures are never cached."""
+    response = send_file(data if hasattr(data, "read") else io.BytesIO(data),
+                         mimetype=mimetype, as_attachment=True, download_name=name, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _file_name(stem: str, org: Organisation, period: stats.Period, ext: str) -> str:

@@ -24,15 +24,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 
 from app.cases.models import Case, CaseEvent
 from app.cases.queries import subtree_condition
-from app.core.calendar import local_today
+from app.core.calendar import LOCAL_TZ, local_today
 from app.core.errors import Invalid
 from app.extensions import db
 from app.followup.models import RecommendationReply
@@ -99,9 +97,8 @@ class Stats:
 
 
 def local_midnight(day: date) -> datetime:
-    """The first instant of `day` in the deployment's time zone, in UTC (timeline times are UTC)."""
-    tz = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Ho_Chi_Minh"))
-    return datetime.combine(day, time(), tz).astimezone(UTC)
+    """The first instant of `day` in Vietnam (LOCAL_TZ), in UTC (timeline times are UTC)."""
+    return datetime.combine(day, time(), LOCAL_TZ).astimezone(UTC)
 
 
 def _terminal(family_col, state_col):
@@ -214,7 +211,7 @@ def _recommendations(org, period: Period, reference: date) -> Counter:
                   _has_event(end, to_state="implemented").label("implemented"),
                   _has_event(end, to_state="not_implemented").label("not_implemented"),
                   state.in_(recommendation.PENDING).label("awaiting"),
-                  sa.and_(Case.due_on < reference, Case.state.in_(recommendation.PENDING))
+                  sa.and_(Case.due_on < reference, state.in_(recommendation.PENDING))
                   .label("overdue"),
                   sa.func.count())
         .select_from(Case).outerjoin(at_end, at_end.c.case_id == Case.id)

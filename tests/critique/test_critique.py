@@ -466,6 +466,22 @@ def test_the_pdf_is_served_to_the_unit_only(db, world, browser):
 
 # --- follow-up and closing ----------------------------------------------------------------------
 
+def test_the_draft_pdf_is_served_uncached_to_the_unit_only(db, world, browser):
+    case, consultation = _consulting(world)
+    _comment_all(case, _invitee(consultation, world.orgs["a_grass"]), world.users["grass_handler"])
+    transition_case(case, "consolidate", world.users["handler"])
+    cs.save_points(case, world.users["handler"], [{"article_id": None, "text": "Ý kiến chung"}])
+    db.session.commit()
+    browser.login("handler")
+    response = browser.get(f"/critique/{case.id}/critique.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert response.data == critique_pdf(case)
+    browser.logout()
+    browser.login("grass_handler")
+    assert browser.get(f"/critique/{case.id}/critique.pdf").status_code == 404
+
+
 def test_closing_needs_every_response_or_a_reason(db, world):
     case = _issued(world, _consulting(world)[0])
     u = world.users
