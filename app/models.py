@@ -13,7 +13,7 @@ from app.critique.models import (  # noqa: F401
 from app.deadlines.models import CalendarDay, CaseDeadline, DeadlineAudit, RuleSetting  # noqa: F401
 from app.documents.models import CaseDocument, DocumentCounter  # noqa: F401
 from app.followup.models import RecommendationReply  # noqa: F401
-from app.identity.models import SealedFile, SealedIdentity  # noqa: F401
+from app.identity.models import IdentitySeal, SealedFile, SealedIdentity  # noqa: F401
 from app.letters.models import LetterDetails  # noqa: F401
 from app.orgs.models import Organisation, OrgParentLink  # noqa: F401
 from app.supervision.models import (  # noqa: F401

@@ -233,3 +233,51 @@ def test_reporters_kept_in_clear_by_the_first_schema_are_sealed_by_the_upgrade(m
     assert identity.is_sealed(case)
     stored = identity._decrypt(bytes(rows[0].ciphertext)).decode()
     assert "Nguyễn Thị Tố Giác" in stored and "0912 345 678" in stored
+
+
+def test_a_letter_once_classified_as_a_denunciation_stays_sealed_after_the_upgrade(mig_app):
+    """Before identity_seal, reclassifying a denunciation lifted its seal: the upgrade seals
+    every letter whose timeline shows it was a denunciation, and re-folds sender digests."""
+    import json
+
+    from app.cases.models import Case
+    from app.identity import services as identity
+
+    flask_migrate.upgrade(revision="f4e22a53a4dc")
+    name_with_tricks = "Nguyễn\u200b Thị\u202e Hoa"
+    payload = json.dumps({"name": name_with_tricks, "address": "", "contact": "",
+                          "representative": "", "signers": []}).encode()
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO organisation (id, name, short_name, place_name, level, path, "
+            "created_at) VALUES (1, 'Liên đoàn Lao động tỉnh Hà Tĩnh', 'LĐLĐ', 'Hà Tĩnh', 2, "
+            "'/1/', '2026-01-01 00:00:00')"))
+        for case_id, kind in ((1, "complaint"), (2, "complaint"), (3, "denunciation")):
+            conn.execute(sa.text(
+                "INSERT INTO case_file (id, code, family, kind, channel, intake_form, state, "
+                "title, summary, subject_kind, subject_name, subject_position, subject_unit, "
+                "subject_party_committee, is_anonymous, org_id, received_on, created_at, "
+                "updated_at, search_text, version) VALUES (:id, :code, 'letter', :kind, "
+                "'report', 'writing', 'classified', 'Đơn', '', 'person', '', '', '', '', "
+                ":no, 1, '2026-11-02', '2026-11-02 05:00:00', '2026-11-02 05:00:00', '', 1)"),
+                {"id": case_id, "code": f"DT-2026-00000{case_id}", "kind": kind, "no": False})
+            conn.execute(sa.text(
+                "INSERT INTO sealed_identity (case_id, ciphertext, sender_digest, created_at) "
+                "VALUES (:id, :token, 'old', '2026-11-02 05:00:00')"),
+                {"id": case_id, "token": identity._encrypt(payload)})
+        # Case 1 was a denunciation, then reclassified; case 2 was always a complaint.
+        for case_id, action, kind in ((1, "classify", "denunciation"),
+                                      (1, "letter_reclassified", "complaint"),
+                                      (2, "classify", "complaint")):
+            conn.execute(sa.text(
+                "INSERT INTO case_event (case_id, action, comment, data, created_at) VALUES "
+                "(:id, :action, '', :data, '2026-11-03 05:00:00')"),
+                {"id": case_id, "action": action, "data": json.dumps({"kind": kind})})
+    flask_migrate.upgrade()
+    sealed = {r.case_id: r.reason for r in db.session.execute(
+        sa.text("SELECT case_id, reason FROM identity_seal"))}
+    assert sealed == {1: "denunciation", 3: "denunciation"}
+    assert identity.is_sealed(db.session.get(Case, 1))
+    assert not identity.is_sealed(db.session.get(Case, 2))
+    digests = set(db.session.scalars(sa.text("SELECT sender_digest FROM sealed_identity")))
+    assert digests == {identity.sender_digest(identity.Reporter(name="nguyen thi hoa"))}

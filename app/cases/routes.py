@@ -132,6 +132,8 @@ EVENT_LABELS = {
     "document_drafted": _l("Document drafted"),
     "document_issued": _l("Document issued"),
     "identity_viewed": _l("Sender's identity viewed"),
+    "identity_sealed": _l("Sender's identity sealed"),
+    "identity_seal_lifted": _l("Seal on the sender's identity lifted"),
     "handler_added": _l("Handler named"),
     "handler_removed": _l("Handler removed"),
     "letter_documents": _l("Documents of the letter attached"),

@@ -84,11 +84,13 @@ def _validate_open(family: str, values: dict) -> None:
 
 
 def open_case(actor, org, family: str, *, reporter=None, reporter_files=(),
-              reporter_name: str = "", reporter_contact: str = "", **values) -> Case:
+              reporter_name: str = "", reporter_contact: str = "",
+              reporter_confidential: bool = False, **values) -> Case:
     """Log a new case in `org`; it starts in the family's initial state.
 
-    The reporter (an app.identity.services.Reporter, or the name/contact shortcuts) is sealed
-    apart from the case; the officer who logs it is named its first handler."""
+    The reporter (an app.identity.services.Reporter, or the name/contact shortcuts) is kept
+    apart from the case, sealed for good when `reporter_confidential` (the sender asked) or the
+    case is a denunciation; the officer who logs it is named its first handler."""
     from app.identity import services as identity
 
     if reporter is None and (reporter_name or reporter_contact):
@@ -113,7 +115,7 @@ def open_case(actor, org, family: str, *, reporter=None, reporter_files=(),
     db.session.add(case)
     db.session.flush()
     case.code = f"{FAMILY_PREFIX[family]}-{case.received_on.year}-{case.id:06d}"
-    identity.seal(case, actor, reporter, reporter_files)
+    identity.seal(case, actor, reporter, reporter_files, confidential=reporter_confidential)
     identity.add_handler(case, actor, actor, automatic=True)
     _refresh_search_text(case)
     data = {"org": org.short_name, "channel": case.channel}

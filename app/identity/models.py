@@ -12,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 from app.orgs.models import utcnow
 
+#: Why an identity is sealed.
+SEAL_REASONS = ("denunciation", "requested")
+
 
 class SealedIdentity(db.Model):
     """Who sent a case in: name, address, contact, co-signers, as one Fernet token."""
@@ -42,3 +45,31 @@ class SealedFile(db.Model):
     data_ciphertext: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class IdentitySeal(db.Model):
+    """A case whose reporter was ever sealed: a denunciation (Luật Tố cáo 2018, Điều 9 khoản 1
+    điểm b; Điều 47–48), or a sender who asked for confidentiality.
+
+    The row outlives the letter's kind: reclassifying a denunciation as a complaint does not
+    lift the seal. Only the leader of the case's own unit lifts it, with a reason (lifted_*),
+    and every later read of the identity is still audited, since it was once sealed.
+    """
+
+    __tablename__ = "identity_seal"
+    __table_args__ = (
+        sa.CheckConstraint(sa.column("reason").in_(SEAL_REASONS), name="reason"),
+    )
+
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), primary_key=True)
+    #: Why it was (last) sealed: "denunciation" or "requested" by the sender.
+    reason: Mapped[str] = mapped_column(sa.String(20))
+    sealed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    sealed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    lifted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    lifted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    lift_reason: Mapped[str] = mapped_column(sa.Text, default="")
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None

@@ -4,10 +4,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.models import User
-from app.cases.routes import load_case
+from app.cases.routes import load_case, render_detail
+from app.core.errors import DomainError
 from app.core.uploads import file_response
 from app.extensions import db
 from app.identity import services
+from app.identity.forms import LiftSealForm
 
 bp = Blueprint("identity", __name__, url_prefix="/cases")
 
@@ -20,8 +22,30 @@ def reveal(case_id: int):
     files = services.sealed_files(case, current_user)
     db.session.commit()
     response = render_template("identity/reveal.html", case=case, reporter=reporter,
-                               files=files, sealed=services.is_sealed(case))
+                               files=files, sealed=services.is_sealed(case),
+                               audited=services.was_ever_sealed(case))
     return response, 200, {"Cache-Control": "private, no-store"}
+
+
+@bp.route("/<int:case_id>/identity/lift", methods=["POST"])
+def lift_seal(case_id: int):
+    """The unit leader lifts the seal on the sender's identity, with a reason (audited)."""
+    case = load_case(case_id)
+    if not services.can_lift_seal(current_user, case):
+        services.lift_seal(case, current_user, "")  # raises the precise 403 / 409
+    form = LiftSealForm()
+    if not form.validate():
+        message = (form.reason.errors or [_("The form expired; reload the page.")])[0]
+        return render_detail(case, 422, str(message))
+    try:
+        services.lift_seal(case, current_user, form.reason.data)
+    except DomainError as exc:
+        db.session.rollback()
+        return render_detail(case, exc.status, exc.message)
+    db.session.commit()
+    flash(_("The seal on the sender's identity has been lifted; every view of it is still "
+            "recorded."), "success")
+    return redirect(url_for("cases.detail", case_id=case.id))
 
 
 @bp.route("/<int:case_id>/identity/files/<int:file_id>")

@@ -6,13 +6,20 @@ the case's named handlers and the leader (approver) of the case's own unit may s
 view or export is written to the case's audit trail. Other reporters are shown to anyone who may
 see the case. Nothing here copies an identity into the case row, the search text, event data,
 lists, exports or statistics.
+
+A seal is sticky (an IdentitySeal row): once a case is a denunciation, or its sender asked for
+confidentiality, it stays sealed whatever later happens to its kind; only the leader of the
+case's own unit lifts it, with a reason, as its own audited event; and every read of an identity
+that was ever sealed is audited, lifted or not.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
+import unicodedata
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -22,10 +29,10 @@ from flask_babel import gettext as _
 from app.auth.models import RoleAssignment, User
 from app.cases.models import Case, CaseHandler
 from app.core import permissions, uploads
-from app.core.errors import Forbidden, Invalid
+from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.text import fold, nfc
 from app.extensions import db
-from app.identity.models import SealedFile, SealedIdentity
+from app.identity.models import IdentitySeal, SealedFile, SealedIdentity
 from workflows.vocab import APPROVER, HANDLER, INTAKE, LETTER
 
 #: Roles a user must hold at the case's own unit to be named one of its handlers.
@@ -83,12 +90,28 @@ def _digest_key() -> bytes:
                     hashlib.sha256).digest()
 
 
+def fold_name(value: str | None) -> str:
+    """A name folded for matching senders, whatever was typed to dodge the match.
+
+    NFKC first (full-width "Ｎｇｕｙｅｎ" and compatibility forms become plain letters), then every
+    format or control character goes (zero-width spaces and joiners, the BOM, soft hyphens, bidi
+    embeddings, overrides and isolates, C0/C1 controls), then the search fold (lower case, no
+    diacritics, đ -> d, one space between words).
+    """
+    if not value:
+        return ""
+    text = unicodedata.normalize("NFKC", value)
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cc", "Co", "Cs"))
+    return fold(text)
+
+
 def sender_digest(reporter: Reporter) -> str | None:
-    """Keyed digest of the folded sender name: equal for "Nguyễn Văn A" and "nguyen van a"."""
-    name = fold(reporter.display_name).strip()
+    """Keyed digest of the folded sender name: equal for "Nguyễn Văn A", "nguyen van a" and
+    "Nguyễn\u200b Văn A"; nothing is decrypted to compare two senders."""
+    name = fold_name(reporter.display_name)
     if not name:
         return None
-    return hmac.new(_digest_key(), " ".join(name.split()).encode(), hashlib.sha256).hexdigest()
+    return hmac.new(_digest_key(), name.encode(), hashlib.sha256).hexdigest()
 
 
 def _encrypt(value: bytes) -> bytes:
@@ -109,10 +132,17 @@ def _reporter(payload: bytes) -> Reporter:
     return Reporter(**data)
 
 
-def seal(case: Case, actor, reporter: Reporter | None, files=()) -> None:
-    """Store the reporter of a new case (and scans that reveal them), encrypted, apart from it."""
+def seal(case: Case, actor, reporter: Reporter | None, files=(), *,
+         confidential: bool = False) -> None:
+    """Store the reporter of a new case (and scans that reveal them), encrypted, apart from it.
+
+    A denunciation, or a case whose sender asked for confidentiality, is sealed for good."""
     if case.is_anonymous:
         reporter, files = None, ()
+    if confidential:
+        seal_case(case, actor, "requested", record=False)
+    else:
+        note_kind(case, actor, record=False)
     if reporter is not None:
         reporter = Reporter(
             name=nfc(reporter.name).strip(), address=nfc(reporter.address).strip(),
@@ -133,9 +163,93 @@ def seal(case: Case, actor, reporter: Reporter | None, files=()) -> None:
                                   uploaded_by_id=actor.id if actor else None))
 
 
-def is_sealed(case: Case) -> bool:
+def _seal_row(case: Case) -> IdentitySeal | None:
+    if case.id is None:
+        return None
+    return db.session.get(IdentitySeal, case.id)
+
+
+def _sealed_by_kind(case: Case) -> bool:
     """A denunciation, or a letter whose kind is not decided yet (it may turn out to be one)."""
     return case.family == LETTER and case.kind in (None, "", "denunciation")
+
+
+def is_sealed(case: Case) -> bool:
+    """Whether the reporter is hidden from everyone but the named handlers and the unit leader:
+    a denunciation, a letter not yet classified, or a seal that was never lifted."""
+    if _sealed_by_kind(case):
+        return True
+    row = _seal_row(case)
+    return row is not None and row.is_active
+
+
+def was_ever_sealed(case: Case) -> bool:
+    """Sealed now or once: every read of such an identity is audited."""
+    return _sealed_by_kind(case) or _seal_row(case) is not None
+
+
+def seal_case(case: Case, actor, reason: str, *, record: bool = True) -> None:
+    """Seal the reporter of `case` for good (or again, after a lift), on the timeline (at
+    intake the row itself, with who and when, is the record)."""
+    from app.cases.services import record_event
+
+    if case.is_anonymous:  # nobody to protect: no identity is kept
+        return
+    row = _seal_row(case)
+    if row is not None and row.is_active:
+        return
+    if row is None:
+        row = IdentitySeal(case_id=case.id, reason=reason)
+        db.session.add(row)
+    row.reason, row.sealed_by_id = reason, actor.id if actor else None
+    row.lifted_at, row.lifted_by_id, row.lift_reason = None, None, ""
+    row.sealed_at = datetime.now(UTC)
+    if record:
+        record_event(case, actor, "identity_sealed", data={"reason": reason})
+    db.session.flush()
+
+
+def note_kind(case: Case, actor, *, record: bool = True) -> None:
+    """Called whenever a case's kind is set or changed: a denunciation's reporter is sealed
+    for good, so a later change of kind cannot lift it."""
+    if case.family == LETTER and case.kind == "denunciation":
+        seal_case(case, actor, "denunciation", record=record)
+
+
+def can_lift_seal(user, case: Case) -> bool:
+    row = _seal_row(case)
+    return (row is not None and row.is_active and not _sealed_by_kind(case)
+            and permissions.can_view_case(user, case) and is_unit_leader(user, case))
+
+
+def lift_seal(case: Case, actor, reason: str) -> None:
+    """The unit leader lifts a seal, with a reason, as its own audited event.
+
+    Refused while the case is a denunciation (or not yet classified): the law protects a
+    denouncer's identity (Luật Tố cáo 2018, Điều 9 khoản 1 điểm b), so the kind has to be
+    corrected first, which is itself on the timeline."""
+    from app.cases.services import record_event
+
+    reason = nfc(reason or "")
+    if not permissions.can_view_case(actor, case):
+        raise Forbidden(_("Only the leader of the case's unit may lift the seal on the "
+                          "sender's identity."))
+    if not is_unit_leader(actor, case):
+        raise Forbidden(_("Only the leader of the case's unit may lift the seal on the "
+                          "sender's identity."))
+    row = _seal_row(case)
+    if _sealed_by_kind(case):
+        raise Conflict(_("The sender of a denunciation (or of a letter not yet classified) "
+                         "stays confidential (Luật Tố cáo 2018, Điều 9): correct the "
+                         "classification first if the letter is not a denunciation."))
+    if row is None or not row.is_active:
+        raise Conflict(_("The sender's identity is not sealed."))
+    if not reason:
+        raise Invalid(_("Give the reason for lifting the seal."), field="reason")
+    row.lifted_at, row.lifted_by_id, row.lift_reason = datetime.now(UTC), actor.id, reason
+    record_event(case, actor, "identity_seal_lifted", comment=reason,
+                 data={"sealed_as": row.reason})
+    db.session.flush()
 
 
 def handler_ids(case: Case) -> set[int]:
@@ -229,7 +343,7 @@ def reveal(case: Case, user, purpose: str) -> Reporter | None:
     if row is None:
         return None
     reporter = _reporter(_decrypt(row.ciphertext))
-    if is_sealed(case):
+    if was_ever_sealed(case):
         _audit(case, user, purpose)
     return reporter
 
@@ -257,7 +371,7 @@ def open_file(case: Case, user, file_id: int) -> tuple[str, str, bytes] | None:
                           "of this case and the leader of its unit may see it."))
     meta = json.loads(_decrypt(row.meta_ciphertext))
     data = _decrypt(row.data_ciphertext)
-    if is_sealed(case):
+    if was_ever_sealed(case):
         _audit(case, user, f"file:{file_id}")
     return meta["filename"], meta["content_type"], data
 
@@ -279,6 +393,15 @@ def same_sender(case: Case) -> list[Case]:
         .order_by(Case.received_on, Case.id)))
 
 
+def same_sender_for(case: Case, user) -> list[Case]:
+    """Other cases from the same sender that `user` may be told about: only when the user may
+    see the identity of `case` and of each match. Anyone else learns nothing that depends on
+    who the sender is (a guessed name must not be confirmed, in either direction)."""
+    if not can_see(user, case):
+        return []
+    return [other for other in same_sender(case) if can_see(user, other)]
+
+
 @dataclass(frozen=True)
 class SenderPanel:
     """What the case page may show about the sender, decided once per page."""
@@ -287,18 +410,24 @@ class SenderPanel:
     sealed: bool
     allowed: bool
     recorded: bool
-    #: Shown only for cases that are not sealed.
+    #: Shown inline only for identities that were never sealed; one that was is only linked
+    #: (each reveal is audited), even after its seal was lifted.
     reporter: Reporter | None
+    #: The seal was lifted (by whom and why is on the timeline).
+    lifted: bool = False
+    can_lift: bool = False
 
 
 def sender_panel(case: Case, user) -> SenderPanel:
     sealed = is_sealed(case)
+    ever = was_ever_sealed(case)
     allowed = can_see(user, case)
     recorded = has_identity(case)
     reporter = None
-    if recorded and allowed and not sealed:
+    if recorded and allowed and not ever:
         reporter = reveal(case, user, "view")
-    return SenderPanel(case.is_anonymous, sealed, allowed, recorded, reporter)
+    return SenderPanel(case.is_anonymous, sealed, allowed, recorded, reporter,
+                       lifted=ever and not sealed, can_lift=can_lift_seal(user, case))
 
 
 def rotate_keys() -> int:

@@ -53,6 +53,8 @@ class LetterForm(BaseForm):
     summary = TextAreaField(_l("Content"), validators=[DataRequired(message=CONTENT_REQUIRED),
                                                        Length(max=20000)])
     is_anonymous = BooleanField(_l("Anonymous letter (no sender given)"))
+    keep_confidential = BooleanField(
+        _l("The sender asks to keep their identity confidential"))
     sender_name = StringField(_l("Sender's name (the representative, when several sign)"),
                               validators=[Length(max=200)])
     sender_address = StringField(_l("Sender's address"), validators=[Length(max=300)])

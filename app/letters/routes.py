@@ -85,6 +85,7 @@ def new():
                 representative=(form.sender_name.data or "") if form.signers else "",
                 signers=form.signers),
             signer_count=form.signer_count.data, subject=form.subject,
+            confidential=form.keep_confidential.data,
             files=uploads.read_uploads(request.files.getlist("files")),
             sender_files=uploads.read_uploads(request.files.getlist("sender_files")))
 

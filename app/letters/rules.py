@@ -64,24 +64,19 @@ def similar_text(a: Case, b: Case) -> bool:
     return bool(left and right) and SequenceMatcher(None, left, right).ratio() >= SIMILARITY
 
 
-def duplicate_candidates(case, user, *, earlier_only: bool = True,
-                         same_sender: list[Case] | None = None) -> list[tuple[Case, str]]:
+def duplicate_candidates(case, user, *, earlier_only: bool = True) -> list[tuple[Case, str]]:
     """Letters in the user's scope that may be the same letter as `case`: (letter, reason),
     by default only those received before it (a duplicate is linked to the earlier letter).
 
-    Reasons are "same_sender" (keyed digest, nothing decrypted) and "same_content" (same
-    subject, folded, and similar text ignoring diacritics). Never the other sender's identity.
+    Reasons are "same_sender" (keyed digest, nothing decrypted; only when the user may see the
+    identity of both letters) and "same_content" (same subject, folded, and similar text
+    ignoring diacritics). A user refused an identity gets exactly what a different sender would
+    give: the content matches, never a hint of who sent what.
     """
-    from app.identity.services import same_sender as senders_letters
+    from app.identity.services import same_sender_for
 
     scope = scope_condition(user, Case.org_id)
     found: dict[int, tuple[Case, str]] = {}
-    sender_ids = {c.id for c in (same_sender if same_sender is not None
-                                 else senders_letters(case))}
-    if sender_ids:
-        for other in db.session.scalars(sa.select(Case).where(
-                Case.id.in_(sender_ids), Case.family == LETTER, scope)):
-            found[other.id] = (other, "same_sender")
     subject = fold(case.subject_name)
     if subject:
         rows = db.session.scalars(
@@ -89,9 +84,13 @@ def duplicate_candidates(case, user, *, earlier_only: bool = True,
                                   Case.search_text.contains(subject, autoescape=True))
             .order_by(Case.received_on.desc(), Case.id.desc()).limit(200))
         for other in rows:
-            if other.id not in found and fold(other.subject_name) == subject \
-                    and similar_text(case, other):
+            if fold(other.subject_name) == subject and similar_text(case, other):
                 found[other.id] = (other, "same_content")
+    sender_ids = {c.id for c in same_sender_for(case, user)}
+    if sender_ids:
+        for other in db.session.scalars(sa.select(Case).where(
+                Case.id.in_(sender_ids), Case.family == LETTER, scope)):
+            found[other.id] = (other, "same_sender")
     primary = primary_of(case)
     order = (case.received_on, case.id)
     return sorted(((c, r) for c, r in found.values()
@@ -126,7 +125,11 @@ def competent_body_named(case, actor, context):
 
 @guard("denunciation_forwarded_once")
 def denunciation_forwarded_once(case, actor, context):
-    """A denunciation goes to the competent body once, whichever copy of it was received."""
+    """A denunciation goes to the competent body once, whichever copy of it was received.
+
+    Copies linked as duplicates always count; unlinked copies count by content, and by sender
+    only for an actor entitled to see both senders (otherwise the refusal itself would confirm
+    a guessed denouncer). Sender matching folds away invisible and full-width characters."""
     if case.kind != "denunciation":
         return None
     others = [c for c in group_of(case) if c.id != case.id]

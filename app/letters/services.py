@@ -13,9 +13,9 @@ from flask_babel import gettext as _
 from app.cases.services import open_case, record_event, transition_case
 from app.core import permissions, uploads
 from app.core.errors import Conflict, Forbidden, Invalid
-from app.core.text import fold, nfc
+from app.core.text import nfc
 from app.extensions import db
-from app.identity.services import Reporter, reveal
+from app.identity.services import Reporter, fold_name, note_kind, reveal, was_ever_sealed
 from app.letters.models import COMPLEXITY_LEVELS
 from app.letters.rules import details_of, primary_of
 from workflows.vocab import LETTER, LETTER_KINDS
@@ -28,9 +28,9 @@ SECOND_COMPLAINT_FROM = ("resolved", "closed")
 
 def _names_sender(reporter: Reporter, *texts: str) -> bool:
     """The sender's name (folded, as whole words) appears in one of the texts."""
-    haystack = f" {fold(' '.join(texts))} "
+    haystack = f" {fold_name(' '.join(texts))} "
     for name in (reporter.name, reporter.representative, *reporter.signers):
-        folded = fold(name)
+        folded = fold_name(name)
         if len(folded.split()) >= 2 and re.search(rf"(?<!\w){re.escape(folded)}(?!\w)",
                                                   haystack):
             return True
@@ -41,11 +41,13 @@ def receive_letter(actor, org, *, title: str, summary: str, channel: str, intake
                    received_on: date | None = None, is_anonymous: bool = False,
                    reporter: Reporter | None = None, signer_count: int | None = None,
                    subject: dict | None = None, files=(), sender_files=(),
-                   kind: str | None = None, parent_id: int | None = None):
+                   kind: str | None = None, parent_id: int | None = None,
+                   confidential: bool = False):
     """Log a letter received by `actor`: the case, its details, its documents.
 
     The sender (and scans in their hand) are sealed apart from the case by open_case; the
-    title, content and subject must not name them, since those are searchable.
+    title, content and subject must not name them, since those are searchable. A sender who
+    asks for confidentiality (`confidential`) is sealed for good, whatever the letter's kind.
     """
     title, summary = nfc(title or ""), nfc(summary or "")
     reporter = reporter or Reporter()
@@ -73,6 +75,7 @@ def receive_letter(actor, org, *, title: str, summary: str, channel: str, intake
         summary=summary, is_anonymous=is_anonymous, kind=kind, parent_id=parent_id,
         reporter=None if is_anonymous else reporter,
         reporter_files=() if is_anonymous else sender_files,
+        reporter_confidential=confidential and not is_anonymous,
         **({"received_on": received_on} if received_on else {}), **subject)
     letter = details_of(case)
     letter.received_by_id, letter.signer_count = actor.id, signer_count or signers
@@ -114,9 +117,10 @@ def classify_letter(case, actor, *, kind: str, is_valid: bool, invalid_reason: s
     }
     if case.state == "received":
         case.kind = kind
-        return transition_case(case, "classify", actor, comment=comment,
-                               expected_version=expected_version,
-                               context={"classification": values})
+        transition_case(case, "classify", actor, comment=comment,
+                        expected_version=expected_version, context={"classification": values})
+        note_kind(case, actor)
+        return case
     if case.state != "classified":
         raise Conflict(_("The classification can no longer be changed: a decision was "
                          "taken on the letter."))
@@ -132,6 +136,7 @@ def classify_letter(case, actor, *, kind: str, is_valid: bool, invalid_reason: s
     record_event(case, actor, "letter_reclassified", comment=nfc(comment or ""),
                  data={"kind": kind, "valid": is_valid, "within_competence": within_competence,
                        "complexity": complexity, "remote_area": remote_area})
+    note_kind(case, actor)  # a seal, once set, outlives the kind; only the leader lifts it
     db.session.flush()
     return case
 
@@ -166,7 +171,7 @@ def open_second_complaint(first, actor, *, title: str, summary: str,
         intake_form=first.intake_form, received_on=received_on,
         is_anonymous=first.is_anonymous or reporter is None, reporter=reporter,
         signer_count=first.letter.signer_count, files=files, kind="complaint",
-        parent_id=first.id,
+        parent_id=first.id, confidential=was_ever_sealed(first),
         subject={k: getattr(first, k) for k in (
             "subject_kind", "subject_name", "subject_category", "subject_position",
             "subject_unit", "subject_party_committee")})

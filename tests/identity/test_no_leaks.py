@@ -25,8 +25,10 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                 reason="poppler-utils (pdftotext) is not installed")
 
 
-@pytest.fixture
-def sealed(db, world):
+@pytest.fixture(params=["denunciation", "reclassified", "lifted"])
+def sealed(request, db, world):
+    """A denunciation; the same reclassified as a complaint (the seal stays); and one whose seal
+    the unit leader lifted (every read still goes through the audited reveal page)."""
     u, a = world.users, world.orgs["a"]
     today = local_today()
     case = letters.receive_letter(
@@ -42,6 +44,12 @@ def sealed(db, world):
                             within_competence=True)
     transition_case(case, "accept", u["approver"], comment="Thụ lý tố cáo")
     doc = issued(world, case, "letter_denounced", on=today)
+    if request.param != "denunciation":
+        case.kind = "complaint"  # corrected while accepted (the form allows it earlier only)
+    if request.param == "lifted":
+        from app.identity.services import lift_seal
+
+        lift_seal(case, u["approver"], "Người tố cáo đồng ý công khai.")
     db.session.commit()
     return case, doc
 
