@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import json
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -74,7 +74,7 @@ def _seal_past_denunciations():
             ids.add(case_id)
     table = sa.table("identity_seal", sa.column("case_id"), sa.column("reason"),
                      sa.column("sealed_at"), sa.column("lift_reason"))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     rows = [{"case_id": i, "reason": "denunciation", "sealed_at": now, "lift_reason": ""}
             for i in sorted(ids)]
     for start in range(0, len(rows), BATCH):
