@@ -2,7 +2,8 @@
 
 A guard returns None when satisfied, else the reason shown to the user. An effect runs inside
 the same transaction after the state changed and returns data for the timeline event.
-Feature modules register theirs with @guard / @effect (see app.supervision.rules).
+Feature modules register theirs with @guard / @effect (see app.supervision.rules), and say
+with @draft_authors who wrote the draft an approval concerns (the four-eyes guard asks them).
 """
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from app.extensions import db
 
 GUARDS = {}
 EFFECTS: dict[tuple[str, str], list] = {}
+#: (family, approving trigger) -> readers `fn(case) -> set of user ids` of everyone who wrote,
+#: changed or submitted the draft that trigger approves.
+DRAFT_AUTHORS: dict[tuple[str, str], list] = {}
 
 
 def guard(name):
@@ -31,27 +35,34 @@ def effect(family: str, trigger: str):
     return register
 
 
-def _last_actor(case, triggers: tuple[str, ...]):
+def draft_authors(family: str, trigger: str):
+    def register(fn):
+        DRAFT_AUTHORS.setdefault((family, trigger), []).append(fn)
+        return fn
+    return register
+
+
+def event_actors(case, actions: tuple[str, ...]) -> set[int]:
+    """Everyone who did one of `actions` on the case's timeline. The timeline is append-only and
+    every edit of a draft writes its event, so no author drops out by a later save."""
     from app.cases.models import CaseEvent
 
-    return db.session.scalar(
-        sa.select(CaseEvent.actor_id)
-        .where(CaseEvent.case_id == case.id, CaseEvent.action.in_(triggers))
-        .order_by(CaseEvent.id.desc())
-        .limit(1)
-    )
+    return set(db.session.scalars(
+        sa.select(CaseEvent.actor_id).distinct()
+        .where(CaseEvent.case_id == case.id, CaseEvent.action.in_(actions),
+               CaseEvent.actor_id.is_not(None))))
 
 
 @guard("not_own_draft")
 def not_own_draft(case, actor, context):
-    authors = {_last_actor(case, ("draft_plan", "submit_report", "submit_critique"))}
-    if context.get("trigger") == "approve_conclusion":
-        from app.supervision.rules import latest_report
-
-        report = latest_report(case)
-        authors.add(report.author_id if report else None)
-    if actor.id in authors:
-        return _("You cannot approve a draft you submitted yourself.")
+    """Four eyes: nobody approves a draft they wrote, changed or submitted, in any version."""
+    readers = DRAFT_AUTHORS.get((case.family, context.get("trigger")))
+    if not readers:
+        # A trigger guarded without a reader of its authors: refuse rather than let anyone pass.
+        return _("The authors of this draft are not known, so nobody can approve it.")
+    if any(actor.id in read(case) for read in readers):
+        return _("You wrote, changed or submitted this draft: another approver must approve "
+                 "it (four eyes).")
     return None
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from app.cases.guards import effect, guard
+from app.cases.guards import draft_authors, effect, event_actors, guard
 from app.core.deadline_rules import DEFAULT_RULES
 from app.critique.models import (
     Consultation,
@@ -105,6 +105,13 @@ def critique_points_answered(case, actor, context):
                         "%(num)d points have no response from the drafting body yet; record "
                         "them, or close with a reason.", missing)
     return None
+
+
+@draft_authors(CRITIQUE, "approve_critique")
+def critique_authors(case) -> set[int]:
+    """Whoever saved the points of the critique (save_points writes points_saved) or submitted
+    it. The articles are the drafting body's text, and comments are input, not the critique."""
+    return event_actors(case, ("points_saved", "submit_critique"))
 
 
 @effect(CRITIQUE, "approve_critique")

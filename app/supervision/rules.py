@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from app.cases.guards import effect, guard
+from app.cases.guards import draft_authors, effect, event_actors, guard
 from app.core.calendar import LOCAL_TZ, local_today
 from app.extensions import db
 from app.supervision.models import DelegationMember, SupervisionPlan, SupervisionReport
@@ -115,6 +115,18 @@ def report_ready(case, actor, context):
     if report is None or report.is_frozen or not report.findings or not report.conclusion:
         return _("Write the draft report (findings and conclusion) before submitting it.")
     return None
+
+
+@draft_authors(SUPERVISION, "approve_plan")
+def plan_authors(case) -> set[int]:
+    """Whoever saved the plan in any round (save_plan writes plan_saved) or submitted it."""
+    return event_actors(case, ("plan_saved", "draft_plan"))
+
+
+@draft_authors(SUPERVISION, "approve_conclusion")
+def report_authors(case) -> set[int]:
+    """Whoever saved any version of the report (save_report writes report_saved) or submitted it."""
+    return event_actors(case, ("report_saved", "submit_report"))
 
 
 @effect(SUPERVISION, "approve_conclusion")
