@@ -20,8 +20,8 @@ class DraftForm(BaseForm):
     authority = StringField(_l("Signing authority (TM., KT., Q., TL., TUQ.)"),
                             validators=[Length(max=120)])
     capacity = StringField(_l("Second authority line"), validators=[Length(max=120)])
+    #: The signer's name is not typed: the approving user signs.
     signer_title = StringField(_l("Signer's title"), validators=[Length(max=120)])
-    signer_name = StringField(_l("Signer's name"), validators=[Length(max=160)])
 
     def fill(self, doc) -> None:
         c = doc.content
@@ -30,10 +30,10 @@ class DraftForm(BaseForm):
         for name in ("addressees", "bases", "recipients"):
             getattr(self, name).data = "\n".join(c.get(name, []))
         self.body.data, self.filing.data = c.get("body", ""), c.get("filing", "")
-        for name in ("authority", "capacity", "signer_title", "signer_name"):
+        for name in ("authority", "capacity", "signer_title"):
             getattr(self, name).data = sig.get(name, "")
 
     def values(self) -> dict:
         return {name: getattr(self, name).data for name in (
             "summary", "addressees", "bases", "body", "recipients", "filing", "authority",
-            "capacity", "signer_title", "signer_name")}
+            "capacity", "signer_title")}

@@ -41,7 +41,7 @@ class CaseDocument(db.Model):
     summary: Mapped[str] = mapped_column(sa.String(500), default="")
     #: The editable parts: type_name, enacting_authority, addressees, bases, body (text with
     #: light markup), recipients, filing, signature {authority, capacity, signer_title,
-    #: signer_name}.
+    #: signer_name}; signer_name is never typed: it is the approver's name, set on issuing.
     content: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
     number: Mapped[int | None]
@@ -54,6 +54,11 @@ class CaseDocument(db.Model):
     sha256: Mapped[str | None] = mapped_column(sa.String(64))
     page_count: Mapped[int | None]
 
+    #: The approver of the issuing unit who approved the draft for issuing and signs it; cleared
+    #: by any later edit of the draft.
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow,
@@ -63,10 +68,15 @@ class CaseDocument(db.Model):
     org = relationship("Organisation")
     issued_by = relationship("User", foreign_keys=[issued_by_id])
     created_by = relationship("User", foreign_keys=[created_by_id])
+    approved_by = relationship("User", foreign_keys=[approved_by_id])
 
     @property
     def is_issued(self) -> bool:
         return self.issued_at is not None
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None
 
 
 class DocumentCounter(db.Model):

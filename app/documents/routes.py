@@ -75,12 +75,12 @@ def new(case_id: int):
     return redirect(url_for("documents.show", doc_id=doc.id))
 
 
-def _render(doc, form, issue_form=None):
+def _render(doc, form):
     return render_template(
         "documents/document.html", doc=doc, case=doc.case, form=form,
-        issue_form=issue_form or BaseForm(formdata=None),
         can_draft=services.can_draft(current_user, doc.case),
-        can_issue=services.can_issue(current_user, doc.org))
+        can_approve=services.can_approve(current_user, doc),
+        can_issue=services.can_issue(current_user, doc))
 
 
 @bp.route("/<int:doc_id>", methods=["GET", "POST"])
@@ -100,25 +100,37 @@ def show(doc_id: int):
                        lambda: _render(doc, form), done)
 
 
-@bp.route("/<int:doc_id>/issue", methods=["POST"])
-def issue(doc_id: int):
+def _act(doc_id: int, act, done_message):
+    """Approve or issue from the document page: the service says who may (403 with its reason)."""
     doc = load_document(doc_id)
-    if not services.can_issue(current_user, doc.org):
-        abort(403)
-    issue_form = BaseForm()
-    if not issue_form.validate_on_submit():
+    if not BaseForm().validate_on_submit():
         abort(400)
     try:
-        services.issue_document(doc, current_user)
+        act(doc, current_user)
     except DomainError as exc:
         db.session.rollback()
+        doc = load_document(doc_id)
         flash(exc.message, "danger")
         form = DraftForm(formdata=None)
         form.fill(doc)
         return _render(doc, form), exc.status
     db.session.commit()
-    flash(_("Issued as number %(number)s.", number=services.number_label(doc)), "success")
+    flash(done_message(doc), "success")
     return redirect(url_for("documents.show", doc_id=doc.id))
+
+
+@bp.route("/<int:doc_id>/approve", methods=["POST"])
+def approve(doc_id: int):
+    return _act(doc_id, services.approve_document,
+                lambda _doc: _("Approved for issuing: the clerk may now issue it, signed in "
+                               "your name. Any change to the draft voids the approval."))
+
+
+@bp.route("/<int:doc_id>/issue", methods=["POST"])
+def issue(doc_id: int):
+    return _act(doc_id, services.issue_document,
+                lambda doc: _("Issued as number %(number)s.",
+                              number=services.number_label(doc)))
 
 
 def _pdf_response(pdf: bytes, name: str):

@@ -3,9 +3,13 @@
 Who may do what (enforced here, asked by the views through can_draft / can_issue):
 - drafting and editing a draft: a handler, intake officer (văn thư) or approver of the case's
   unit or of a unit above it, and, on a supervision case, a member of its delegation;
-- issuing: an approver (who signs) or an intake officer (the văn thư who registers the signed
-  paper) holding that role AT the issuing unit itself. A role in a unit above does not let one
-  take numbers from a lower unit's register, and a handler never numbers what they drafted.
+- approving for issuing: an approver AT the issuing unit who did not draft or edit the draft
+  (four eyes); recorded (who, when, on the timeline) and voided by any later edit;
+- issuing: that unit's approver (who signs, unless another approver already approved), or its
+  intake officer (the văn thư) acting on a recorded approval. A role in a unit above does not
+  let one take numbers from a lower unit's register, and a handler never numbers what they
+  drafted. The signer printed is the approving user's full name, never typed text; the title
+  and authority lines stay editable (a deputy signs "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH").
 
 Numbering: one register per issuing unit ("outgoing", sổ văn bản đi) and calendar year, shared
 by every type, as NĐ 30/2020 Điều 15 asks ("Số: 05/QĐ-LĐLĐ" then "Số: 06/LĐLĐ"). The next
@@ -21,6 +25,7 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.auth.models import User
 from app.cases.models import CaseEvent
 from app.cases.services import record_event
 from app.core import permissions
@@ -34,7 +39,6 @@ from app.extensions import db
 from workflows.vocab import APPROVER, HANDLER, INTAKE, SUPERVISION
 
 DRAFT_ROLES = frozenset({HANDLER, INTAKE, APPROVER})
-ISSUE_ROLES = frozenset({APPROVER, INTAKE})
 
 #: The editable text fields of a draft (lists are kept one entry per line).
 LIST_FIELDS = ("addressees", "bases", "recipients")
@@ -50,8 +54,33 @@ def can_draft(user, case) -> bool:
     return False
 
 
-def can_issue(user, org) -> bool:
-    return any(a.org_id == org.id and a.role in ISSUE_ROLES for a in user.roles)
+def _holds(user, org, role: str) -> bool:
+    """`role` held AT `org` itself (not inherited from a unit above)."""
+    return user is not None and any(a.org_id == org.id and a.role == role for a in user.roles)
+
+
+def draft_authors(doc: CaseDocument) -> set[int]:
+    """Everyone who drafted or edited `doc`, from the case's append-only timeline."""
+    events = db.session.scalars(sa.select(CaseEvent).where(
+        CaseEvent.case_id == doc.case_id,
+        CaseEvent.action.in_(("document_drafted", "document_edited"))))
+    authors = {e.actor_id for e in events if (e.data or {}).get("document_id") == doc.id}
+    return (authors | {doc.created_by_id}) - {None}
+
+
+def can_approve(user, doc: CaseDocument) -> bool:
+    return (not doc.is_issued and not doc.is_approved and _holds(user, doc.org, APPROVER)
+            and user.id not in draft_authors(doc))
+
+
+def can_issue(user, doc: CaseDocument) -> bool:
+    """Issue now: a clerk or approver of the unit on a recorded approval, or an approver who
+    may approve it themselves."""
+    if doc.is_issued:
+        return False
+    if doc.is_approved:
+        return _holds(user, doc.org, INTAKE) or _holds(user, doc.org, APPROVER)
+    return can_approve(user, doc)
 
 
 def _check_view(actor, case) -> None:
@@ -98,10 +127,13 @@ def draft_document(case, actor, template_code: str) -> CaseDocument:
         # Checked, not trusted: a document for the denounced party never carries the sender.
         raise RuntimeError(f"template {tpl.code} is addressed to the subject but revealed "
                            "the sender's identity")
+    content = _content_of(built)
+    # Whoever approves it signs it: a name the template or a drafter wrote is never printed.
+    content["signature"]["signer_name"] = ""
     doc = CaseDocument(case_id=case.id, org_id=case.org_id, template=tpl.code,
                        type_code=tpl.type_code, register=tpl.register,
                        to_subject=tpl.to_subject, summary=nfc(built.summary)[:500],
-                       content=_content_of(built), created_by_id=actor.id)
+                       content=content, created_by_id=actor.id)
     db.session.add(doc)
     db.session.flush()
     record_event(case, actor, "document_drafted", data={"document_id": doc.id,
@@ -122,8 +154,9 @@ def _check_authority(authority: str) -> None:
 
 def update_draft(doc: CaseDocument, actor, *, summary: str, addressees: str, bases: str,
                  body: str, recipients: str, filing: str, authority: str, capacity: str,
-                 signer_title: str, signer_name: str) -> CaseDocument:
-    """Save the edited text of a draft; an issued document is frozen."""
+                 signer_title: str) -> CaseDocument:
+    """Save the edited text of a draft; an issued document is frozen. The editor becomes one
+    of its authors, and an approval given before the edit is void."""
     _check_draft(actor, doc.case)
     if doc.is_issued:
         raise Conflict(_("This document has been issued and can no longer be changed; "
@@ -140,9 +173,60 @@ def update_draft(doc: CaseDocument, actor, *, summary: str, addressees: str, bas
         addressees=_lines(addressees), bases=_lines(bases), recipients=_lines(recipients),
         body="\n".join(_lines(body)), filing=nfc(filing or ""),
         signature={"authority": authority, "capacity": capacity,
-                   "signer_title": nfc(signer_title or "").upper(),
-                   "signer_name": nfc(signer_name or "")})
+                   "signer_title": nfc(signer_title or "").upper(), "signer_name": ""})
     doc.summary, doc.content = summary[:500], content
+    record_event(doc.case, actor, "document_edited", data={"document_id": doc.id})
+    if doc.is_approved:
+        record_event(doc.case, actor, "document_approval_voided", data={
+            "document_id": doc.id, "approved_by": doc.approved_by_id})
+        _set_approval(doc, None)
+    db.session.flush()
+    return doc
+
+
+def _set_approval(doc: CaseDocument, approver) -> None:
+    doc.approved_by = db.session.get(User, approver.id) if approver is not None else None
+    doc.approved_at = datetime.now(UTC) if approver is not None else None
+
+
+def _check_approval(doc: CaseDocument, actor) -> None:
+    if not _holds(actor, doc.org, APPROVER):
+        raise Forbidden(_("Only an approver of the issuing unit can approve a document for "
+                          "issuing."))
+    if actor.id in draft_authors(doc):
+        raise Forbidden(_("You drafted or edited this document: another approver of the unit "
+                          "must approve it (four eyes)."))
+
+
+def _check_issuable(doc: CaseDocument) -> None:
+    sig = doc.content.get("signature") or {}
+    if not sig.get("signer_title"):
+        raise Invalid(_("Fill in the signer's title before the document is approved."),
+                      field="signer_title")
+    if not doc.content.get("body", "").strip():
+        raise Invalid(_("The document has no body text."), field="body")
+
+
+def _lock(doc: CaseDocument) -> CaseDocument:
+    """The draft row locked until the commit: two clicks never approve or number it twice."""
+    return db.session.scalar(sa.select(CaseDocument).where(CaseDocument.id == doc.id)
+                             .with_for_update().execution_options(populate_existing=True))
+
+
+def approve_document(doc: CaseDocument, actor) -> CaseDocument:
+    """An approver of the issuing unit approves the draft as it stands: they will sign it, and
+    the clerk may now issue it."""
+    _check_view(actor, doc.case)
+    _check_approval(doc, actor)
+    doc = _lock(doc)
+    if doc.is_issued:
+        raise Conflict(_("This document has already been issued."))
+    if doc.is_approved:
+        raise Conflict(_("This document has already been approved for issuing."))
+    _check_issuable(doc)
+    _set_approval(doc, actor)
+    record_event(doc.case, actor, "document_approved", comment=doc.summary,
+                 data={"document_id": doc.id, "template": doc.template})
     db.session.flush()
     return doc
 
@@ -151,7 +235,9 @@ def render(doc: CaseDocument, *, number: int | None = None,
            issued_on: date | None = None) -> layout.Document:
     """The layout of `doc`: a draft (watermark, blank number) unless a number is given."""
     c = doc.content
-    sig = c.get("signature") or {}
+    sig = dict(c.get("signature") or {})
+    if number is None:  # a draft shows who approved it, else a blank for the signature
+        sig["signer_name"] = doc.approved_by.full_name if doc.approved_by else ""
     return layout.Document(
         **org_header(doc.org), year=(issued_on or local_today()).year, number=number,
         date=issued_on, draft=number is None, type_code=doc.type_code,
@@ -201,22 +287,35 @@ def _page_count(pdf: bytes) -> int:
 
 
 def issue_document(doc: CaseDocument, actor, today: date | None = None) -> CaseDocument:
-    """Number the draft in its unit's register, freeze its PDF and store the SHA-256."""
+    """Number the draft in its unit's register, sign it with the approver's name, freeze its
+    PDF and store the SHA-256. Without a recorded approval only an approver who may approve
+    it issues it, and signs it."""
     _check_view(actor, doc.case)
-    if not can_issue(actor, doc.org):
+    org = doc.org
+    if not (_holds(actor, org, APPROVER) or _holds(actor, org, INTAKE)):
         raise Forbidden(_("Only an approver or the clerk (văn thư) of the issuing unit can "
                           "issue a document."))
-    # Lock the draft itself: two clicks on "issue" must not number it twice.
-    doc = db.session.scalar(sa.select(CaseDocument).where(CaseDocument.id == doc.id)
-                            .with_for_update().execution_options(populate_existing=True))
+    doc = _lock(doc)
     if doc.is_issued:
         raise Conflict(_("This document has already been issued."))
-    sig = doc.content.get("signature") or {}
-    if not sig.get("signer_name") or not sig.get("signer_title"):
-        raise Invalid(_("Fill in the signer's title and name before issuing."),
-                      field="signer_name")
-    if not doc.content.get("body", "").strip():
-        raise Invalid(_("The document has no body text."), field="body")
+    if not doc.is_approved:
+        if not _holds(actor, org, APPROVER):
+            raise Forbidden(_("This document has not been approved for issuing: an approver "
+                              "of the unit must approve it before the clerk issues it."))
+        _check_approval(doc, actor)
+        _set_approval(doc, actor)
+    elif not _holds(doc.approved_by, org, APPROVER):
+        raise Forbidden(_("The user who approved this document is no longer an approver of "
+                          "the unit: it must be approved again."))
+    return _issue(doc, actor, today)
+
+
+def _issue(doc: CaseDocument, actor, today: date | None) -> CaseDocument:
+    _check_issuable(doc)
+    db.session.flush()
+    signer = doc.approved_by
+    doc.content = dict(doc.content, signature=dict(doc.content.get("signature") or {},
+                                                   signer_name=signer.full_name))
     issued_on = today or local_today()
     number = next_number(doc.org_id, issued_on.year, doc.register)
     pdf = layout.build_pdf(render(doc, number=number, issued_on=issued_on))
@@ -226,17 +325,20 @@ def issue_document(doc: CaseDocument, actor, today: date | None = None) -> CaseD
     db.session.flush()
     record_event(doc.case, actor, "document_issued", comment=f"{number_label(doc)} {doc.summary}",
                  data={"document_id": doc.id, "number": number_label(doc),
-                       "template": doc.template, "sha256": doc.sha256})
+                       "template": doc.template, "sha256": doc.sha256,
+                       "signed_by": signer.id})
     db.session.flush()
     return doc
 
 
 def issue_now(case, actor, template_code: str, today: date | None = None) -> CaseDocument:
-    """Draft from a template and issue it at once, signed by `actor` unless the template names
-    a signer: for a workflow effect whose approval issues the document (e.g. a critique's
-    approve_critique), so that it is numbered in the unit's register like every other."""
+    """Draft from a template and issue it at once, signed by `actor`: for a workflow effect
+    whose approval issues the document (e.g. a critique's approve_critique), so that it is
+    numbered in the unit's register like every other. The workflow's own approval (with its
+    four-eyes guard) is the approval here; the actor must be an approver of the unit."""
+    if not _holds(actor, case.org, APPROVER):
+        raise Forbidden(_("Only an approver of the issuing unit can approve a document for "
+                          "issuing."))
     doc = draft_document(case, actor, template_code)
-    signature = dict(doc.content.get("signature") or {})
-    signature["signer_name"] = signature.get("signer_name") or actor.full_name
-    doc.content = dict(doc.content, signature=signature)
-    return issue_document(doc, actor, today)
+    _set_approval(doc, actor)
+    return _issue(doc, actor, today)

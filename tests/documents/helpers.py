@@ -64,20 +64,30 @@ def recommendation_of(world):
     return next(c for c in parent.children if c.family == "recommendation")
 
 
-def sign(doc, actor, name="Nguyễn Thị Hường"):
-    """Fill the signer's name of a draft, keeping everything else as prefilled."""
+#: The full name of the world's approver of unit A, who approves and so signs what `issued` issues.
+SIGNER = "Nguyễn Thị Hường"
+
+
+def edit(doc, actor, **changes):
+    """Save the draft through update_draft, keeping everything not in `changes` as it is."""
     c = doc.content
     sig = c["signature"]
-    return services.update_draft(
-        doc, actor, summary=doc.summary, addressees="\n".join(c["addressees"]),
-        bases="\n".join(c["bases"]), body=c["body"], recipients="\n".join(c["recipients"]),
-        filing=c["filing"], authority=sig["authority"], capacity=sig["capacity"],
-        signer_title=sig["signer_title"], signer_name=name)
+    values = {"summary": doc.summary, "addressees": "\n".join(c["addressees"]),
+              "bases": "\n".join(c["bases"]), "body": c["body"],
+              "recipients": "\n".join(c["recipients"]), "filing": c["filing"],
+              "authority": sig["authority"], "capacity": sig["capacity"],
+              "signer_title": sig["signer_title"], **changes}
+    return services.update_draft(doc, actor, **values)
 
 
 def issued(world, case, template, on=date(2026, 3, 15), issuer="approver"):
+    """Drafted by the handler, approved by the approver of unit A (named SIGNER), issued by
+    `issuer` (the approver themselves, or the clerk on that approval)."""
+    approver = world.users["approver"]
+    approver.full_name = SIGNER
     doc = services.draft_document(case, world.users["handler"], template)
-    sign(doc, world.users["handler"])
+    if issuer != "approver":
+        services.approve_document(doc, approver)
     return services.issue_document(doc, world.users[issuer], today=on)
 
 

@@ -17,7 +17,7 @@ from app.documents import services
 from app.documents.models import CaseDocument, DocumentCounter
 from app.identity.services import Reporter
 from tests.conftest import Browser
-from tests.documents.helpers import issued, pdf_text, poppler, sign, supervision_at
+from tests.documents.helpers import issued, pdf_text, poppler, supervision_at
 from tests.factories import make_case
 from workflows.vocab import LETTER
 
@@ -36,7 +36,7 @@ def _fields(doc: CaseDocument, **changes) -> dict:
             "bases": "\n".join(c["bases"]), "body": c["body"],
             "recipients": "\n".join(c["recipients"]), "filing": c["filing"],
             "authority": sig["authority"], "capacity": sig["capacity"],
-            "signer_title": sig["signer_title"], "signer_name": sig["signer_name"]}
+            "signer_title": sig["signer_title"]}
     data.update(changes)
     return data
 
@@ -64,13 +64,14 @@ def test_draft_edit_preview_issue_and_download_the_same_bytes(browser, db, world
 
     nfd = unicodedata.normalize("NFD", "Đoàn giám sát làm việc trực tiếp với Ban Giám đốc.")
     body = doc.content["body"] + "\n" + nfd
+    # a typed signer's name is ignored: whoever approves signs
     response = browser.post(f"/documents/{doc_id}", _fields(
-        doc, body=body, signer_name=unicodedata.normalize("NFD", "Nguyễn Thị Hường")))
+        doc, body=body, signer_name="Nguyễn Văn Giả Mạo"))
     assert response.status_code == 302
     db.session.expire_all()
     doc = db.session.get(CaseDocument, doc_id)
-    assert doc.content["body"].endswith("Đoàn giám sát làm việc trực tiếp với Ban Giám đốc.")
-    assert doc.content["signature"]["signer_name"] == "Nguyễn Thị Hường"  # NFC
+    assert doc.content["body"].endswith("Đoàn giám sát làm việc trực tiếp với Ban Giám đốc.")  # NFC
+    assert doc.content["signature"]["signer_name"] == ""
 
     preview = browser.get(f"/documents/{doc_id}.pdf")
     assert preview.mimetype == "application/pdf"
@@ -92,9 +93,11 @@ def test_draft_edit_preview_issue_and_download_the_same_bytes(browser, db, world
     text = pdf_text(first, tmp_path, "issued.pdf")
     assert "DỰ THẢO" not in text
     assert f"Số: 01/KH-LĐLĐ Hà Tĩnh, ngày {doc.issued_on.day:02d} tháng" in text
+    assert text.rstrip().splitlines()[-1] == world.users["approver"].full_name
+    assert "Giả Mạo" not in text
     events = db.session.scalars(sa.select(CaseEvent.action).where(
         CaseEvent.case_id == case.id, CaseEvent.action.like("document_%"))).all()
-    assert events == ["document_drafted", "document_issued"]
+    assert events == ["document_drafted", "document_edited", "document_issued"]
 
     # frozen: neither edited nor issued twice, and the bytes do not change
     page = browser.get(f"/documents/{doc_id}").get_data(as_text=True)
@@ -113,12 +116,12 @@ def test_bad_input_keeps_what_was_typed(browser, db, world):
     doc_id = _draft(browser, case)
     doc = db.session.get(CaseDocument, doc_id)
     response = browser.post(f"/documents/{doc_id}", _fields(
-        doc, authority="CHỦ TỊCH KÝ", signer_name="Lê Văn Bình"))
+        doc, authority="CHỦ TỊCH KÝ", filing="VT, Ban Chính sách"))
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "Lê Văn Bình" in page and "CHỦ TỊCH KÝ" in page
+    assert "VT, Ban Chính sách" in page and "CHỦ TỊCH KÝ" in page
     db.session.expire_all()
-    assert db.session.get(CaseDocument, doc_id).content["signature"]["signer_name"] == ""
+    assert db.session.get(CaseDocument, doc_id).content["filing"] != "VT, Ban Chính sách"
 
 
 def test_permissions(browser, db, world):
@@ -187,7 +190,6 @@ def test_documents_to_the_denounced_party_never_carry_the_sender(browser, db, wo
     doc_id = _draft(browser, case, "invitation")
     doc = db.session.get(CaseDocument, doc_id)
     assert doc.to_subject
-    browser.post(f"/documents/{doc_id}", _fields(doc, signer_name="Nguyễn Thị Hường"))
     browser.logout()
     browser.login("approver")
     browser.get(f"/documents/{doc_id}")
@@ -209,7 +211,7 @@ def test_concurrent_issuing_gives_every_number_once(app, db, world):
     doc_ids = []
     for _ in range(n):
         doc = services.draft_document(case, world.users["handler"], "invitation")
-        sign(doc, world.users["handler"])
+        services.approve_document(doc, world.users["approver"])  # the clerk issues on it
         doc_ids.append(doc.id)
     db.session.commit()
     browsers = []

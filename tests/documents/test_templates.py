@@ -15,6 +15,7 @@ from app.documents.models import CaseDocument, DocumentCounter
 from app.documents.templates import TEMPLATES, templates_for
 from tests.documents.helpers import (
     assert_in_order,
+    edit,
     issued,
     pdf_text,
     poppler,
@@ -180,9 +181,6 @@ def test_each_unit_numbers_in_its_own_register(db, world):
     grass = make_case(world.users["grass_handler"], world.orgs["a_grass"],
                       family="dialogue", kind="periodic")
     doc = services.draft_document(grass, world.users["grass_handler"], "invitation")
-    from tests.documents.helpers import sign
-
-    sign(doc, world.users["grass_handler"])
     other = services.issue_document(doc, world.users["grass_approver"], today=date(2026, 3, 15))
     assert (first.number, other.number) == (1, 1)
     assert services.number_label(other) == "01/GM-CĐCS"
@@ -198,13 +196,14 @@ def test_a_template_that_does_not_apply_is_refused(db, world):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CaseDocument)) == 0
 
 
-def test_issuing_needs_a_signer(db, world):
+def test_issuing_needs_the_signers_title(db, world):
     doc = services.draft_document(supervision_at(world, "plan_drafted"),
                                   world.users["handler"], "sv_plan")
+    edit(doc, world.users["handler"], signer_title="")
     db.session.commit()
     with pytest.raises(Invalid) as info:
         services.issue_document(doc, world.users["approver"])
-    assert info.value.field == "signer_name"
+    assert info.value.field == "signer_title"
     db.session.rollback()
     assert db.session.get(CaseDocument, doc.id).number is None
 

@@ -172,9 +172,13 @@ def test_no_document_is_addressed_to_an_anonymous_sender(browser, db, world):
 
 
 def _issue(browser, case, template):
+    """The logged-in clerk drafts; the unit's approver (not its author) signs and issues."""
     response = browser.post(f"/documents/case/{case.id}/new", {"template": template})
     assert response.status_code == 302, response.data[:300]
     doc_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    browser.logout()
+    browser.login("approver")
+    browser.get(f"/documents/{doc_id}")
     assert browser.post(f"/documents/{doc_id}/issue").status_code == 302
     return browser.get(f"/documents/{doc_id}.pdf")
 
@@ -185,7 +189,7 @@ def test_a_complaints_receipt_is_numbered_in_the_units_register(browser, db, wor
                       title="Đơn khiếu nại quyết định kỷ luật")
     classify(case, u["handler"], kind="complaint")
     db.session.commit()
-    browser.login("approver")  # signs and issues for the unit
+    browser.login("intake")  # drafts for the unit's approver to sign
     html = browser.get(f"/cases/{case.id}").get_data(as_text=True)
     assert 'value="letter_receipt"' in html and 'value="letter_denounced"' not in html
     text = pdf_text(_issue(browser, case, "letter_receipt").data, tmp_path)
