@@ -9,7 +9,7 @@ from app.core.errors import DomainError
 from app.documents import services
 from app.documents.models import CaseDocument
 from app.extensions import db
-from workflows.vocab import APPROVER, SUPERVISION
+from workflows.vocab import APPROVER, HANDLER, SUPERVISION
 
 #: Which templates are issued on a supervision case in each state (the rest stay drafts).
 BY_STATE = {
@@ -18,6 +18,8 @@ BY_STATE = {
     "fieldwork": ("sv_decision", "sv_notice", "sv_session_minutes"),
     "following_up": ("sv_report", "recommendation"),
 }
+#: Drafted by a handler and approved by the unit's approver: waits for the clerk to issue it.
+AWAITING_CLERK = "sv_plan"
 
 
 def _user_at(case: Case, roles) -> User | None:
@@ -28,9 +30,10 @@ def _user_at(case: Case, roles) -> User | None:
 
 
 def seed(limit: int = 12) -> int:
-    """Draft and issue documents on up to `limit` demo supervision cases (idempotent).
-    Flushes; the caller commits. Returns the number of documents issued."""
-    codes = {code for codes in BY_STATE.values() for code in codes}
+    """Draft and issue documents on up to `limit` demo supervision cases, and leave one approved
+    plan for the clerk to issue (idempotent). Flushes; the caller commits. Returns the number
+    of documents issued."""
+    codes = {code for codes in BY_STATE.values() for code in codes} | {AWAITING_CLERK}
     if db.session.scalar(sa.select(sa.func.count()).select_from(CaseDocument)
                          .where(CaseDocument.template.in_(codes))):
         return 0
@@ -48,4 +51,22 @@ def seed(limit: int = 12) -> int:
                 count += 1
             except DomainError:  # a record the template needs is missing in the demo
                 continue
+    _approved_draft()
     return count
+
+
+def _approved_draft() -> None:
+    """A plan drafted by a handler and approved by an approver of the unit, not yet issued."""
+    cases = db.session.scalars(
+        sa.select(Case).where(Case.family == SUPERVISION, Case.state == "plan_drafted")
+        .order_by(Case.received_on, Case.id)).all()
+    for case in cases:
+        author, approver = _user_at(case, {HANDLER}), _user_at(case, {APPROVER})
+        if author is None or approver is None or author.id == approver.id:
+            continue
+        try:
+            doc = services.draft_document(case, author, AWAITING_CLERK)
+            services.approve_document(doc, approver)
+        except DomainError:
+            continue
+        return

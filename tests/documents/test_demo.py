@@ -19,6 +19,10 @@ def test_demo_documents(db):
                                         CaseDocument.number)).all()
     assert rows
     assert documents_demo.seed() == 0  # idempotent
+    waiting = db.session.scalars(sa.select(CaseDocument).where(
+        CaseDocument.number.is_(None), CaseDocument.approved_by_id.is_not(None))).all()
+    assert len(waiting) == 1  # an approved plan for the clerk to issue, once
+    assert waiting[0].approved_by_id != waiting[0].created_by_id
     for _key, group in groupby(rows, key=lambda r: (r.org_id, r.year)):
         numbers = [r.number for r in group]
         assert numbers == list(range(1, len(numbers) + 1))
