@@ -1,5 +1,6 @@
 """Configuration classes; every setting can come from the environment."""
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -33,7 +34,21 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    #: Strict-Transport-Security max-age; 0 sends none (production sends a year).
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "0"))
+    #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust (0: none). Set
+    #: it behind a TLS proxy, or every login failure counts against the proxy's one address.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     BOOTSTRAP_SERVE_LOCAL = True
+
+    #: Failed logins allowed per username and per client address before a temporary lockout.
+    LOGIN_FAILURES_PER_ACCOUNT = os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5 per 15 minutes")
+    LOGIN_FAILURES_PER_ADDRESS = os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "50 per 15 minutes")
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_STRATEGY = "moving-window"
 
     #: Whole-request cap; each attachment is further limited to 10 MB.
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024
@@ -56,10 +71,14 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True
     IDENTITY_KEY = "PPOrA1eG9Ye2A0KpIisiKb2E5JNXSa5RJgI4BipiCHM="
+    #: Each test process counts failed logins on its own (conftest resets them per test).
+    RATELIMIT_STORAGE_URI = "memory://"
 
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
 
     @classmethod
     def check(cls) -> None:

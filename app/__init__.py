@@ -7,13 +7,15 @@ from pathlib import Path
 from flask import Flask, request, session
 from flask_login import current_user
 
-from app.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
 #: Endpoints reachable without logging in; everything else requires a session (deny by default).
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "main.healthz", "static", "bootstrap.static",
                               "main.set_language"})
+#: Endpoints whose responses browsers may cache; nothing else is ever stored.
+STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
 
 
 def create_app(config: type | str | None = None) -> Flask:
@@ -56,6 +58,12 @@ def create_app(config: type | str | None = None) -> Flask:
     from app.auth import routes as auth_routes
     from app.cases import routes as case_routes
     from app.critique import routes as critique_routes
+    limiter.init_app(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     from app.deadlines import routes as deadline_routes
     from app.documents import routes as document_routes
     from app.followup import routes as followup_routes
@@ -106,6 +114,13 @@ def create_app(config: type | str | None = None) -> Flask:
     @app.context_processor
     def inject_helpers():
         from app.core.i18n import current_locale
+        # Case pages and downloads must not outlive the session in a shared browser's cache.
+        if request.endpoint not in STATIC_ENDPOINTS:
+            response.headers["Cache-Control"] = "private, no-store"
+        if app.config.get("HSTS_SECONDS"):
+            response.headers.setdefault(
+                "Strict-Transport-Security",
+                f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains")
         from app.core.permissions import is_read_only
         from workflows import vocab
         from workflows.registry import WORKFLOWS

@@ -4,11 +4,15 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 
+from app.auth import cli as auth_cli
+from app.cases import cli as audit_cli
 from app.deadlines import cli as deadlines_cli
 from app.extensions import db
 
 
 def register(app) -> None:
+    auth_cli.register(app)
+    audit_cli.register(app)
     deadlines_cli.register(app)
 
     @app.cli.command("seed-demo")

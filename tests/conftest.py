@@ -98,12 +98,13 @@ def _wipe(db) -> None:
 
 @pytest.fixture
 def app(_app):
-    from app.extensions import db
+    from app.extensions import db, limiter
 
     with _app.app_context():
         yield _app
         db.session.remove()
         _wipe(db)
+        limiter.reset()  # failed logins counted by one test do not lock out the next
 
 
 @pytest.fixture

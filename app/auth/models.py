@@ -1,6 +1,15 @@
-"""Users and the roles they hold in units of the organisation tree."""
+"""Users and the roles they hold in units of the organisation tree.
+
+Sessions end on the server's word with a per-user session token rather than server-side session
+storage: the signed session cookie and the remember-me cookie carry "id:token" (`get_id`), the
+user loader accepts them only while the token is the user's current one, and logout, a password
+change and deactivation draw a new token, which ends every session and remember-me cookie of
+that user at once (on every device). It needs no session store to run, back up or share between
+app servers, and costs no query beyond the one that loads the user anyway.
+"""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -11,6 +20,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.extensions import db
 from app.orgs.models import Organisation, utcnow
 from workflows.vocab import ROLES
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class User(UserMixin, db.Model):
@@ -24,6 +37,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(256))
     locale: Mapped[str] = mapped_column(sa.String(5), default="vi")
     active: Mapped[bool] = mapped_column(default=True)
+    #: Part of every session and remember-me cookie; drawing a new one ends them all.
+    session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     roles: Mapped[list[RoleAssignment]] = relationship(
@@ -36,6 +51,13 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # flask-login
         return self.active
+
+    def get_id(self) -> str:  # flask-login: what the session and remember-me cookies carry
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """Invalidate every session and remember-me cookie issued so far."""
+        self.session_token = new_session_token()
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")

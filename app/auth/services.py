@@ -1,7 +1,11 @@
 """Writers of users and role assignments."""
 from __future__ import annotations
 
+import secrets
+from functools import lru_cache
+
 import sqlalchemy as sa
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.models import RoleAssignment, User
 from app.core.text import nfc
@@ -35,8 +39,49 @@ def create_user(username: str, full_name: str, password: str | None, roles=(), *
     return user
 
 
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A scrypt hash with the same cost as the users' own, checked for unknown usernames."""
+    return generate_password_hash(secrets.token_urlsafe(16), method="scrypt")
+
+
 def authenticate(username: str, password: str) -> User | None:
-    user = db.session.scalar(sa.select(User).where(User.username == nfc(username).lower()))
-    if user is None or not user.active or not user.check_password(password):
+    """The active user with this username and password, or None.
+
+    An unknown username costs one scrypt run like a wrong password does, so the answer's time
+    does not tell which usernames exist.
+    """
+    user = find_user(username)
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not user.check_password(password) or not user.active:
         return None
     return user
+
+
+def find_user(username: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.username == nfc(username).lower()))
+
+
+def change_password(user: User, password: str) -> None:
+    """Set a new password; every session of the user ends."""
+    if len(password or "") < 8:
+        raise ValueError("A password of at least 8 characters is required.")
+    user.set_password(password)
+    user.end_sessions()
+    db.session.flush()
+
+
+def set_active(user: User, active: bool) -> None:
+    """Deactivate (every session ends; logging in is refused) or reactivate a user."""
+    user.active = active
+    if not active:
+        user.end_sessions()
+    db.session.flush()
+
+
+def log_out_everywhere(user: User) -> None:
+    """End this and every other session and remember-me cookie of the user."""
+    user.end_sessions()
+    db.session.flush()

@@ -8,7 +8,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.core.forms import BaseForm
 from app.core.i18n import current_locale
@@ -21,8 +21,17 @@ def _choices(mapping, blank=None):
     return ([("", blank)] if blank is not None else []) + items
 
 
+#: Families logged only through their own form, which makes their own checks (a letter's sealed
+#: sender and required content, a critique's draft): the generic form refuses them.
+OWN_FORM_FAMILIES = {
+    vocab.LETTER: _l("A letter is logged through the letter intake form, which checks the "
+                     "sender and the content."),
+    vocab.CRITIQUE: _l("A draft for social critique is registered through its own form."),
+}
+
+
 class NewCaseForm(BaseForm):
-    family = SelectField(_l("Case family"), validators=[InputRequired()])
+    family = SelectField(_l("Case family"), validators=[InputRequired()], validate_choice=False)
     kind = SelectField(_l("Type"), validators=[Optional()], validate_choice=False)
     channel = SelectField(_l("Channel (44/HD-TLĐ)"), validators=[InputRequired()])
     intake_form = SelectField(_l("Received as"), validators=[InputRequired()])
@@ -42,16 +51,23 @@ class NewCaseForm(BaseForm):
     reporter_contact = StringField(_l("Sender's contact"), validators=[Length(max=255)])
 
     def fill_choices(self, orgs):
-        self.family.choices = _choices(vocab.FAMILIES)
+        families = {k: v for k, v in vocab.FAMILIES.items() if k not in OWN_FORM_FAMILIES}
+        self.family.choices = _choices(families)
         kinds = {}
-        for mapping in vocab.KINDS_BY_FAMILY.values():
-            kinds.update(mapping)
+        for family in families:
+            kinds.update(vocab.KINDS_BY_FAMILY[family])
         self.kind.choices = _choices(kinds, blank="—")
         self.channel.choices = _choices(vocab.CHANNELS)
         self.intake_form.choices = _choices(vocab.INTAKE_FORMS)
         self.subject_kind.choices = _choices(vocab.SUBJECT_KINDS)
         self.subject_category.choices = _choices(vocab.SUBJECT_CATEGORIES, blank="—")
         self.org_id.choices = [(o.id, ("— " * (o.level - 1)) + o.name) for o in orgs]
+
+    def validate_family(self, field):
+        if field.data in OWN_FORM_FAMILIES:
+            raise ValidationError(str(OWN_FORM_FAMILIES[field.data]))
+        if field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(field.gettext("Not a valid choice."))
 
 
 class ActionForm(BaseForm):

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from flask import jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from app.core.errors import DomainError
-from app.extensions import db
+from app.extensions import db, login_manager
 from app.identity.services import IdentityKeyError
 
 TITLES = {
@@ -19,6 +21,7 @@ TITLES = {
     409: _l("The case has changed"),
     413: _l("The upload is too large"),
     422: _l("The input is not valid"),
+    429: _l("Too many attempts"),
     500: _l("Something went wrong on our side"),
     503: _l("The service is temporarily unavailable"),
 }
@@ -31,13 +34,18 @@ MESSAGES = {
     409: _l("Someone else changed it after you opened the page. Reload and check."),
     413: _l("Please upload a smaller file."),
     422: _l("Please correct the input and try again."),
+    429: _l("Please wait a few minutes and try again."),
     500: _l("The error has been logged. Nothing you had already saved was lost."),
     503: _l("Please try again in a few minutes."),
 }
 
 
 def render_error(status: int, message: str | None = None):
-    db.session.rollback()
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:  # the database is gone; there is nothing to undo
+        pass
+    _anonymous_unless_readable()
     if request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/"):
         return jsonify(error=str(TITLES.get(status, "")), message=str(message or "")), status
     return (
@@ -51,11 +59,23 @@ def render_error(status: int, message: str | None = None):
     )
 
 
+def _anonymous_unless_readable() -> None:
+    """The page header shows the user (and the locale may come from their row): when that row
+    cannot be read (the database is down), draw the error page for an anonymous visitor instead
+    of failing again. The session cookie is left as it is."""
+    try:
+        if current_user.is_authenticated:
+            current_user.full_name  # noqa: B018  (re-read after the rollback)
+    except SQLAlchemyError:
+        login_manager._update_request_context_with_user()
+
+
 def register(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
-        return render_error(400, str(_l("The form expired or was sent from elsewhere. "
-                                        "Reload the page and submit it again.")))
+        # Lazy: translated once render_error knows whether the user's row can be read.
+        return render_error(400, _l("The form expired or was sent from elsewhere. "
+                                    "Reload the page and submit it again."))
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
@@ -67,6 +87,14 @@ def register(app) -> None:
         return render_error(500, str(_l(
             "The sealed identity cannot be decrypted with this server's key. Nothing is shown; "
             "the administrator has to restore the right IDENTITY_KEY.")))
+
+    @app.errorhandler(DBAPIError)
+    def database_error(exc: DBAPIError):
+        if not (isinstance(exc, (OperationalError, InterfaceError)) or exc.connection_invalidated):
+            return unexpected(exc)  # a bug (constraint, bad SQL), not an outage
+        app.logger.error("Database unavailable on %s %s: %s", request.method, request.path, exc)
+        login_manager._update_request_context_with_user()  # no second try at the user's row
+        return render_error(503)
 
     @app.errorhandler(StaleDataError)
     def stale(exc):

@@ -16,6 +16,7 @@ from app.cases import queries
 from app.cases.models import Case
 from app.core.calendar import local_today
 from app.core.permissions import can_view_org, scope_condition
+from app.core.redirects import safe_next
 from app.critique import queries as critique_queries
 from app.deadlines import queries as deadline_queries
 from app.extensions import db
@@ -79,9 +80,6 @@ def set_language(lang: str):
         if current_user.is_authenticated and current_user.locale != lang:
             current_user.locale = lang
             db.session.commit()
-    target = request.form.get("next") or "/"
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next"), "/"))
 
 

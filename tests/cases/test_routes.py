@@ -186,15 +186,15 @@ def test_log_a_case_through_the_form(browser, db, world):
     page = browser.get("/cases/new").get_data(as_text=True)
     assert "Hà Tĩnh" in page and "Hồ Chí Minh" not in page  # only units in scope
     response = browser.post("/cases/new", {
-        "family": "letter", "kind": "denunciation", "channel": "report", "intake_form": "online",
-        "org_id": world.orgs["a_zone"].id, "title": "Tố cáo hành vi trù dập người lao động",
+        "family": "supervision", "kind": "ethics", "channel": "report", "intake_form": "online",
+        "org_id": world.orgs["a_zone"].id, "title": "Giám sát đạo đức, lối sống của giám đốc",
         "summary": "Nội dung chi tiết", "subject_kind": "person", "subject_name": "Trần Văn B",
         "subject_category": "head", "received_on": "2026-11-02",
     })
     assert response.status_code == 302
     case = db.session.scalar(sa.select(Case))
     assert (case.family, case.kind, case.org_id, case.state) == (
-        "letter", "denunciation", world.orgs["a_zone"].id, "received")
+        "supervision", "ethics", world.orgs["a_zone"].id, "received")
     assert case.received_on == date(2026, 11, 2)
     assert case.code in browser.get(response.location).get_data(as_text=True)
 

@@ -1,0 +1,47 @@
+"""Operator commands on accounts: `flask --app wsgi set-password`, `deactivate-user`."""
+from __future__ import annotations
+
+import click
+
+from app.extensions import db
+
+
+def _user(username: str):
+    from app.auth.services import find_user
+
+    user = find_user(username)
+    if user is None:
+        raise click.ClickException(f"No user {username!r}.")
+    return user
+
+
+def register(app) -> None:
+    @app.cli.command("set-password")
+    @click.option("--username", prompt=True)
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    def set_password(username: str, password: str) -> None:
+        """Set a user's password; every session of the user ends."""
+        from app.auth.services import change_password
+
+        user = _user(username)
+        try:
+            change_password(user, password)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        db.session.commit()
+        click.echo(f"Password of {user.username} changed; their sessions have ended.")
+
+    @app.cli.command("deactivate-user")
+    @click.option("--username", prompt=True)
+    @click.option("--reactivate", is_flag=True, help="Allow the user to log in again.")
+    def deactivate_user(username: str, reactivate: bool) -> None:
+        """Stop a user from logging in and end every session of theirs (or --reactivate)."""
+        from app.auth.services import set_active
+
+        user = _user(username)
+        set_active(user, reactivate)
+        db.session.commit()
+        if reactivate:
+            click.echo(f"User {user.username} may log in again.")
+        else:
+            click.echo(f"User {user.username} deactivated; their sessions have ended.")
