@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import time
+from contextlib import contextmanager
 
 from flask import current_app, request
 from limits import parse
@@ -32,18 +33,30 @@ def locked_for(username: str) -> int | None:
     """Seconds until a login for `username` from this address is accepted again, or None."""
     waits = []
     for item, *keys in _checks(username):
-        if not limiter.limiter.test(item, *keys):
-            reset_at = limiter.limiter.get_window_stats(item, *keys).reset_time
-            waits.append(max(1, math.ceil(reset_at - time.time())))
+        with _storage_errors_logged():
+            if not limiter.limiter.test(item, *keys):
+                reset_at = limiter.limiter.get_window_stats(item, *keys).reset_time
+                waits.append(max(1, math.ceil(reset_at - time.time())))
     return max(waits) if waits else None
 
 
 def record_failure(username: str) -> None:
     for item, *keys in _checks(username):
-        limiter.limiter.hit(item, *keys)
+        with _storage_errors_logged():
+            limiter.limiter.hit(item, *keys)
 
 
 def record_success(username: str) -> None:
     """A successful login forgives the account's earlier failures (not the address's)."""
     item, *keys = _checks(username)[0]
-    limiter.limiter.clear(item, *keys)
+    with _storage_errors_logged():
+        limiter.limiter.clear(item, *keys)
+
+
+@contextmanager
+def _storage_errors_logged():
+    """An unreachable Redis must not stop people logging in: count nothing, tell the operator."""
+    try:
+        yield
+    except Exception as exc:  # the storage's own errors (redis.ConnectionError, timeouts...)
+        current_app.logger.error("Login throttling unavailable (rate-limit storage): %s", exc)

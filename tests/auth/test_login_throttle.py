@@ -128,3 +128,18 @@ def test_an_unknown_user_takes_about_as_long_as_a_wrong_password(db, world):
         return statistics.median(times)
 
     assert median("khong-ton-tai") > 0.3 * median("handler")
+
+
+def test_an_unreachable_counter_store_does_not_stop_logins(app, english, world, monkeypatch,
+                                                           caplog):
+    """With REDIS_URL set and Redis down, logins go on unthrottled and the operator is told."""
+    from limits.storage import storage_from_string
+    from limits.strategies import MovingWindowRateLimiter
+
+    from app.extensions import limiter
+
+    dead = storage_from_string("redis://127.0.0.1:1/0", socket_connect_timeout=1)
+    monkeypatch.setattr(limiter, "_limiter", MovingWindowRateLimiter(dead))
+    assert _attempt(english, "handler", "sai-mat-khau").status_code == 401
+    english.login("handler")
+    assert any("Login throttling unavailable" in r.getMessage() for r in caplog.records)
