@@ -49,6 +49,8 @@ class NewCaseForm(BaseForm):
     is_anonymous = BooleanField(_l("The sender is anonymous"))
     reporter_name = StringField(_l("Sender's name"), validators=[Length(max=200)])
     reporter_contact = StringField(_l("Sender's contact"), validators=[Length(max=255)])
+    reporter_confidential = BooleanField(
+        _l("The sender asks to keep their identity confidential"))
 
     def fill_choices(self, orgs):
         families = {k: v for k, v in vocab.FAMILIES.items() if k not in OWN_FORM_FAMILIES}

@@ -100,6 +100,7 @@ def new():
             reporter_contact=form.reporter_contact.data or "",
             **({"received_on": form.received_on.data} if form.received_on.data else {}),
         )
+            reporter_confidential=form.reporter_confidential.data,
 
     def done(case):
         flash(_("Case %(code)s has been logged.", code=case.code), "success")

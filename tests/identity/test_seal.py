@@ -262,3 +262,22 @@ def test_a_denunciation_is_forwarded_once_even_under_a_disguised_name(db, world)
     with pytest.raises(Invalid) as refused:
         transition_case(second, "forward", u["intake"], comment="Chuyển đơn")
     assert first.code in refused.value.message
+
+
+def test_a_signal_whose_sender_asks_for_confidentiality_is_sealed(browser, db, world):
+    """Not only letters: any case logged with a sender who asks is sealed for good."""
+    from app.cases.models import Case
+
+    browser.login("intake")
+    response = browser.post("/cases/new", {
+        "family": "supervision", "kind": "ethics", "channel": "report", "intake_form": "online",
+        "org_id": world.orgs["a"].id, "title": "Phản ánh về lối sống của giám đốc",
+        "summary": "Nội dung phản ánh", "subject_kind": "person", "subject_name": "Trần Văn B",
+        "subject_category": "head", "reporter_name": NAME, "reporter_contact": SECRETS[2],
+        "reporter_confidential": "y"})
+    assert response.status_code == 302
+    case = db.session.scalar(sa.select(Case))
+    assert identity.is_sealed(case) and db.session.get(IdentitySeal, case.id).reason == \
+        "requested"
+    browser.logout()
+    _assert_hidden_from_handler(browser, db, case)
