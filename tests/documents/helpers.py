@@ -64,10 +64,6 @@ def recommendation_of(world):
     return next(c for c in parent.children if c.family == "recommendation")
 
 
-#: The full name of the world's approver of unit A, who approves and so signs what `issued` issues.
-SIGNER = "Nguyễn Thị Hường"
-
-
 def edit(doc, actor, **changes):
     """Save the draft through update_draft, keeping everything not in `changes` as it is."""
     c = doc.content
@@ -81,10 +77,9 @@ def edit(doc, actor, **changes):
 
 
 def issued(world, case, template, on=date(2026, 3, 15), issuer="approver"):
-    """Drafted by the handler, approved by the approver of unit A (named SIGNER), issued by
+    """Drafted by the handler, approved by the approver of unit A (who signs it), issued by
     `issuer` (the approver themselves, or the clerk on that approval)."""
     approver = world.users["approver"]
-    approver.full_name = SIGNER
     doc = services.draft_document(case, world.users["handler"], template)
     if issuer != "approver":
         services.approve_document(doc, approver)

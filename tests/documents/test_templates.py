@@ -96,6 +96,12 @@ EXPECTED = {
 }
 
 
+@pytest.fixture
+def named_approver(world):
+    """The approver of unit A, who approves and so signs what `issued` issues."""
+    world.users["approver"].full_name = "Nguyễn Thị Hường"
+
+
 def case_for(world, stage):
     return recommendation_of(world) if stage == "recommendation" else supervision_at(world, stage)
 
@@ -123,7 +129,7 @@ def test_markup_round_trip():
 
 @poppler
 @pytest.mark.parametrize("code", sorted(EXPECTED))
-def test_each_template_prints_the_expected_lines(db, world, tmp_path, code):
+def test_each_template_prints_the_expected_lines(db, world, named_approver, tmp_path, code):
     stage, expected = EXPECTED[code]
     doc = issued(world, case_for(world, stage), code)
     text = pdf_text(doc.pdf, tmp_path)
