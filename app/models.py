@@ -1,6 +1,12 @@
 """Import every model so the metadata (and Alembic) sees all tables."""
 from app.auth.models import RoleAssignment, User  # noqa: F401
-from app.cases.models import Attachment, Case, CaseEvent, CaseHandler  # noqa: F401
+from app.cases.models import (  # noqa: F401
+    Attachment,
+    AuditHead,
+    Case,
+    CaseEvent,
+    CaseHandler,
+)
 from app.critique.models import (  # noqa: F401
     ArticleComment,
     Consultation,

@@ -115,9 +115,13 @@ class CaseEvent(db.Model):
     """One line of a case's timeline and audit trail; rows are never updated or deleted."""
 
     __tablename__ = "case_event"
+    __table_args__ = (
+        #: Also serves every "events of this case" lookup (case_id is its leading column).
+        sa.Index("ix_case_event_case_id_seq", "case_id", "seq", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"))
     #: None for the system (scheduled jobs).
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
@@ -128,9 +132,26 @@ class CaseEvent(db.Model):
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     #: Untranslated structured details (Indico-style), shown by the timeline template.
     data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    #: Position in the case's hash chain, 1..n in id order (app.cases.audit).
+    seq: Mapped[int]
+    #: The previous event's `hash` (app.cases.audit.GENESIS for the first one).
+    prev_hash: Mapped[str] = mapped_column(sa.String(64))
+    #: Hex SHA-256 of this event's content and `prev_hash`.
+    hash: Mapped[str] = mapped_column(sa.String(64))
 
     case: Mapped[Case] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class AuditHead(db.Model):
+    """The anchor of a case's hash chain: its last event's seq and hash, so that deleting the
+    last events is detected too. `record_event` locks this row while it appends."""
+
+    __tablename__ = "case_audit_head"
+
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(default=0)
+    hash: Mapped[str] = mapped_column(sa.String(64))
 
 
 class CaseHandler(db.Model):

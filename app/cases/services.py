@@ -1,12 +1,13 @@
 """The only writers of cases: open one, and move one along its workflow (`transition_case`)."""
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.cases import deadlines
+from app.cases import audit, deadlines
 from app.cases.guards import EFFECTS, GUARDS
 from app.cases.models import Case, CaseEvent
 from app.core import permissions
@@ -44,12 +45,17 @@ OPEN_FIELDS = (
 def record_event(case: Case, actor, action: str, *, from_state=None, to_state=None,
                  comment: str = "", data: dict | None = None,
                  at: datetime | None = None) -> CaseEvent:
-    """Append one line to the case's timeline."""
+    """Append one line to the case's timeline, chained to the previous one (app.cases.audit).
+
+    `data` is stored as its JSON round trip, so the hash covers exactly what is read back."""
+    if case.id is None:
+        db.session.flush()
     entry = CaseEvent(
-        case=case, actor_id=actor.id if actor is not None else None, action=action,
-        from_state=from_state, to_state=to_state, comment=comment or "", data=data or {},
-        created_at=at or datetime.now(UTC),
+        case=case, case_id=case.id, actor_id=actor.id if actor is not None else None,
+        action=action, from_state=from_state, to_state=to_state, comment=comment or "",
+        data=json.loads(json.dumps(data or {})), created_at=audit.utc(at or datetime.now(UTC)),
     )
+    audit.append(db.session, entry)
     db.session.add(entry)
     return entry
 
