@@ -12,8 +12,8 @@ from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, m
 ROOT = Path(__file__).resolve().parent.parent
 
 #: Endpoints reachable without logging in; everything else requires a session (deny by default).
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "main.healthz", "static", "bootstrap.static",
-                              "main.set_language"})
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.code", "main.healthz", "static",
+                              "bootstrap.static", "main.set_language"})
 #: Endpoints whose responses browsers may cache; nothing else is ever stored.
 STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
 

@@ -1,4 +1,4 @@
-"""Operator commands on accounts: `flask --app wsgi set-password`, `deactivate-user`."""
+"""Operator commands on accounts: `flask --app wsgi set-password`, `deactivate-user`, `totp`."""
 from __future__ import annotations
 
 import click
@@ -45,3 +45,23 @@ def register(app) -> None:
             click.echo(f"User {user.username} may log in again.")
         else:
             click.echo(f"User {user.username} deactivated; their sessions have ended.")
+
+    @app.cli.command("totp")
+    @click.option("--username", prompt=True)
+    @click.option("--disable", is_flag=True, help="Turn the second step off.")
+    def totp(username: str, disable: bool) -> None:
+        """Turn on (or --disable) the authenticator-app code asked after the password; meant
+        for approvers and admins. Every session of the user ends."""
+        from app.auth.services import disable_totp, enable_totp
+
+        user = _user(username)
+        if disable:
+            disable_totp(user)
+            db.session.commit()
+            click.echo(f"Two-step login off for {user.username}; their sessions have ended.")
+            return
+        uri = enable_totp(user)
+        db.session.commit()
+        click.echo(f"Two-step login on for {user.username}; their sessions have ended.")
+        click.echo("Enter this in the user's authenticator app (or as a QR code):")
+        click.echo(uri)

@@ -11,3 +11,9 @@ class LoginForm(BaseForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)],
                              render_kw={"autocomplete": "current-password"})
     remember = BooleanField(_l("Remember me"))
+
+
+class CodeForm(BaseForm):
+    code = StringField(_l("Code from the app"), validators=[DataRequired(), Length(max=10)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                  "autofocus": True})

@@ -39,6 +39,10 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     #: Part of every session and remember-me cookie; drawing a new one ends them all.
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
+    #: Base32 TOTP secret when the user logs in with a second step (approvers, admins); None: off.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    #: The last 30-second step whose code was accepted: a code is good once.
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     roles: Mapped[list[RoleAssignment]] = relationship(

@@ -1,7 +1,9 @@
 """Writers of users and role assignments."""
 from __future__ import annotations
 
+import hmac
 import secrets
+from datetime import UTC, datetime
 from functools import lru_cache
 
 import sqlalchemy as sa
@@ -85,3 +87,43 @@ def log_out_everywhere(user: User) -> None:
     """End this and every other session and remember-me cookie of the user."""
     user.end_sessions()
     db.session.flush()
+
+
+def enable_totp(user: User) -> str:
+    """Give the user a new TOTP secret (a second login step); their sessions end. Returns the
+    otpauth:// URI to enter in an authenticator app."""
+    import pyotp
+
+    user.totp_secret = pyotp.random_base32()
+    user.totp_last_step = None
+    user.end_sessions()
+    db.session.flush()
+    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.username,
+                                                          issuer_name="giamsat")
+
+
+def disable_totp(user: User) -> None:
+    user.totp_secret = None
+    user.totp_last_step = None
+    user.end_sessions()
+    db.session.flush()
+
+
+def verify_totp(user: User, code: str) -> bool:
+    """The code of the current 30-second step (or the one before or after, for clock drift),
+    accepted once: a code seen over a shoulder cannot be replayed."""
+    import pyotp
+
+    code = (code or "").strip().replace(" ", "")
+    if not user.totp_secret or not (code.isascii() and code.isdigit() and len(code) == 6):
+        return False
+    totp = pyotp.TOTP(user.totp_secret)
+    now = totp.timecode(datetime.now(UTC))
+    for step in (now - 1, now, now + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            if user.totp_last_step is not None and step <= user.totp_last_step:
+                return False
+            user.totp_last_step = step
+            db.session.flush()
+            return True
+    return False

@@ -2,7 +2,8 @@
 
 Adds user_account.session_token: every session and remember-me cookie carries it, and drawing a
 new one ends them all. Existing users get a random token each, so sessions issued before the
-upgrade (which carry the bare user id) end and everyone logs in once more.
+upgrade (which carry the bare user id) end and everyone logs in once more. Adds totp_secret and
+totp_last_step for the optional second login step.
 
 Revision ID: d4a8b6c1e3f5
 Revises: c3d9e5f7a2b4
@@ -27,6 +28,8 @@ user_account = sa.table('user_account', sa.column('id', sa.Integer()),
 def upgrade():
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.add_column(sa.Column('session_token', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('totp_secret', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('totp_last_step', sa.BigInteger(), nullable=True))
 
     conn = op.get_bind()
     for (user_id,) in conn.execute(sa.select(user_account.c.id)).all():
@@ -40,4 +43,6 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.drop_column('totp_last_step')
+        batch_op.drop_column('totp_secret')
         batch_op.drop_column('session_token')
