@@ -33,6 +33,11 @@ def create_app(config: type | str | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         instance_path=str(ROOT / "instance"),
     )
+    from app.core.params import CleanRequest, IdConverter
+
+    # Query strings and forms arrive without control characters; ids beyond an integer are 404.
+    app.request_class = CleanRequest
+    app.url_map.converters["int"] = IdConverter
     app.config.from_object(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("IDENTITY_KEY"):

@@ -11,6 +11,7 @@ from app.core import permissions
 from app.core.errors import DomainError
 from app.core.forms import handle_form
 from app.core.i18n import label_text
+from app.core.params import int_arg
 from app.extensions import db
 from app.orgs.models import Organisation
 from workflows.registry import WORKFLOWS
@@ -28,7 +29,7 @@ def load_case(case_id: int, family: str | None = None):
 
 
 def _filter_from_args(args) -> queries.CaseFilter:
-    org_id = args.get("org", type=int)
+    org_id = int_arg(args, "org")
     return queries.CaseFilter(
         family=args.get("family") or None,
         channel=args.get("channel") or None,
@@ -51,7 +52,7 @@ def _day(value: str | None):
 
 
 def _per_page(args) -> int:
-    wanted = args.get("per_page", type=int)
+    wanted = int_arg(args, "per_page")
     return wanted if wanted in (10, 25, 50, 100) else 25
 
 
@@ -60,6 +61,7 @@ def index():
     f = _filter_from_args(request.args)
     page = db.paginate(
         queries.filtered_cases(current_user, f),
+        page=int_arg(request.args, "page", 1, minimum=1),
         per_page=_per_page(request.args),
         error_out=False,
     )

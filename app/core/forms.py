@@ -1,8 +1,8 @@
-"""Base form: CSRF (Flask-WTF) and NFC normalisation of every text field."""
+"""Base form: CSRF (Flask-WTF); every text field stripped of control characters and in NFC."""
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 
-from app.core.text import nfc
+from app.core.text import clean
 
 
 class _CatalogueTranslations:
@@ -26,7 +26,7 @@ class BaseForm(FlaskForm):
 
         def bind_field(self, form, unbound_field, options):
             if issubclass(unbound_field.field_class, (StringField, TextAreaField)):
-                options["filters"] = (*options.get("filters", ()), nfc)
+                options["filters"] = (*options.get("filters", ()), clean)
             return unbound_field.bind(form=form, **options)
 
 

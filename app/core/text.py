@@ -1,7 +1,19 @@
-"""Text normalisation: NFC on input, and a diacritic-free fold for searching."""
+"""Text normalisation: C0 controls stripped and NFC on input, and a diacritic-free fold for
+searching."""
+import re
 import unicodedata
 
 _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d"})
+#: C0 control characters but TAB, LF and CR, and DEL: nothing a person types, and NUL is
+#: refused by PostgreSQL, the others by XML (XLSX) and PDF text.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_controls(value):
+    """Remove C0 control characters (TAB, LF and CR kept) and DEL from a str."""
+    if isinstance(value, str):
+        return _CONTROLS.sub("", value)
+    return value
 
 
 def nfc(value):
@@ -9,6 +21,11 @@ def nfc(value):
     if isinstance(value, str):
         return unicodedata.normalize("NFC", value).strip()
     return value
+
+
+def clean(value):
+    """Text as typed into a form: control characters stripped, NFC, surrounding blanks removed."""
+    return nfc(strip_controls(value))
 
 
 def fold(value: str | None) -> str:

@@ -19,6 +19,7 @@ from app.core.calendar import fmt_date, local_today
 from app.core.deadline_rules import START_EVENTS
 from app.core.errors import DomainError
 from app.core.forms import BaseForm, attach_error, handle_form
+from app.core.params import int_arg
 from app.deadlines import queries, services
 from app.deadlines.forms import (
     DAY_KIND_LABELS,
@@ -161,7 +162,7 @@ def reset_rule(code: str):
 @bp.route(PREFIX + "/calendar", methods=["GET", "POST"])
 @admin_only
 def calendar():
-    year = request.args.get("year", local_today().year, type=int)
+    year = int_arg(request.args, "year", local_today().year, minimum=0, maximum=9999)
     if not 1990 <= year <= 2100:
         abort(404)
     form = CalendarDayForm()
@@ -185,7 +186,7 @@ def calendar():
 def delete_day(day_id: int):
     if not BaseForm().validate_on_submit():
         abort(400)
-    year = request.form.get("year", type=int)
+    year = int_arg(request.form, "year")
     services.remove_calendar_day(current_user, day_id)
     db.session.commit()
     flash(_("The day has been removed."), "success")

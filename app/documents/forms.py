@@ -12,10 +12,15 @@ class NewDocumentForm(BaseForm):
 
 class DraftForm(BaseForm):
     summary = StringField(_l("Summary (trích yếu)"), validators=[DataRequired(), Length(max=500)])
-    addressees = TextAreaField(_l("Addressed to (Kính gửi), one per line"))
-    bases = TextAreaField(_l("Legal bases (căn cứ), one per line"))
-    body = TextAreaField(_l("Body"), validators=[DataRequired()])
-    recipients = TextAreaField(_l("Recipients (Nơi nhận), one per line"))
+    # Every length below lays out (long lines wrap, tables split across pages); the limits only
+    # keep a document a document.
+    addressees = TextAreaField(_l("Addressed to (Kính gửi), one per line"),
+                               validators=[Length(max=5000)])
+    bases = TextAreaField(_l("Legal bases (căn cứ), one per line"),
+                          validators=[Length(max=10000)])
+    body = TextAreaField(_l("Body"), validators=[DataRequired(), Length(max=100000)])
+    recipients = TextAreaField(_l("Recipients (Nơi nhận), one per line"),
+                               validators=[Length(max=10000)])
     filing = StringField(_l("Filed at (Lưu)"), validators=[Length(max=120)])
     authority = StringField(_l("Signing authority (TM., KT., Q., TL., TUQ.)"),
                             validators=[Length(max=120)])

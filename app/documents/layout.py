@@ -391,7 +391,8 @@ def _header(doc: Document) -> _RLTable:
         date_line = format_date_line(doc.place, doc.date)
     right2 = [_fitted(date_line, I, 13, right_w, 11)]
 
-    t = _RLTable([[left, right], [left2 or "", right2]], colWidths=[LEFT_COL, RIGHT_COL])
+    t = _RLTable([[left, right], [left2 or "", right2]], colWidths=[LEFT_COL, RIGHT_COL],
+                 splitInRow=1)
     t.setStyle(TableStyle(_NO_PAD + [
         ("ALIGN", (0, 0), (-1, -1), "CENTER"),  # centres the rules too
         ("RIGHTPADDING", (0, 0), (0, -1), gap),
@@ -446,7 +447,7 @@ def _kinh_gui(addressees: Sequence[str]) -> list:
                  max(stringWidth("- " + e, fonts.REGULAR, 14) for e in entries) + 4)
     rows = [[Paragraph(_text(label), s["kinh_gui"]),
              [Paragraph(_text(_dash(e)), s["kinh_gui"]) for e in entries]]]
-    t = _RLTable(rows, colWidths=[label_w, list_w])
+    t = _RLTable(rows, colWidths=[label_w, list_w], splitInRow=1)
     t.setStyle(TableStyle(_NO_PAD))
     t.hAlign = "CENTER"
     return [Spacer(1, 6), t, Spacer(1, 6)]
@@ -464,17 +465,11 @@ def _paragraph(block: Para | str) -> Paragraph:
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "centre": TA_CENTER, "right": TA_RIGHT}
 _CELL_PAD = 3.0
-_cell_style_cache: dict[tuple, ParagraphStyle] = {}
-
-
-def _cell_style(font: str, size: float, align: int) -> ParagraphStyle:
-    key = (font, size, align)
-    st = _cell_style_cache.get(key)
-    if st is None:
-        st = ParagraphStyle(f"cell-{font}-{size}-{align}", fontName=font, fontSize=size,
-                            leading=round(size * 1.2, 2), alignment=align, splitLongWords=1)
-        _cell_style_cache[key] = st
-    return st
+#: A table wider than the page is set smaller, down to this size, and beyond that printed in
+#: several parts, each repeating the first column (see `_column_groups`).
+MIN_TABLE_SIZE = 8.0
+#: A header taller than this is not repeated on every page (it could not fit beside a row).
+MAX_REPEATED_HEADER = FRAME_HEIGHT / 4
 
 
 def _wrap_plain(text: str, font: str, size: float, width: float) -> str:
@@ -510,48 +505,82 @@ def _wrap_plain(text: str, font: str, size: float, width: float) -> str:
     return "\n".join(out)
 
 
-def _table(block: Table) -> _RLTable:
+def _min_col_width(size: float) -> float:
+    return 2 * _CELL_PAD + 1.5 * size
+
+
+def _scaled_widths(weights: Sequence[float], total: float, size: float) -> list[float]:
+    """Weights scaled to ``total`` points, none below `_min_col_width` (the others give way)."""
+    least = _min_col_width(size)
+    widths = [total * w / sum(weights) for w in weights]
+    narrow = [w < least for w in widths]
+    if any(narrow) and not all(narrow):
+        rest = total - least * sum(narrow)
+        wide = sum(w for w, n in zip(widths, narrow) if not n)
+        widths = [least if n else w * rest / wide for w, n in zip(widths, narrow)]
+    return widths
+
+
+def _readable_width(size: float) -> float:
+    """The narrowest column a table is printed with (about five characters)."""
+    return 2 * _CELL_PAD + 3 * size
+
+
+def _column_groups(ncols: int, size: float) -> list[list[int]]:
+    """The columns of each printed part: all of them when they fit, else as many as fit at
+    `_readable_width`, each part after the first repeating column 0."""
+    per_part = int(FRAME_WIDTH // _readable_width(size))
+    if ncols <= per_part:
+        return [list(range(ncols))]
+    groups = [list(range(per_part))]
+    for first in range(per_part, ncols, per_part - 1):
+        groups.append([0, *range(first, min(ncols, first + per_part - 1))])
+    return groups
+
+
+def _tables(block: Table) -> list[Flowable]:
+    """The table as flowables: rows taller than a page continue on the next one, a table
+    wider than the page is set smaller or printed in parts (see MIN_TABLE_SIZE)."""
     _styles()
-    rows = [list(r) for r in block.rows]
+    rows = [[_nfc(c) for c in r] for r in block.rows]
     if not rows:
-        return Spacer(1, 0)
+        return []
     ncols = max(len(r) for r in rows)
     for r in rows:
         r.extend([""] * (ncols - len(r)))
     weights = list(block.col_widths or [1.0] * ncols)
     if len(weights) != ncols or any(w <= 0 for w in weights):
         raise ValueError("col_widths must give one positive weight per column")
-    total = float(sum(weights))
-    widths = [FRAME_WIDTH * w / total for w in weights]
     aligns = [_ALIGN.get((a or "left").lower(), TA_LEFT)
               for a in (block.col_align or ["left"] * ncols)]
     aligns.extend([TA_LEFT] * (ncols - len(aligns)))
     size = float(block.font_size)
-    nhead = max(0, min(block.header_rows, len(rows)))
-    R, B = fonts.REGULAR, fonts.BOLD
+    if FRAME_WIDTH / ncols < _readable_width(size):
+        size = min(size, MIN_TABLE_SIZE)
+    groups = _column_groups(ncols, size)
+    return [_table_part([[r[j] for j in cols] for r in rows], [weights[j] for j in cols],
+                        [aligns[j] for j in cols], size, block.header_rows,
+                        continued=i > 0) for i, cols in enumerate(groups)]
 
-    data: list[list] = []
-    for i, row in enumerate(rows):
-        head = i < nhead
-        font = B if head else R
-        out_row: list = []
-        for j, cell in enumerate(row):
-            text = _nfc(cell)
-            avail = widths[j] - 2 * _CELL_PAD
-            if head:
-                st = _cell_style(font, size, TA_CENTER)
-                out_row.append(Paragraph(_text(text), st))
-            else:
-                # Plain strings wrapped here are far cheaper than Paragraphs,
-                # which ReportLab re-wraps on every split of a long table.
-                out_row.append(_wrap_plain(text, font, size, avail))
-        data.append(out_row)
+
+def _table_part(rows: list[list[str]], weights: list[float], aligns: list[int], size: float,
+                header_rows: int, continued: bool = False) -> Flowable:
+    widths = _scaled_widths(weights, FRAME_WIDTH, size)
+    nhead = max(0, min(header_rows, len(rows)))
+    R, B = fonts.REGULAR, fonts.BOLD
+    leading = round(size * 1.2, 2)
+    # Plain strings wrapped here are far cheaper than Paragraphs, which ReportLab re-wraps on
+    # every split of a long table; a string cell also splits across pages line by line.
+    data = [[_wrap_plain(cell, B if i < nhead else R, size, widths[j] - 2 * _CELL_PAD)
+             for j, cell in enumerate(row)] for i, row in enumerate(rows)]
+    head_height = sum(leading * max(c.count("\n") + 1 for c in row) + 5
+                      for row in data[:nhead])
 
     style = [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("FONTNAME", (0, 0), (-1, -1), R),
         ("FONTSIZE", (0, 0), (-1, -1), size),
-        ("LEADING", (0, 0), (-1, -1), round(size * 1.2, 2)),
+        ("LEADING", (0, 0), (-1, -1), leading),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), _CELL_PAD),
         ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PAD),
@@ -568,9 +597,10 @@ def _table(block: Table) -> _RLTable:
             ("ALIGN", (0, 0), (-1, nhead - 1), "CENTER"),
         ]
     cls = _RLLongTable if len(data) > 60 else _RLTable
-    t = cls(data, colWidths=widths, repeatRows=nhead, style=TableStyle(style))
+    t = cls(data, colWidths=widths, style=TableStyle(style), splitInRow=1,
+            repeatRows=nhead if head_height <= MAX_REPEATED_HEADER else 0)
     t.hAlign = "LEFT"
-    t.spaceBefore = 4
+    t.spaceBefore = 8 if continued else 4
     t.spaceAfter = 8
     return t
 
@@ -585,7 +615,7 @@ def _body(doc: Document) -> list:
             out.append(Paragraph(_text(block.text),
                                  s["heading_center"] if block.center else s["heading"]))
         elif isinstance(block, Table):
-            out.append(_table(block))
+            out.extend(_tables(block))
         elif isinstance(block, Flowable):
             out.append(block)
         else:
@@ -616,7 +646,7 @@ def _signature_block(doc: Document) -> _RLTable | None:
 
     if not left and not right:
         return None
-    t = _RLTable([[left or "", right or ""]], colWidths=[LEFT_COL, RIGHT_COL])
+    t = _RLTable([[left or "", right or ""]], colWidths=[LEFT_COL, RIGHT_COL], splitInRow=1)
     t.setStyle(TableStyle(_NO_PAD + [("ALIGN", (1, 0), (1, 0), "CENTER")]))
     t.hAlign = "LEFT"
     return t

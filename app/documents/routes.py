@@ -9,6 +9,7 @@ from app.core.calendar import fmt_date, local_today
 from app.core.errors import DomainError
 from app.core.forms import BaseForm, handle_form
 from app.core.i18n import label_text
+from app.core.params import int_arg, year_arg
 from app.documents import queries, services
 from app.documents.forms import DraftForm, NewDocumentForm
 from app.documents.models import CaseDocument
@@ -156,13 +157,15 @@ def _register_args():
     orgs = db.session.scalars(permissions.visible_orgs(current_user)).all()
     if not orgs:
         abort(404)
-    wanted = request.args.get("org", type=int)
+    wanted = int_arg(request.args, "org")
+    if wanted is None and request.args.get("org"):
+        abort(404)
     home = current_user.home_org
     default = home if home in orgs else orgs[0]
     org = default if wanted is None else next((o for o in orgs if o.id == wanted), None)
     if org is None:
         abort(404)
-    year = request.args.get("year", local_today().year, type=int)
+    year = year_arg(request.args, default=local_today().year)
     register = request.args.get("register", OUTGOING)
     if register not in REGISTERS:
         abort(404)

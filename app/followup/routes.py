@@ -15,6 +15,7 @@ from flask_login import current_user
 from app.cases.routes import load_case, render_detail
 from app.core import uploads
 from app.core.errors import DomainError
+from app.core.params import int_arg
 from app.extensions import db
 from app.followup import queries, services
 from app.followup.forms import ReplyForm
@@ -33,8 +34,8 @@ def index():
         overdue=args.get("overdue") == "1",
         q=(args.get("q") or "").strip()[:200] or None,
     )
-    page = db.paginate(queries.filtered_recommendations(current_user, f), per_page=25,
-                       error_out=False)
+    page = db.paginate(queries.filtered_recommendations(current_user, f),
+                       page=int_arg(args, "page", 1, minimum=1), per_page=25, error_out=False)
     return render_template(
         "followup/index.html", page=page, f=f,
         states=workflow.states,

@@ -6,6 +6,7 @@ from flask_login import current_user
 from app.auth.models import User
 from app.cases.routes import load_case, render_detail
 from app.core.errors import DomainError
+from app.core.params import int_arg
 from app.core.uploads import file_response
 from app.extensions import db
 from app.identity import services
@@ -61,7 +62,7 @@ def sealed_file(case_id: int, file_id: int):
 @bp.route("/<int:case_id>/handlers", methods=["POST"])
 def add_handler(case_id: int):
     case = load_case(case_id)
-    user = db.session.get(User, request.form.get("user_id", type=int) or 0)
+    user = db.session.get(User, int_arg(request.form, "user_id", 0))
     if user is None:
         abort(404)
     services.add_handler(case, current_user, user)  # refusals render as 403 / 422 pages

@@ -23,6 +23,7 @@ from sqlalchemy.orm import aliased
 from app.cases.models import Case
 from app.core.calendar import local_today
 from app.core.i18n import current_locale
+from app.core.text import strip_controls
 from app.extensions import db
 from app.orgs.models import Organisation
 from workflows.registry import WORKFLOWS
@@ -35,9 +36,13 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "DD/MM/YYYY"
 #: Characters Excel refuses in a sheet's name.
 SHEET_TITLE_FORBIDDEN = re.compile(r"[\\*?:/\[\]]")
+#: Characters XML 1.0 cannot carry beyond the C0 controls: a workbook holding one cannot be
+#: written (openpyxl's IllegalCharacterError) or opened.
+XML_FORBIDDEN = re.compile("[\ufffe\uffff\ud800-\udfff]")
 #: A finished workbook stays in memory up to this size, then goes to a temporary file.
 SPOOL_BYTES = 2**20
-CSV_MIMETYPE = "text/csv; charset=utf-8"
+#: Werkzeug adds "; charset=utf-8" to a text/* type itself.
+CSV_MIMETYPE = "text/csv"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -48,7 +53,7 @@ def csv_safe(value) -> str:
         return ""
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    text = str(value)
+    text = strip_controls(str(value))
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
@@ -65,7 +70,15 @@ def csv_stream(header: list[str], rows: Iterable) -> Iterator[str]:
             buf.truncate()
 
 
+def xlsx_text(value: str) -> str:
+    """Text a workbook can hold: rows already stored may carry control characters that the
+    input now strips."""
+    return XML_FORBIDDEN.sub("", strip_controls(value))
+
+
 def _cell(ws, value):
+    if isinstance(value, str):
+        value = xlsx_text(value)
     if isinstance(value, date):
         cell = WriteOnlyCell(ws, value=value)
         cell.number_format = DATE_FORMAT
@@ -84,12 +97,12 @@ def write_xlsx(sheets: Iterable[tuple[str, list[list], list[str], Iterable]]):
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
     for title, preamble, header, rows in sheets:
-        ws = wb.create_sheet(SHEET_TITLE_FORBIDDEN.sub("-", title)[:31])
+        ws = wb.create_sheet(SHEET_TITLE_FORBIDDEN.sub("-", xlsx_text(title))[:31])
         for line in preamble:
             ws.append([_cell(ws, v) for v in line])
         head = []
         for text in header:
-            cell = WriteOnlyCell(ws, value=text)
+            cell = WriteOnlyCell(ws, value=xlsx_text(text))
             cell.font = bold
             head.append(cell)
         ws.append(head)

@@ -21,6 +21,7 @@ from app.cases.routes import _filter_from_args
 from app.core.calendar import local_today
 from app.core.errors import Invalid
 from app.core.i18n import current_locale
+from app.core.params import int_arg
 from app.core.permissions import can_view_org, visible_orgs
 from app.extensions import db
 from app.orgs.models import Organisation
@@ -40,10 +41,9 @@ REGISTERS = {
 
 def _unit() -> Organisation:
     """The unit asked for (?org=, by default the user's own): 404 when missing or out of scope."""
-    raw = request.args.get("org")
-    if raw:
-        org = db.session.get(Organisation, int(raw)) if raw.isdigit() and len(raw) < 10 \
-            else None
+    if request.args.get("org"):
+        org_id = int_arg(request.args, "org")
+        org = db.session.get(Organisation, org_id) if org_id is not None else None
     else:
         org = current_user.home_org
     if org is None or not can_view_org(current_user, org):

@@ -32,6 +32,7 @@ from app.cases.models import Case, CaseEvent
 from app.cases.queries import subtree_condition
 from app.core.calendar import LOCAL_TZ, local_today
 from app.core.errors import Invalid
+from app.core.params import MAX_YEAR, MIN_YEAR, year_arg
 from app.extensions import db
 from app.followup.models import RecommendationReply
 from app.letters.models import LetterDetails
@@ -274,11 +275,14 @@ MAX_MONTHS = 60
 
 
 def _parse_day(raw: str | None, message: str) -> date:
+    """A day of the years reports cover (year 1 or 9999 would overflow the time zone)."""
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.strptime((raw or "").strip(), fmt).date()
+            day = datetime.strptime((raw or "").strip(), fmt).date()
         except ValueError:
             continue
+        if MIN_YEAR <= day.year <= MAX_YEAR:
+            return day
     raise Invalid(message)
 
 
@@ -309,7 +313,7 @@ def parse_period(args, today: date | None = None) -> Period:
         if (end.year - start.year) * 12 + end.month - start.month >= MAX_MONTHS:
             raise Invalid(_("A report covers at most %(n)d months.", n=MAX_MONTHS))
         return Period(start, end, _standard(start, end))
-    year = args.get("year") or str(today.year)
-    if not year.isdigit() or not 2000 <= int(year) <= 2100:
-        raise Invalid(_("Enter a year between 2000 and 2100."))
-    return standard_period(args.get("period") or "year", int(year))
+    year = year_arg(args, default=None) if args.get("year") else today.year
+    if year is None:
+        raise Invalid(_("Enter a year between 2000 and 2100."))  # params.MIN_YEAR, MAX_YEAR
+    return standard_period(args.get("period") or "year", year)

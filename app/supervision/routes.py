@@ -9,6 +9,7 @@ from app.cases.routes import load_case
 from app.core import permissions, uploads
 from app.core.calendar import local_today
 from app.core.forms import BaseForm, handle_form
+from app.core.params import year_arg
 from app.extensions import db
 from app.orgs.models import Organisation
 from app.supervision import rules, services
@@ -188,7 +189,7 @@ def from_signal(case_id: int):
 
 @bp.route("/programme", methods=["GET", "POST"])
 def programme():
-    year = request.args.get("year", local_today().year, type=int)
+    year = year_arg(request.args, default=local_today().year)
     orgs = db.session.scalars(permissions.visible_orgs(current_user)).all()
     form = ProgrammeForm()
     form.org_id.choices = [(o.id, o.name) for o in orgs]
