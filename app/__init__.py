@@ -58,17 +58,17 @@ def create_app(config: type | str | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "warning"
     login_manager.login_message = i18n.LOGIN_MESSAGE
-
-    from app import models  # noqa: F401  (register every table with the metadata)
-    from app.auth import routes as auth_routes
-    from app.cases import routes as case_routes
-    from app.critique import routes as critique_routes
     limiter.init_app(app)
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+    from app import models  # noqa: F401  (register every table with the metadata)
+    from app.auth import routes as auth_routes
+    from app.cases import routes as case_routes
+    from app.critique import routes as critique_routes
     from app.deadlines import routes as deadline_routes
     from app.documents import routes as document_routes
     from app.followup import routes as followup_routes
@@ -114,11 +114,6 @@ def create_app(config: type | str | None = None) -> Flask:
             "default-src 'self'; img-src 'self' data:; style-src 'self'; "
             "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
         )
-        return response
-
-    @app.context_processor
-    def inject_helpers():
-        from app.core.i18n import current_locale
         # Case pages and downloads must not outlive the session in a shared browser's cache.
         if request.endpoint not in STATIC_ENDPOINTS:
             response.headers["Cache-Control"] = "private, no-store"
@@ -126,6 +121,11 @@ def create_app(config: type | str | None = None) -> Flask:
             response.headers.setdefault(
                 "Strict-Transport-Security",
                 f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains")
+        return response
+
+    @app.context_processor
+    def inject_helpers():
+        from app.core.i18n import current_locale
         from app.core.permissions import is_read_only
         from workflows import vocab
         from workflows.registry import WORKFLOWS
