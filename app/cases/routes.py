@@ -100,9 +100,9 @@ def new():
             is_anonymous=form.is_anonymous.data,
             reporter_name=form.reporter_name.data or "",
             reporter_contact=form.reporter_contact.data or "",
+            reporter_confidential=form.reporter_confidential.data,
             **({"received_on": form.received_on.data} if form.received_on.data else {}),
         )
-            reporter_confidential=form.reporter_confidential.data,
 
     def done(case):
         flash(_("Case %(code)s has been logged.", code=case.code), "success")
