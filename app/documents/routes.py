@@ -22,6 +22,7 @@ from app.documents.templates import (
     templates_for,
 )
 from app.extensions import db
+from app.identity import services as identity
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 
@@ -32,7 +33,19 @@ def load_document(doc_id: int) -> CaseDocument:
     if doc is None:
         abort(404)
     load_case(doc.case_id)
+    tpl = get_template(doc.template)
+    if tpl is not None and tpl.to_reporter and identity.was_ever_sealed(doc.case):
+        identity.read_document_naming_reporter(doc.case, current_user, f"document:{doc.id}")
+        db.session.commit()  # the read is on record whatever the request does next
     return doc
+
+
+def _register_recipients(doc: CaseDocument) -> str:
+    """Nơi nhận in the register book; never the name of a sender who was ever sealed."""
+    tpl = get_template(doc.template)
+    if tpl is not None and tpl.to_reporter and identity.was_ever_sealed(doc.case):
+        return identity.SEALED_RECIPIENT
+    return "; ".join(doc.content.get("recipients") or doc.content.get("addressees") or [])
 
 
 def _new_form(case) -> NewDocumentForm:
@@ -191,8 +204,6 @@ def register_file():
         kind = doc.content.get("type_name") or "Công văn"
         rows.append([services.number_label(doc), fmt_date(doc.issued_on),
                      f"{kind} {doc.summary}", sig.get("signer_name", ""),
-                     "; ".join(doc.content.get("recipients") or doc.content.get("addressees")
-                               or []),
-                     doc.case.code or ""])
+                     _register_recipients(doc), doc.case.code or ""])
     pdf = register_pdf(org_header(org), REGISTERS[reg].vi, year, local_today(), rows)
     return _pdf_response(pdf, f"so-van-ban-{org.id}-{year}.pdf")

@@ -72,6 +72,9 @@ class DocumentTemplate:
     register: str = OUTGOING
     #: A further condition on the case (e.g. "the sender's identity is not sealed").
     condition: Callable | None = None
+    #: Addressed to the case's reporter (carries their name): once the reporter is sealed,
+    #: only those who may see the identity open it, each read audited, and registers mask it.
+    to_reporter: bool = False
 
     def applies_to(self, case) -> bool:
         return (case.family in self.families
@@ -86,7 +89,7 @@ _plugins_loaded = False
 def template(code: str, title_vi: str, title_en: str, type_code: str | None,
              families: Iterable[str], states: Iterable[str] | None = None, *,
              to_subject: bool = False, register: str = OUTGOING,
-             condition: Callable | None = None):
+             condition: Callable | None = None, to_reporter: bool = False):
     """Register the decorated builder as a document template."""
     if type_code is not None and type_code not in DOCUMENT_TYPES:
         raise ValueError(f"unknown document type {type_code!r}")
@@ -99,7 +102,8 @@ def template(code: str, title_vi: str, title_en: str, type_code: str | None,
         TEMPLATES[code] = DocumentTemplate(
             code=code, title=Label(title_vi, title_en), type_code=type_code,
             families=frozenset(families), states=frozenset(states) if states else None,
-            to_subject=to_subject, build=build, register=register, condition=condition)
+            to_subject=to_subject, build=build, register=register, condition=condition,
+            to_reporter=to_reporter)
         return build
 
     return decorate

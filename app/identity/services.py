@@ -348,6 +348,21 @@ def reveal(case: Case, user, purpose: str) -> Reporter | None:
     return reporter
 
 
+def read_document_naming_reporter(case: Case, user, purpose: str) -> None:
+    """Before `user` opens a document that names the reporter (a receipt, a notice to the
+    sender): refused unless they may see the identity; audited when it was ever sealed, so a
+    document issued while the sender was open does not outlive a later seal."""
+    if not was_ever_sealed(case):
+        return
+    if not can_see(user, case):
+        raise Forbidden(_("The sender's identity is kept confidential; only the named handlers "
+                          "of this case and the leader of its unit may see it."))
+    _audit(case, user, purpose)
+
+
+SEALED_RECIPIENT = "Người gửi đơn (giữ bí mật)"
+
+
 def sealed_files(case: Case, user) -> list[SealedFileView]:
     """Names of the scans that reveal the reporter (listing them is part of a reveal)."""
     if not can_see(user, case):

@@ -270,6 +270,11 @@ def _reporter_for(case, actor, slug: str) -> Reporter:
     return reporter
 
 
+#: Registered letter documents that name the sender (the forwarding slip does, but for a
+#: denunciation).
+REPORTER_SLUGS = frozenset({"receipt", "acceptance", "guidance", "refusal", "forward"})
+
+
 def _registered(slug: str, type_code: str | None, title_vi: str, title_en: str,
                 condition, to_subject: bool = False) -> None:
     from app.documents.templates import template
@@ -286,6 +291,7 @@ def _registered(slug: str, type_code: str | None, title_vi: str, title_en: str,
 
     template(f"letter_{slug}", title_vi, title_en, type_code, families={"letter"},
              states=spec.states or None, to_subject=to_subject,
+             to_reporter=slug in REPORTER_SLUGS,
              condition=lambda case: spec.applies(case) and condition(case))(build_registered)
 
 

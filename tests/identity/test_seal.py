@@ -281,3 +281,39 @@ def test_a_signal_whose_sender_asks_for_confidentiality_is_sealed(browser, db, w
         "requested"
     browser.logout()
     _assert_hidden_from_handler(browser, db, case)
+
+
+# --- documents that name the sender, issued before the seal ---------------------------------
+
+def test_a_receipt_issued_to_an_open_sender_is_closed_by_a_later_seal(browser, db, world,
+                                                                        tmp_path):
+    """Classified as a complaint, a receipt naming the sender is issued; then the letter turns
+    out to be a denunciation: the receipt opens only for those who may see the sender (each
+    read audited), and the register book shows the recipient as sealed."""
+    from tests.documents.helpers import issued, pdf_text
+
+    case = log_letter(world.users["intake"], world.orgs["a"], reporter=_reporter())
+    classify(case, world.users["intake"], kind="complaint")
+    receipt = issued(world, case, "letter_receipt", on=date.today())
+    year = date.today().year
+    register = f"/documents/register.pdf?org={world.orgs['a'].id}&year={year}"
+    db.session.commit()
+    browser.login("handler")
+    assert browser.get(f"/documents/{receipt.id}").status_code == 200
+    assert ADDRESS in pdf_text(browser.get(f"/documents/{receipt.id}.pdf").data, tmp_path,
+                               "open.pdf")
+    browser.logout()
+    classify(case, world.users["intake"], kind="denunciation")
+    db.session.commit()
+    browser.login("handler")
+    for url in (f"/documents/{receipt.id}", f"/documents/{receipt.id}.pdf"):
+        assert browser.get(url).status_code == 403
+    book = pdf_text(browser.get(register).data, tmp_path, "sealed.pdf")
+    assert not any(secret in book for secret in SECRETS) and "(giữ bí" in book
+    browser.logout()
+    assert _events(db, case, "identity_viewed") == []
+    browser.login("intake")  # the receiving officer, a named handler
+    response = browser.get(f"/documents/{receipt.id}.pdf")
+    assert response.status_code == 200
+    assert [e.actor_id for e in _events(db, case, "identity_viewed")] == [
+        world.users["intake"].id]
