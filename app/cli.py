@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 
+from app import backup
 from app.auth import cli as auth_cli
 from app.cases import cli as audit_cli
 from app.deadlines import cli as deadlines_cli
@@ -13,6 +14,7 @@ from app.extensions import db
 def register(app) -> None:
     auth_cli.register(app)
     audit_cli.register(app)
+    backup.register(app)
     deadlines_cli.register(app)
 
     @app.cli.command("seed-demo")

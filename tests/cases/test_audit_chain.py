@@ -2,6 +2,7 @@
 behind the application's back, and passes an intact history."""
 from __future__ import annotations
 
+import itertools
 import json
 import logging.config
 
@@ -42,11 +43,11 @@ def _sql(db, statement, **params):
 
 
 def test_an_intact_history_verifies(app, db, world):
-    supervision, letter = _history(db, world)
+    supervision, _ = _history(db, world)
     events = _events(db, supervision)
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
     assert events[0].prev_hash == GENESIS
-    assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:]))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(events))
     head = db.session.get(AuditHead, supervision.id)
     assert (head.seq, head.hash) == (events[-1].seq, events[-1].hash)
 
