@@ -363,9 +363,9 @@ def _reset_sequences(conn, metadata: sa.MetaData) -> None:
         sequence = conn.scalar(sa.text("SELECT pg_get_serial_sequence(:t, :c)"),
                                {"t": table.name, "c": column.name})
         if sequence:
-            conn.execute(sa.text(
-                f'SELECT setval(:s, COALESCE((SELECT MAX("{column.name}") FROM '  # nosec B608: names from our own metadata
-                f'"{table.name}"), 0) + 1, false)'), {"s": sequence})
+            largest = sa.select(sa.func.max(column)).scalar_subquery()
+            conn.execute(sa.select(sa.func.setval(
+                sequence, sa.func.coalesce(largest, 0) + 1, sa.false())))
 
 
 def restore(engine: sa.Engine, metadata: sa.MetaData, path: str | os.PathLike, *,
