@@ -82,7 +82,10 @@ def _locked_head(session: Session, case_id: int) -> AuditHead:
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget_locks(session, transaction):
-    session.info.pop(_LOCKED, None)
+    # The session's own transaction or a savepoint ended (its locks may be gone with it); not
+    # the inner transaction every flush opens.
+    if transaction.parent is None or transaction.nested:
+        session.info.pop(_LOCKED, None)
 
 
 def append(session: Session, entry: CaseEvent) -> None:

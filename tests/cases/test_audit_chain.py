@@ -276,3 +276,25 @@ def test_the_migration_chains_existing_events(tmp_path, monkeypatch):
         assert verify(db.session).ok
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_chain_costs_one_head_lookup_per_case_per_transaction(app, db, world):
+    case = make_case(world.users["intake"], world.orgs["a"])
+    db.session.commit()
+    seen = []
+
+    def count(conn, cursor, statement, *args):
+        if "case_audit_head" in statement:
+            seen.append(statement.split()[0].upper())
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        for n in range(3):
+            record_event(case, world.users["handler"], "edit", comment=str(n))
+            db.session.flush()
+        db.session.commit()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert seen.count("SELECT") == 1
+    assert set(seen) == {"SELECT", "UPDATE"}
+    assert verify(db.session).ok
