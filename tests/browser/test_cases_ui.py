@@ -19,30 +19,30 @@ def _menu(page: Page):
 
 
 def _log_a_letter(page: Page) -> tuple[str, str]:
-    """The intake officer logs a complaint through the menu; returns (case URL, code)."""
-    _menu(page).get_by_role("link", name="Tiếp nhận vụ việc").click()
-    expect(page.get_by_role("heading", name="Tiếp nhận vụ việc")).to_be_visible()
-
-    page.get_by_label("Lĩnh vực vụ việc").select_option(label="Đơn thư")
-    page.get_by_label("Loại", exact=True).select_option(label="Khiếu nại")
-    page.get_by_label("Kênh tiếp nhận").select_option(
-        label="Báo cáo, phản ánh của công đoàn cấp dưới, đoàn viên, người lao động")
-    page.get_by_label("Hình thức tiếp nhận").select_option(label="Trực tiếp")
-    unit = page.get_by_label("Đơn vị thụ lý")
+    """The intake officer logs a complaint from the home page (a letter is logged only through
+    the letters intake, never the generic case form); returns (case URL, code)."""
+    _menu(page).get_by_role("link", name="Việc của tôi").click()
+    page.get_by_test_id("log-letter").click()
+    expect(page.get_by_role("heading", name="Tiếp nhận đơn thư")).to_be_visible()
+    unit = page.get_by_label("Đơn vị tiếp nhận")
     expect(unit.locator("option", has_text="Hồ Chí Minh")).to_have_count(0)  # only my units
     province = unit.locator("option", has_text="Liên đoàn Lao động tỉnh Hà Tĩnh")
     unit.select_option(province.get_attribute("value"))
+    page.get_by_label("Kênh tiếp nhận").select_option(
+        label="Báo cáo, phản ánh của công đoàn cấp dưới, đoàn viên, người lao động")
+    page.get_by_label("Hình thức tiếp nhận").select_option(label="Trực tiếp")
     page.get_by_label("Tiêu đề", exact=True).fill(TITLE)
     page.get_by_label("Nội dung", exact=True).fill(
         "Người lao động phản ánh công ty chậm trả lương ba tháng liền.")
-    page.get_by_label("Đối tượng là").select_option(label="Tổ chức, cơ quan, doanh nghiệp")
-    page.get_by_label("Tên đối tượng").fill(SUBJECT)
-    page.get_by_role("button", name="Lưu vụ việc").click()
+    page.get_by_label("Đơn đề cập đến").select_option(label="Tổ chức, cơ quan, doanh nghiệp")
+    page.get_by_label("Tên cá nhân, tổ chức bị khiếu nại, tố cáo, phản ánh").fill(SUBJECT)
+    page.get_by_label("Họ và tên người gửi", exact=False).fill("Lê Văn Lao Động")
+    page.get_by_role("button", name="Ghi nhận đơn").click()
 
     expect(page).to_have_url(re.compile(r"/cases/\d+$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(page.get_by_test_id("case-state")).to_have_text("Tiếp nhận")
-    flash = page.get_by_role("alert").filter(has_text="Đã tiếp nhận vụ việc")
+    flash = page.get_by_role("alert").filter(has_text="Đã tiếp nhận đơn")
     code = re.search(r"DT-\d{4}-\d{6}", flash.inner_text()).group(0)
     expect(page.get_by_text(code).first).to_be_visible()
     return page.url, code
@@ -73,17 +73,21 @@ def test_a_letter_is_logged_found_classified_and_kept_in_its_province(new_page, 
         ["Phân loại đơn", "Rút đơn", "Gộp với đơn trùng"])
     expect(handler.get_by_role("button", name="Thụ lý")).to_have_count(0)
 
-    # 3. The handler classifies it with a comment.
-    classify = action_forms.filter(has=handler.get_by_role("button", name="Phân loại đơn"))
-    classify.get_by_text("Thêm ý kiến").click()
-    classify.get_by_label("Ý kiến").fill(COMMENT)
-    classify.get_by_role("button", name="Phân loại đơn").click()
-
-    expect(handler.get_by_role("alert")).to_contain_text("Đã thực hiện: Phân loại đơn")
+    # 3. The handler classifies it on the letter's classification page, with a comment.
+    handler.get_by_role("link", name="Phân loại đơn").click()
+    handler.get_by_label("Loại đơn").select_option(label="Khiếu nại")
+    handler.get_by_label("Đủ điều kiện xử lý").select_option(label="Có")
+    handler.get_by_label("Thuộc thẩm quyền của tổ chức công đoàn").select_option(label="Có")
+    handler.get_by_label("Ý kiến").fill(COMMENT)
+    handler.get_by_role("button", name="Lưu", exact=True).click()
+    expect(handler).to_have_url(case_url)
+    expect(handler.get_by_role("alert")).to_contain_text("Đã lưu kết quả phân loại đơn")
     expect(handler.get_by_test_id("case-state")).to_have_text("Đã phân loại")
     timeline = handler.get_by_test_id("timeline")
-    expect(timeline.get_by_role("listitem")).to_have_count(2)
-    latest = timeline.get_by_role("listitem").last
+    # Logged, classified, and the letter's deadline recomputed for its classification.
+    expect(timeline.get_by_role("listitem")).to_have_count(3)
+    expect(timeline.get_by_role("listitem").last).to_contain_text("Tính lại thời hạn")
+    latest = timeline.get_by_role("listitem").nth(1)
     expect(latest).to_contain_text("Phân loại đơn")
     expect(latest).to_contain_text("Đã phân loại")
     expect(latest).to_contain_text(COMMENT)
