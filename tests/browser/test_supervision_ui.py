@@ -74,22 +74,22 @@ def _fire(page: Page, trigger: str, label: str, comment: str | None = None,
 
 
 def _log_a_feedback_letter(page: Page) -> str:
-    """The intake officer logs a phản ánh; returns the letter's URL."""
-    _menu(page).get_by_role("link", name="Tiếp nhận vụ việc").click()
-    page.get_by_label("Lĩnh vực vụ việc").select_option(label="Đơn thư")
-    page.get_by_label("Loại", exact=True).select_option(label="Phản ánh")
+    """The intake officer logs a phản ánh through the letters intake; returns its URL."""
+    _menu(page).get_by_role("link", name="Việc của tôi").click()
+    page.get_by_test_id("log-letter").click()
     page.get_by_label("Kênh tiếp nhận").select_option(
         label="Báo cáo, phản ánh của công đoàn cấp dưới, đoàn viên, người lao động")
     page.get_by_label("Hình thức tiếp nhận").select_option(label="Trực tiếp")
-    unit = page.get_by_label("Đơn vị thụ lý")
+    unit = page.get_by_label("Đơn vị tiếp nhận")
     unit.select_option(unit.locator("option", has_text="Liên đoàn Lao động tỉnh Hà Tĩnh")
                        .get_attribute("value"))
     page.get_by_label("Tiêu đề", exact=True).fill(TITLE)
     page.get_by_label("Nội dung", exact=True).fill(
         "Người lao động phản ánh công ty chậm đóng bảo hiểm xã hội ba tháng liền.")
-    page.get_by_label("Đối tượng là").select_option(label="Tổ chức, cơ quan, doanh nghiệp")
-    page.get_by_label("Tên đối tượng").fill(SUBJECT)
-    page.get_by_role("button", name="Lưu vụ việc").click()
+    page.get_by_label("Đơn đề cập đến").select_option(label="Tổ chức, cơ quan, doanh nghiệp")
+    page.get_by_label("Tên cá nhân, tổ chức bị khiếu nại, tố cáo, phản ánh").fill(SUBJECT)
+    page.get_by_label("Họ và tên người gửi", exact=False).fill("Lê Văn Lao Động")
+    page.get_by_role("button", name="Ghi nhận đơn").click()
     expect(page).to_have_url(re.compile(r"/cases/\d+$"))
     expect(_state(page)).to_have_text("Tiếp nhận")
     return page.url
