@@ -28,6 +28,15 @@ def load_case(case_id: int, family: str | None = None):
     return case
 
 
+def require_action(case, trigger: str) -> None:
+    """403 before the form is read when the user's role may not fire `trigger` on the case: a
+    refusal by permission never depends on what was typed (unknown triggers go on to 404)."""
+    workflow = case.workflow
+    if workflow.has_action(trigger) and not permissions.can_fire(
+            current_user, case, workflow.action(trigger)):
+        abort(403)
+
+
 def _filter_from_args(args) -> queries.CaseFilter:
     org_id = int_arg(args, "org")
     return queries.CaseFilter(
@@ -188,6 +197,7 @@ def _identity_context(case) -> dict:
 @bp.route("/<int:case_id>/actions/<trigger>", methods=["POST"])
 def act(case_id: int, trigger: str):
     case = load_case(case_id)
+    require_action(case, trigger)
     form = ActionForm()
     if not form.validate():
         return render_detail(case, 422, _("The form is incomplete; reload the page."),

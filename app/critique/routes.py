@@ -71,8 +71,12 @@ def _records(case):
     }
 
 
-def _case_form(case, form, template, save, message, **extra):
-    """A critique record form on `case`: saved by `save`, back to the case page when done."""
+def _case_form(case, record, form, template, save, message, **extra):
+    """A critique record form on `case`: saved by `save`, back to the case page when done.
+    A POST by someone who may not write the `record` is refused before the form is read."""
+    if request.method == "POST" and not services.can_write(current_user, case, record):
+        abort(403)
+
     def done(_result):
         flash(message, "success")
         return redirect(url_for("cases.detail", case_id=case.id))
@@ -128,7 +132,7 @@ def articles(case_id: int):
     else:
         form = ArticlesForm()
     return _case_form(
-        case, form, "critique/articles.html",
+        case, "articles", form, "critique/articles.html",
         lambda: services.set_articles(case, current_user, [
             e.form.data for e in form.articles.entries] + services.split_articles(
             form.paste.data)),
@@ -149,7 +153,7 @@ def meeting(case_id: int, kind: str | None = None, meeting_id: int | None = None
         abort(404)
     form = MeetingForm(obj=existing)
     return _case_form(
-        case, form, "critique/meeting.html",
+        case, "meeting", form, "critique/meeting.html",
         lambda: services.record_meeting(
             case, current_user, kind=kind, held_on=form.held_on.data, place=form.place.data,
             participants=form.participants.data, minutes=form.minutes.data, meeting=existing),
@@ -162,7 +166,7 @@ def consultation(case_id: int):
     form = ConsultationForm()
     form.org_ids.choices = [(u.id, u.name) for u in services.invitable_units(case)]
     return _case_form(
-        case, form, "critique/consultation.html",
+        case, "consultation", form, "critique/consultation.html",
         lambda: services.send_consultation(
             case, current_user, deadline=form.deadline.data, org_ids=form.org_ids.data,
             experts=[e.form.data for e in form.experts.entries], message=form.message.data),
@@ -175,6 +179,8 @@ def remind(case_id: int, consultation_id: int):
     found = db.session.get(Consultation, consultation_id)
     if found is None or found.case_id != case.id:
         abort(404)
+    if not services.can_write(current_user, case, "reminder"):
+        abort(403)
     if not BaseForm().validate_on_submit():
         abort(400)
     try:
@@ -201,7 +207,7 @@ def consolidation(case_id: int):
     for entry in form.points.entries:
         entry.form.article_id.choices = choices
     return _case_form(
-        case, form, "critique/consolidation.html",
+        case, "points", form, "critique/consolidation.html",
         lambda: services.save_points(case, current_user,
                                      [e.form.data for e in form.points.entries]),
         _("The points of the critique have been saved."),
@@ -220,7 +226,7 @@ def response(case_id: int, point_id: int):
     if request.method == "GET" and point.responded_on is None:
         form.responded_on.data = local_today()
     return _case_form(
-        case, form, "critique/response.html",
+        case, "response", form, "critique/response.html",
         lambda: services.record_response(point, case, current_user,
                                          response=form.response.data, text=form.text.data,
                                          responded_on=form.responded_on.data),

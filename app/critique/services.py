@@ -54,8 +54,24 @@ def _require_state(case, states, message) -> None:
         raise Conflict(message)
 
 
-def _require_role(actor, case, roles) -> None:
-    if not permissions.roles_in(actor, case.org) & set(roles):
+#: Who writes each record of a critique (roles in the case's unit or above). The pages refuse
+#: others before reading the form.
+WRITERS = {
+    "articles": frozenset({HANDLER, INTAKE}),
+    "meeting": frozenset({HANDLER}),
+    "consultation": frozenset({HANDLER}),
+    "reminder": frozenset({HANDLER}),
+    "points": frozenset({HANDLER}),
+    "response": frozenset({HANDLER, INTAKE}),
+}
+
+
+def can_write(actor, case, record: str) -> bool:
+    return bool(permissions.roles_in(actor, case.org) & WRITERS[record])
+
+
+def _require_writer(actor, case, record: str) -> None:
+    if not can_write(actor, case, record):
         raise Forbidden(_("Your role does not allow this in this unit."))
 
 
@@ -134,7 +150,7 @@ def set_articles(case, actor, rows: list[dict]) -> list[DraftArticle]:
     _require_critique(case)
     _require_state(case, ("received",),
                    _("The articles can no longer be changed: comments refer to them."))
-    _require_role(actor, case, {HANDLER, INTAKE})
+    _require_writer(actor, case, "articles")
     cleaned = _clean_articles(rows)
     if not cleaned:
         raise Invalid(_("Enter at least one article."), field="articles")
@@ -154,7 +170,7 @@ def record_meeting(case, actor, *, kind: str, held_on: date | None, place: str,
     _require_critique(case)
     _require_state(case, COMMENTING_STATES,
                    _("Conferences and dialogues are recorded while comments are gathered."))
-    _require_role(actor, case, {HANDLER})
+    _require_writer(actor, case, "meeting")
     if kind not in MEETING_KINDS:
         raise Invalid(_("Unknown kind of meeting."))
     if held_on is None:
@@ -190,7 +206,7 @@ def send_consultation(case, actor, *, deadline: date | None, org_ids, experts, m
     """Send the draft to lower units and named experts for comments by `deadline`."""
     _require_critique(case)
     _require_state(case, ("consulting",), _("Open the consultation stage first."))
-    _require_role(actor, case, {HANDLER})
+    _require_writer(actor, case, "consultation")
     today = today or local_today()
     if deadline is None or deadline < today:
         raise Invalid(_("The deadline for comments must be today or later."), field="deadline")
@@ -282,7 +298,7 @@ def send_reminder(consultation: Consultation, actor) -> list[ConsultationInvitee
     """Remind every invitee that has not answered yet; the invitees see it on their request."""
     case = consultation.case
     _require_state(case, COMMENTING_STATES, _("Comments are no longer taken."))
-    _require_role(actor, case, {HANDLER})
+    _require_writer(actor, case, "reminder")
     missing = [i for i in consultation.invitees if i.responded_at is None]
     if not missing:
         raise Invalid(_("Every invitee has answered; nobody to remind."))
@@ -303,7 +319,7 @@ def save_points(case, actor, points: list[dict]) -> list[CritiquePoint]:
     _require_critique(case)
     _require_state(case, ("consolidating",),
                    _("The points are written while consolidating (or after a return)."))
-    _require_role(actor, case, {HANDLER})
+    _require_writer(actor, case, "points")
     articles = {a.id for a in articles_of(case)}
     rows = []
     for p in points:
@@ -332,7 +348,7 @@ def record_response(point: CritiquePoint, case, actor, *, response: str, text: s
     """The drafting body's answer to one point: taken in, explained, or not taken in."""
     _require_state(case, RESPONSE_STATES,
                    _("Responses are recorded once the critique has been issued."))
-    _require_role(actor, case, {HANDLER, INTAKE})
+    _require_writer(actor, case, "response")
     if response not in RESPONSES:
         raise Invalid(_("Choose how the drafting body answered."), field="response")
     text = nfc(text or "")

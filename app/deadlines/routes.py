@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.cases import services as case_services
-from app.cases.routes import load_case, render_detail
+from app.cases.routes import load_case, render_detail, require_action
 from app.core.calendar import fmt_date, local_today
 from app.core.deadline_rules import START_EVENTS
 from app.core.errors import DomainError
@@ -75,6 +75,7 @@ def _panel(case):
 @bp.route("/cases/<int:case_id>/deadlines/extend", methods=["POST"])
 def extend(case_id: int):
     case = load_case(case_id)
+    require_action(case, "extend")
     form = g.extension_form = ExtensionForm()
     if not form.validate():
         return render_detail(case, 422, _("The extension form is incomplete."))

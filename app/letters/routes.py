@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.cases.models import Attachment, Case
-from app.cases.routes import load_case, render_detail
+from app.cases.routes import load_case, render_detail, require_action
 from app.core import permissions, uploads
 from app.core.errors import DomainError, NotFound
 from app.core.forms import handle_form
@@ -124,6 +124,7 @@ def classify(case_id: int):
 @bp.route("/<int:case_id>/duplicate", methods=["POST"])
 def duplicate(case_id: int):
     case = load_case(case_id, LETTER)
+    require_action(case, "merge_duplicate")
     form = DuplicateForm()
     if not form.validate():
         return render_detail(case, 422, _("The form is incomplete; reload the page."))

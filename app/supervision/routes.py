@@ -31,8 +31,12 @@ from app.supervision.models import (
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 
 
-def _case_form(case, form, template, save, message, **extra):
-    """A supervision record form on `case`: saved by `save`, back to the case page when done."""
+def _case_form(case, record, form, template, save, message, **extra):
+    """A supervision record form on `case`: saved by `save`, back to the case page when done.
+    A POST by someone who may not write the `record` is refused before the form is read."""
+    if request.method == "POST" and not services.can_write(current_user, case, record):
+        abort(403)
+
     def done(_result):
         flash(message, "success")
         return redirect(url_for("cases.detail", case_id=case.id))
@@ -67,7 +71,7 @@ def plan(case_id: int):
     existing = rules.plan_of(case)
     form = PlanForm(obj=existing)
     return _case_form(
-        case, form, "supervision/plan.html",
+        case, "plan", form, "supervision/plan.html",
         lambda: services.save_plan(
             case, current_user, purpose=form.purpose.data, content=form.content.data,
             form=form.form.data, place=form.place.data, starts_on=form.starts_on.data,
@@ -98,7 +102,7 @@ def delegation(case_id: int):
     for entry in form.members.entries:
         entry.form.user_id.choices = choices
     return _case_form(
-        case, form, "supervision/delegation.html",
+        case, "delegation", form, "supervision/delegation.html",
         lambda: services.set_delegation(case, current_user, [
             {"user_id": e.form.user_id.data, "name": e.form.name.data,
              "position": e.form.position.data, "role": e.form.role.data}
@@ -111,7 +115,7 @@ def working_session(case_id: int):
     case = load_case(case_id)
     form = WorkingSessionForm()
     return _case_form(
-        case, form, "supervision/session.html",
+        case, "session", form, "supervision/session.html",
         lambda: services.record_working_session(
             case, current_user, held_on=form.held_on.data, place=form.place.data,
             participants=form.participants.data, minutes=form.minutes.data,
@@ -135,7 +139,7 @@ def dialogue(case_id: int):
     form = DialogueForm()
     form.fill_choices()
     return _case_form(
-        case, form, "supervision/dialogue.html",
+        case, "dialogue", form, "supervision/dialogue.html",
         lambda: services.record_dialogue(
             case, current_user, kind=form.kind.data, held_on=form.held_on.data,
             union_side=form.union_side.data, other_side=form.other_side.data,
@@ -157,7 +161,7 @@ def report(case_id: int):
             for key, value in r.items():
                 getattr(form.recommendations.entries[i].form, key).data = value
     return _case_form(
-        case, form, "supervision/report_form.html",
+        case, "report", form, "supervision/report_form.html",
         lambda: services.save_report(
             case, current_user, findings=[e.form.data for e in form.findings.entries],
             recommendations=[e.form.data for e in form.recommendations.entries],
@@ -189,6 +193,9 @@ def from_signal(case_id: int):
 
 @bp.route("/programme", methods=["GET", "POST"])
 def programme():
+    if request.method == "POST" and not {a.role for a in current_user.roles} & \
+            services.PROGRAMME_ROLES:
+        abort(403)
     year = year_arg(request.args, default=local_today().year)
     orgs = db.session.scalars(permissions.visible_orgs(current_user)).all()
     form = ProgrammeForm()
@@ -223,6 +230,8 @@ def start_programme(item_id: int):
     org = db.session.get(Organisation, item.org_id) if item else None
     if item is None or not permissions.can_view_org(current_user, org):
         abort(404)
+    if not permissions.can_create_in(current_user, org):
+        abort(403)  # before "already started" (409): the answer never depends on the state
     if not BaseForm().validate_on_submit():
         abort(400)
     case = services.start_programme_item(item, current_user, org)

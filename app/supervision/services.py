@@ -40,17 +40,30 @@ def _require_state(case, states, message) -> None:
         raise Conflict(message)
 
 
-def _require_role(actor, case, roles) -> None:
-    if not permissions.roles_in(actor, case.org) & set(roles):
-        raise Forbidden(_("Your role does not allow this in this unit."))
+#: Who writes each supervision record: roles in the case's unit or above, and whether a named
+#: member of the case's delegation may too. The pages refuse others before reading the form.
+WRITERS = {
+    "plan": (frozenset({HANDLER}), False),
+    "delegation": (frozenset({HANDLER, APPROVER}), False),
+    "session": (frozenset({HANDLER}), True),
+    "dialogue": (frozenset({HANDLER, INTAKE}), False),
+    "report": (frozenset({HANDLER}), True),
+}
+#: Who adds lines to the annual programme (in the line's unit or above).
+PROGRAMME_ROLES = frozenset({HANDLER, APPROVER})
 
 
-def _require_member_or(actor, case, roles) -> None:
+def can_write(actor, case, record: str) -> bool:
     from app.supervision.rules import is_delegation_member
 
-    if is_delegation_member(case, actor):
-        return
-    _require_role(actor, case, roles)
+    roles, members_too = WRITERS[record]
+    return bool(permissions.roles_in(actor, case.org) & roles) or (
+        members_too and is_delegation_member(case, actor))
+
+
+def _require_writer(actor, case, record: str) -> None:
+    if not can_write(actor, case, record):
+        raise Forbidden(_("Your role does not allow this in this unit."))
 
 
 def save_plan(case, actor, *, purpose: str, content: str, form: str, place: str,
@@ -59,7 +72,7 @@ def save_plan(case, actor, *, purpose: str, content: str, form: str, place: str,
     """Create or edit the plan while it is not yet approved."""
     _require_supervision(case)
     _require_state(case, PLAN_STATES, _("The plan can no longer be changed: it was approved."))
-    _require_role(actor, case, {HANDLER})
+    _require_writer(actor, case, "plan")
     if not nfc(purpose) or not nfc(content):
         raise Invalid(_("The purpose and the content of the supervision are required."))
     if starts_on and ends_on and ends_on < starts_on:
@@ -85,7 +98,7 @@ def set_delegation(case, actor, members: list[dict]) -> list[DelegationMember]:
     _require_state(case, ("plan_approved",),
                    _("The delegation is named after the plan is approved and before the "
                      "decision is issued."))
-    _require_role(actor, case, {HANDLER, APPROVER})
+    _require_writer(actor, case, "delegation")
     rows = [m for m in members if nfc(m.get("name") or "") or m.get("user_id")]
     if not rows:
         raise Invalid(_("Name at least the delegation's leader."))
@@ -125,7 +138,7 @@ def record_working_session(case, actor, *, held_on: date, place: str, participan
                            today: date | None = None) -> WorkingSession:
     _require_supervision(case)
     _require_state(case, ("fieldwork",), _("Working sessions are recorded during fieldwork."))
-    _require_member_or(actor, case, {HANDLER})
+    _require_writer(actor, case, "session")
     today = today or local_today()
     if held_on is None:
         raise Invalid(_("The date of the session is required."), field="held_on")
@@ -163,7 +176,7 @@ def record_dialogue(case, actor, *, kind: str, held_on: date, union_side: str,
         raise Invalid(_("Dialogues are recorded on supervision and dialogue cases."))
     allowed = ("dialogue",) if case.family == SUPERVISION else ("agenda_sent", "held")
     _require_state(case, allowed, _("A dialogue cannot be recorded at this stage."))
-    _require_role(actor, case, {HANDLER, INTAKE})
+    _require_writer(actor, case, "dialogue")
     today = today or local_today()
     if kind not in DIALOGUE_KINDS:
         raise Invalid(_("Choose the kind of dialogue."), field="kind")
@@ -195,7 +208,7 @@ def save_report(case, actor, *, findings: list[dict], recommendations: list[dict
     _require_supervision(case)
     _require_state(case, ("fieldwork",),
                    _("The report is drafted during fieldwork or after it was returned."))
-    _require_member_or(actor, case, {HANDLER})
+    _require_writer(actor, case, "report")
     items = [
         {k: nfc(f.get(k) or "") for k in ("item", "strengths", "shortcomings", "causes")}
         for f in findings if nfc(f.get("item") or "")
@@ -228,7 +241,7 @@ def save_report(case, actor, *, findings: list[dict], recommendations: list[dict
 
 def add_programme_item(actor, org, *, year: int, title: str, subject_name: str,
                        planned_quarter: int | None) -> ProgrammeItem:
-    if not permissions.roles_in(actor, org) & {HANDLER, APPROVER}:
+    if not permissions.roles_in(actor, org) & PROGRAMME_ROLES:
         raise Forbidden(_("Your role does not allow this in this unit."))
     if not nfc(title):
         raise Invalid(_("The title is required."), field="title")

@@ -1,0 +1,305 @@
+"""The declared authorisation table: every endpoint's policy for GET and POST, and the URLs
+that reach a real object at each relation to the user's unit.
+
+The users of the matrix hold one role each at a zone union (Công đoàn Khu kinh tế, `own`).
+Their objects live at that zone (`own`), the grassroots union below it (`below`), the province
+above it (`above`), another zone of the same province (`sibling`) and another province
+(`other`). A user sees the cases of the units where they hold a role and every unit below: a
+case above, beside or elsewhere answers 404, never 403.
+
+A policy answers, for a role and a relation, one of OK (anything but 403/404/405/500 and the
+login redirect), 403, 404 or LOGIN; the route table says where a method answers 405.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from workflows.vocab import ADMIN, APPROVER, AUDITOR, DELEGATE, HANDLER, INTAKE
+
+#: The matrix's users: one role each at the `own` unit.
+ROLES = {"intake": INTAKE, "handler": HANDLER, "delegate": DELEGATE, "approver": APPROVER,
+         "admin": ADMIN, "auditor": AUDITOR}
+ANONYMOUS = "anonymous"
+RELATIONS = ("own", "below", "above", "sibling", "other")
+IN_SCOPE = frozenset({"own", "below"})
+#: The relations where the matrix's delegate is a named member of the supervision delegation.
+DELEGATION = frozenset({"own", "below"})
+
+OK, LOGIN = "ok", "login"
+CREATORS = frozenset({INTAKE, HANDLER, APPROVER})
+
+
+class Policy:
+    """Who may: `expect(role, relation)` for a logged-in user; relation is None when the
+    endpoint concerns no object of a unit (lists, national settings)."""
+
+    relational = True
+    public = False
+
+    def expect(self, role: str, rel: str | None):
+        raise NotImplementedError
+
+    def __repr__(self):
+        return type(self).__name__
+
+
+class Public(Policy):
+    """Reachable without logging in (deny by default: app.PUBLIC_ENDPOINTS)."""
+
+    relational, public = False, True
+
+    def expect(self, role, rel):
+        return OK
+
+
+class AnyUser(Policy):
+    """Any logged-in user; what they see is filtered to their scope."""
+
+    relational = False
+
+    def expect(self, role, rel):
+        return OK
+
+
+class Creator(Policy):
+    """A user who may log cases in some unit (intake, handler, approver); others 403."""
+
+    relational = False
+
+    def expect(self, role, rel):
+        return OK if ROLES[role] in CREATORS else 403
+
+
+class AdminAnywhere(Policy):
+    """National settings: an admin role in any unit."""
+
+    relational = False
+
+    def expect(self, role, rel):
+        return OK if ROLES[role] == ADMIN else 403
+
+
+@dataclass(repr=False)
+class HoldsRole(Policy):
+    """One of `roles` in some unit (the form then offers the units where it applies)."""
+
+    roles: frozenset
+    relational = False
+
+    def expect(self, role, rel):
+        return OK if ROLES[role] in self.roles else 403
+
+    def __repr__(self):
+        return f"HoldsRole({sorted(self.roles)})"
+
+
+class Read(Policy):
+    """Any role in the object's unit or above it reads; outside scope 404."""
+
+    def expect(self, role, rel):
+        return OK if rel in IN_SCOPE else 404
+
+
+@dataclass(repr=False)
+class Act(Policy):
+    """In scope, one of `roles` in the unit or above; with `member`, also a named member of the
+    supervision delegation. In scope without the role 403, outside 404."""
+
+    roles: frozenset
+    member: bool = False
+
+    def expect(self, role, rel):
+        if rel not in IN_SCOPE:
+            return 404
+        if ROLES[role] in self.roles and ROLES[role] != DELEGATE:
+            return OK
+        if ROLES[role] == DELEGATE and (DELEGATE in self.roles or self.member) \
+                and rel in DELEGATION:
+            return OK
+        return 403
+
+    def __repr__(self):
+        return f"Act({sorted(self.roles)}{', member' if self.member else ''})"
+
+
+@dataclass(repr=False)
+class AtUnit(Policy):
+    """One of `roles` held at the object's own unit itself (a unit above does not sign, issue
+    or lead for it): in scope otherwise 403, outside 404."""
+
+    roles: frozenset
+
+    def expect(self, role, rel):
+        if rel not in IN_SCOPE:
+            return 404
+        return OK if rel == "own" and ROLES[role] in self.roles else 403
+
+    def __repr__(self):
+        return f"AtUnit({sorted(self.roles)})"
+
+
+class Invitee(Policy):
+    """A consultation request: the invited unit's own officers answer it; to anyone else it
+    does not exist (404), the units below included."""
+
+    def expect(self, role, rel):
+        return OK if rel == "own" and ROLES[role] in CREATORS else 404
+
+
+class Logout(Policy):
+    """Logging out answers with the login page, logged in or not."""
+
+    relational, public = False, True
+
+    def expect(self, role, rel):
+        return LOGIN
+
+
+def act(*roles, member=False):
+    return Act(frozenset(roles), member)
+
+
+def at_unit(*roles):
+    return AtUnit(frozenset(roles))
+
+
+PUBLIC, ANY_USER, CREATOR, ADMIN_ONLY = Public(), AnyUser(), Creator(), AdminAnywhere()
+READ, INVITEE = Read(), Invitee()
+#: A sealed sender: the unit's own leader, or a named handler (the matrix's handler is named
+#: on the `own` letter).
+SEALED = at_unit(APPROVER, HANDLER)
+
+
+@dataclass
+class Entry:
+    """An endpoint: its policy per method (None: the method is not routed) and its URLs at a
+    relation (`objects` is the relation's namespace of ids, see test_authz_matrix.World)."""
+
+    get: Policy | None
+    post: Policy | None
+    urls: Callable[[object], list[str]]
+    data: Callable[[object], dict] = field(default=lambda o: {})
+    note: str = ""
+
+
+def _one(fmt: str):
+    return lambda o: [fmt.format(o=o)]
+
+
+E = Entry
+MATRIX: dict[str, Entry] = {
+    # --- auth and main -----------------------------------------------------------------------
+    "auth.login": E(PUBLIC, PUBLIC, _one("/login")),
+    "auth.code": E(PUBLIC, PUBLIC, _one("/login/code"),
+                   note="no password step pending: back to the login page"),
+    "auth.logout": E(None, Logout(), _one("/logout")),
+    "main.home": E(ANY_USER, None, _one("/")),
+    "main.healthz": E(PUBLIC, None, _one("/healthz")),
+    "main.set_language": E(None, PUBLIC, _one("/language/vi")),
+    "main.unit": E(READ, None, _one("/units/{o.org}")),
+    "critique.static": E(ANY_USER, None, _one("/critique/static/notice.js"),
+                         note="not in PUBLIC_ENDPOINTS: only the critique pages load it"),
+    # --- cases -------------------------------------------------------------------------------
+    "cases.index": E(ANY_USER, None, _one("/cases/")),
+    "cases.new": E(CREATOR, CREATOR, _one("/cases/new")),
+    "cases.detail": E(READ, None, lambda o: [f"/cases/{o.sup}", f"/cases/{o.letter}",
+                                             f"/cases/{o.rec}", f"/cases/{o.critique}"]),
+    "cases.act": E(None, act(APPROVER), _one("/cases/{o.sup}/actions/postpone"),
+                   lambda o: {"comment": "Tạm hoãn"}),
+    # --- supervision -------------------------------------------------------------------------
+    "supervision.plan": E(READ, act(HANDLER), _one("/supervision/{o.sup}/plan")),
+    "supervision.delegation": E(READ, act(HANDLER, APPROVER),
+                                _one("/supervision/{o.sup}/delegation")),
+    "supervision.working_session": E(READ, act(HANDLER, member=True),
+                                     _one("/supervision/{o.sup}/sessions")),
+    "supervision.attachment": E(READ, None,
+                                _one("/supervision/{o.sup}/attachments/{o.sup_att}")),
+    "supervision.dialogue": E(READ, act(HANDLER, INTAKE), _one("/supervision/{o.sup}/dialogues")),
+    "supervision.report": E(READ, act(HANDLER, member=True), _one("/supervision/{o.sup}/report")),
+    "supervision.report_version": E(READ, None, _one("/supervision/{o.sup}/report/v1")),
+    "supervision.from_signal": E(None, act(*CREATORS), _one("/supervision/from-signal/{o.letter}"),
+                                 note="opens a new supervision case each time it is allowed"),
+    "supervision.programme": E(ANY_USER, HoldsRole(frozenset({HANDLER, APPROVER})),
+                               _one("/supervision/programme")),
+    "supervision.start_programme": E(None, act(*CREATORS),
+                                     _one("/supervision/programme/{o.programme}/start"),
+                                     note="the first allowed user starts it; later ones 409"),
+    # --- recommendations ---------------------------------------------------------------------
+    "followup.index": E(ANY_USER, None, _one("/recommendations/")),
+    "followup.record_reply": E(None, act(HANDLER, INTAKE), _one("/recommendations/{o.rec}/replies")),
+    "followup.download": E(READ, None, _one("/recommendations/{o.rec}/attachments/{o.rec_att}")),
+    # --- letters and the sealed sender -------------------------------------------------------
+    "letters.new": E(CREATOR, CREATOR, _one("/letters/new")),
+    "letters.classify": E(act(HANDLER, INTAKE), act(HANDLER, INTAKE),
+                          _one("/letters/{o.letter}/classify")),
+    "letters.duplicate": E(None, act(HANDLER, INTAKE), _one("/letters/{o.letter}/duplicate")),
+    "letters.second_complaint": E(act(*CREATORS), act(*CREATORS),
+                                  _one("/letters/{o.letter}/second-complaint"),
+                                  note="not possible at this stage: 409 to those who may"),
+    "letters.document": E(READ, None, _one("/letters/{o.letter}/documents/{o.letter_doc}.pdf")),
+    "letters.attachment": E(READ, None, _one("/letters/{o.letter}/attachments/{o.letter_att}")),
+    "identity.reveal": E(SEALED, None, _one("/cases/{o.letter}/identity")),
+    "identity.sealed_file": E(SEALED, None,
+                              _one("/cases/{o.letter}/identity/files/{o.sealed_file}")),
+    "identity.lift_seal": E(None, at_unit(APPROVER), _one("/cases/{o.letter}/identity/lift"),
+                            note="a denunciation stays sealed: 409 to the unit leader"),
+    "identity.add_handler": E(None, at_unit(APPROVER), _one("/cases/{o.letter}/handlers"),
+                              lambda o: {"user_id": o.named_handler}),
+    "identity.remove_handler": E(None, at_unit(APPROVER),
+                                 _one("/cases/{o.letter}/handlers/{o.not_handler}/remove")),
+    # --- deadlines ---------------------------------------------------------------------------
+    "deadlines.extend": E(None, act(APPROVER), _one("/cases/{o.letter}/deadlines/extend")),
+    "deadlines.index": E(ADMIN_ONLY, None, _one("/admin/deadlines/")),
+    "deadlines.rules": E(ADMIN_ONLY, None, _one("/admin/deadlines/rules")),
+    "deadlines.edit_rule": E(ADMIN_ONLY, ADMIN_ONLY, _one("/admin/deadlines/rules/{o.rule}")),
+    "deadlines.reset_rule": E(None, ADMIN_ONLY, _one("/admin/deadlines/rules/{o.rule}/reset")),
+    "deadlines.calendar": E(ADMIN_ONLY, ADMIN_ONLY, _one("/admin/deadlines/calendar")),
+    "deadlines.delete_day": E(None, ADMIN_ONLY, _one("/admin/deadlines/calendar/{o.day}/delete"),
+                              note="the admin removes the day once; removing it again is 404"),
+    # --- documents ---------------------------------------------------------------------------
+    "documents.new": E(None, act(HANDLER, INTAKE, APPROVER, member=True),
+                       _one("/documents/case/{o.sup}/new")),
+    "documents.show": E(READ, act(HANDLER, INTAKE, APPROVER, member=True),
+                        _one("/documents/{o.draft}")),
+    "documents.approve": E(None, at_unit(APPROVER), _one("/documents/{o.draft}/approve"),
+                           note="already approved: 409 to the unit's approver"),
+    "documents.issue": E(None, at_unit(APPROVER, INTAKE), _one("/documents/{o.draft}/issue"),
+                         note="issued by the first allowed user; later ones 409"),
+    "documents.pdf": E(READ, None, lambda o: [f"/documents/{o.issued}.pdf",
+                                              f"/documents/{o.draft}.pdf"]),
+    "documents.register": E(READ, None, _one("/documents/register?org={o.org}")),
+    "documents.register_file": E(READ, None, _one("/documents/register.pdf?org={o.org}")),
+    # --- reports -----------------------------------------------------------------------------
+    "reports.dashboard": E(READ, None, _one("/reports/dashboard?org={o.org}")),
+    "reports.periodic": E(READ, None, lambda o: [f"/reports/periodic.pdf?org={o.org}",
+                                                 f"/reports/periodic.xlsx?org={o.org}"]),
+    "reports.register": E(READ, None, lambda o: [
+        f"/reports/registers/letters.pdf?org={o.org}",
+        f"/reports/registers/recommendations.xlsx?org={o.org}"]),
+    "reports.cases": E(ANY_USER, None, lambda o: ["/reports/cases.csv", "/reports/cases.xlsx"]),
+    # --- social critique ---------------------------------------------------------------------
+    "critique.new": E(CREATOR, CREATOR, _one("/critique/new")),
+    "critique.articles": E(READ, act(HANDLER, INTAKE), _one("/critique/{o.critique}/articles")),
+    "critique.meeting": E(READ, act(HANDLER), lambda o: [
+        f"/critique/{o.critique}/meetings/new/conference",
+        f"/critique/{o.critique}/meetings/{o.meeting}"]),
+    "critique.consultation": E(READ, act(HANDLER),
+                               _one("/critique/{o.critique}/consultations/new")),
+    "critique.remind": E(None, act(HANDLER),
+                         _one("/critique/{o.critique}/consultations/{o.consultation}/remind")),
+    "critique.consolidation": E(READ, act(HANDLER), _one("/critique/{o.critique}/consolidation")),
+    "critique.response": E(READ, act(HANDLER, INTAKE),
+                           _one("/critique/{o.critique}/points/{o.point}/response")),
+    "critique.document": E(READ, None, _one("/critique/{o.critique}/critique.pdf")),
+    "critique.attachment": E(READ, None,
+                             _one("/critique/{o.critique}/attachments/{o.critique_att}")),
+    "critique.requests": E(ANY_USER, None, _one("/critique/requests")),
+    "critique.request_page": E(INVITEE, INVITEE, _one("/critique/requests/{o.invitee}")),
+    "critique.request_attachment": E(INVITEE, None,
+                                     _one("/critique/requests/{o.invitee}/attachments/"
+                                          "{o.request_att}")),
+}
+
+#: Endpoints that are no route of ours (served by extensions, public by nature).
+SKIPPED = frozenset({"static", "bootstrap.static"})
