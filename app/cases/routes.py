@@ -8,7 +8,7 @@ from flask_login import current_user
 from app.cases import queries, services
 from app.cases.forms import ActionForm, NewCaseForm
 from app.core import permissions
-from app.core.errors import DomainError
+from app.core.errors import DomainError, Forbidden
 from app.core.forms import handle_form
 from app.core.i18n import label_text
 from app.core.params import int_arg
@@ -32,9 +32,12 @@ def require_action(case, trigger: str) -> None:
     """403 before the form is read when the user's role may not fire `trigger` on the case: a
     refusal by permission never depends on what was typed (unknown triggers go on to 404)."""
     workflow = case.workflow
-    if workflow.has_action(trigger) and not permissions.can_fire(
-            current_user, case, workflow.action(trigger)):
-        abort(403)
+    if not workflow.has_action(trigger):
+        return
+    action = workflow.action(trigger)
+    if not permissions.can_fire(current_user, case, action):
+        raise Forbidden(_("Your role does not allow “%(action)s” in this unit.",
+                          action=label_text(action.label)))
 
 
 def _filter_from_args(args) -> queries.CaseFilter:
