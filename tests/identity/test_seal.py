@@ -88,6 +88,9 @@ def test_reclassifying_a_denunciation_as_a_complaint_keeps_the_seal(browser, db,
 
 def test_a_sender_who_asks_for_confidentiality_stays_sealed_as_a_complaint(browser, db, world):
     browser.login("intake")
+    form = browser.get("/letters/new").get_data(as_text=True)
+    assert 'name="keep_confidential"' in form
+    assert "Khi đó danh tính được niêm phong dù đơn được phân loại thế nào" in form
     response = browser.post("/letters/new", {
         "org_id": world.orgs["a"].id, "channel": "report", "intake_form": "writing",
         "received_on": date.today().strftime("%d/%m/%Y"), "title": "Khiếu nại kỷ luật",
