@@ -49,7 +49,7 @@ class SealedFile(db.Model):
 
 class IdentitySeal(db.Model):
     """A case whose reporter was ever sealed: a denunciation (Luật Tố cáo 2018, Điều 9 khoản 1
-    điểm b; Điều 47–48), or a sender who asked for confidentiality.
+    điểm b; Điều 47, people protected), or a sender who asked for confidentiality.
 
     The row outlives the letter's kind: reclassifying a denunciation as a complaint does not
     lift the seal. Only the leader of the case's own unit lifts it, with a reason (lifted_*),
