@@ -35,3 +35,17 @@ def fold(value: str | None) -> str:
     decomposed = unicodedata.normalize("NFD", value.translate(_FOLD_EXTRA))
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return " ".join(stripped.lower().split())
+
+
+def fold_name(value: str | None) -> str:
+    """A name folded for matching people, whatever was typed to dodge the match.
+
+    NFKC first (full-width "Ｎｇｕｙｅｎ" and compatibility forms become plain letters), then every
+    format or control character goes (zero-width spaces and joiners, the BOM, soft hyphens, bidi
+    embeddings, overrides and isolates, C0/C1 controls), then `fold`.
+    """
+    if not value:
+        return ""
+    text = unicodedata.normalize("NFKC", value)
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cc", "Co", "Cs"))
+    return fold(text)

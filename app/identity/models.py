@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app.extensions import db
 from app.orgs.models import utcnow
@@ -69,6 +69,10 @@ class IdentitySeal(db.Model):
     lifted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     lifted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     lift_reason: Mapped[str] = mapped_column(sa.Text, default="")
+
+    #: Reached as ``case.identity_seal``: loaded once per case object, absence included, so a
+    #: page asking "sealed?" many times costs one query.
+    case = relationship("Case", backref=backref("identity_seal", uselist=False, lazy="select"))
 
     @property
     def is_active(self) -> bool:

@@ -32,8 +32,7 @@ def reveal(case_id: int):
 def lift_seal(case_id: int):
     """The unit leader lifts the seal on the sender's identity, with a reason (audited)."""
     case = load_case(case_id)
-    if not services.can_lift_seal(current_user, case):
-        services.lift_seal(case, current_user, "")  # raises the precise 403 / 409
+    services.check_can_lift(current_user, case)  # 403 / 409 before the form is read
     form = LiftSealForm()
     if not form.validate():
         message = (form.reason.errors or [_("The form expired; reload the page.")])[0]

@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
@@ -30,7 +29,7 @@ from app.auth.models import RoleAssignment, User
 from app.cases.models import Case, CaseHandler
 from app.core import permissions, uploads
 from app.core.errors import Conflict, Forbidden, Invalid
-from app.core.text import fold, nfc
+from app.core.text import fold_name, nfc
 from app.extensions import db
 from app.identity.models import IdentitySeal, SealedFile, SealedIdentity
 from workflows.vocab import APPROVER, HANDLER, INTAKE, LETTER
@@ -88,21 +87,6 @@ def _digest_key() -> bytes:
     keys = _keys()
     return hmac.new((keys[0] if keys else "").encode(), b"giamsat/sender-digest",
                     hashlib.sha256).digest()
-
-
-def fold_name(value: str | None) -> str:
-    """A name folded for matching senders, whatever was typed to dodge the match.
-
-    NFKC first (full-width "Ｎｇｕｙｅｎ" and compatibility forms become plain letters), then every
-    format or control character goes (zero-width spaces and joiners, the BOM, soft hyphens, bidi
-    embeddings, overrides and isolates, C0/C1 controls), then the search fold (lower case, no
-    diacritics, đ -> d, one space between words).
-    """
-    if not value:
-        return ""
-    text = unicodedata.normalize("NFKC", value)
-    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cc", "Co", "Cs"))
-    return fold(text)
 
 
 def sender_digest(reporter: Reporter) -> str | None:
@@ -164,9 +148,7 @@ def seal(case: Case, actor, reporter: Reporter | None, files=(), *,
 
 
 def _seal_row(case: Case) -> IdentitySeal | None:
-    if case.id is None:
-        return None
-    return db.session.get(IdentitySeal, case.id)
+    return case.identity_seal if case.id is not None else None
 
 
 def _sealed_by_kind(case: Case) -> bool:
@@ -199,7 +181,7 @@ def seal_case(case: Case, actor, reason: str, *, record: bool = True) -> None:
     if row is not None and row.is_active:
         return
     if row is None:
-        row = IdentitySeal(case_id=case.id, reason=reason)
+        row = IdentitySeal(case=case, reason=reason)
         db.session.add(row)
     row.reason, row.sealed_by_id = reason, actor.id if actor else None
     row.lifted_at, row.lifted_by_id, row.lift_reason = None, None, ""
@@ -216,10 +198,26 @@ def note_kind(case: Case, actor, *, record: bool = True) -> None:
         seal_case(case, actor, "denunciation", record=record)
 
 
-def can_lift_seal(user, case: Case) -> bool:
+def check_can_lift(actor, case: Case) -> None:
+    """Raise the precise refusal (403, 409) unless `actor` may lift the seal of `case` now."""
+    if not (permissions.can_view_case(actor, case) and is_unit_leader(actor, case)):
+        raise Forbidden(_("Only the leader of the case's unit may lift the seal on the "
+                          "sender's identity."))
+    if _sealed_by_kind(case):
+        raise Conflict(_("The sender of a denunciation (or of a letter not yet classified) "
+                         "stays confidential (Luật Tố cáo 2018, Điều 9): correct the "
+                         "classification first if the letter is not a denunciation."))
     row = _seal_row(case)
-    return (row is not None and row.is_active and not _sealed_by_kind(case)
-            and permissions.can_view_case(user, case) and is_unit_leader(user, case))
+    if row is None or not row.is_active:
+        raise Conflict(_("The sender's identity is not sealed."))
+
+
+def can_lift_seal(user, case: Case) -> bool:
+    try:
+        check_can_lift(user, case)
+    except (Forbidden, Conflict):
+        return False
+    return True
 
 
 def lift_seal(case: Case, actor, reason: str) -> None:
@@ -230,22 +228,11 @@ def lift_seal(case: Case, actor, reason: str) -> None:
     corrected first, which is itself on the timeline."""
     from app.cases.services import record_event
 
+    check_can_lift(actor, case)
     reason = nfc(reason or "")
-    if not permissions.can_view_case(actor, case):
-        raise Forbidden(_("Only the leader of the case's unit may lift the seal on the "
-                          "sender's identity."))
-    if not is_unit_leader(actor, case):
-        raise Forbidden(_("Only the leader of the case's unit may lift the seal on the "
-                          "sender's identity."))
-    row = _seal_row(case)
-    if _sealed_by_kind(case):
-        raise Conflict(_("The sender of a denunciation (or of a letter not yet classified) "
-                         "stays confidential (Luật Tố cáo 2018, Điều 9): correct the "
-                         "classification first if the letter is not a denunciation."))
-    if row is None or not row.is_active:
-        raise Conflict(_("The sender's identity is not sealed."))
     if not reason:
         raise Invalid(_("Give the reason for lifting the seal."), field="reason")
+    row = _seal_row(case)
     row.lifted_at, row.lifted_by_id, row.lift_reason = datetime.now(UTC), actor.id, reason
     record_event(case, actor, "identity_seal_lifted", comment=reason,
                  data={"sealed_as": row.reason})
@@ -326,6 +313,11 @@ def remove_handler(case: Case, actor, user_id: int) -> None:
     db.session.flush()
 
 
+def _refused() -> Forbidden:
+    return Forbidden(_("The sender's identity is kept confidential; only the named handlers "
+                       "of this case and the leader of its unit may see it."))
+
+
 def _audit(case: Case, user, purpose: str) -> None:
     from app.cases.services import record_event
 
@@ -337,8 +329,7 @@ def reveal(case: Case, user, purpose: str) -> Reporter | None:
 
     Refused (403) to anyone who may not see it; every reveal of a sealed identity is audited."""
     if not can_see(user, case):
-        raise Forbidden(_("The sender's identity is kept confidential; only the named handlers "
-                          "of this case and the leader of its unit may see it."))
+        raise _refused()
     row = db.session.scalar(sa.select(SealedIdentity).where(SealedIdentity.case_id == case.id))
     if row is None:
         return None
@@ -355,8 +346,7 @@ def read_document_naming_reporter(case: Case, user, purpose: str) -> None:
     if not was_ever_sealed(case):
         return
     if not can_see(user, case):
-        raise Forbidden(_("The sender's identity is kept confidential; only the named handlers "
-                          "of this case and the leader of its unit may see it."))
+        raise _refused()
     _audit(case, user, purpose)
 
 
@@ -382,8 +372,7 @@ def open_file(case: Case, user, file_id: int) -> tuple[str, str, bytes] | None:
     if row is None or row.case_id != case.id:
         return None
     if not can_see(user, case):
-        raise Forbidden(_("The sender's identity is kept confidential; only the named handlers "
-                          "of this case and the leader of its unit may see it."))
+        raise _refused()
     meta = json.loads(_decrypt(row.meta_ciphertext))
     data = _decrypt(row.data_ciphertext)
     if was_ever_sealed(case):

@@ -13,9 +13,9 @@ from flask_babel import gettext as _
 from app.cases.services import open_case, record_event, transition_case
 from app.core import permissions, uploads
 from app.core.errors import Conflict, Forbidden, Invalid
-from app.core.text import nfc
+from app.core.text import fold_name, nfc
 from app.extensions import db
-from app.identity.services import Reporter, fold_name, note_kind, reveal, was_ever_sealed
+from app.identity.services import Reporter, note_kind, reveal, was_ever_sealed
 from app.letters.models import COMPLEXITY_LEVELS
 from app.letters.rules import details_of, primary_of
 from workflows.vocab import LETTER, LETTER_KINDS
