@@ -64,16 +64,20 @@ def recommendation_of(world):
     return next(c for c in parent.children if c.family == "recommendation")
 
 
-def edit(doc, actor, **changes):
-    """Save the draft through update_draft, keeping everything not in `changes` as it is."""
+def fields(doc, **changes) -> dict:
+    """The draft's editable fields as the edit form posts them, with `changes` applied."""
     c = doc.content
     sig = c["signature"]
-    values = {"summary": doc.summary, "addressees": "\n".join(c["addressees"]),
-              "bases": "\n".join(c["bases"]), "body": c["body"],
-              "recipients": "\n".join(c["recipients"]), "filing": c["filing"],
-              "authority": sig["authority"], "capacity": sig["capacity"],
-              "signer_title": sig["signer_title"], **changes}
-    return services.update_draft(doc, actor, **values)
+    return {"summary": doc.summary, "addressees": "\n".join(c["addressees"]),
+            "bases": "\n".join(c["bases"]), "body": c["body"],
+            "recipients": "\n".join(c["recipients"]), "filing": c["filing"],
+            "authority": sig["authority"], "capacity": sig["capacity"],
+            "signer_title": sig["signer_title"], **changes}
+
+
+def edit(doc, actor, **changes):
+    """Save the draft through update_draft, keeping everything not in `changes` as it is."""
+    return services.update_draft(doc, actor, **fields(doc, **changes))
 
 
 def issued(world, case, template, on=date(2026, 3, 15), issuer="approver"):

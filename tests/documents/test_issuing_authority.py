@@ -10,7 +10,7 @@ from app.cases.models import CaseEvent
 from app.documents import services
 from app.documents.models import CaseDocument
 from app.extensions import db
-from tests.documents.helpers import pdf_text, poppler, supervision_at
+from tests.documents.helpers import fields, pdf_text, poppler, supervision_at
 from tests.factories import password_hash
 from workflows.vocab import APPROVER
 
@@ -29,18 +29,6 @@ def _draft(world, author="handler", template="sv_plan"):
     doc = services.draft_document(case, world.users[author], template)
     db.session.commit()
     return doc
-
-
-def _fields(doc, **changes):
-    c = doc.content
-    sig = c["signature"]
-    data = {"summary": doc.summary, "addressees": "\n".join(c["addressees"]),
-            "bases": "\n".join(c["bases"]), "body": c["body"],
-            "recipients": "\n".join(c["recipients"]), "filing": c["filing"],
-            "authority": sig["authority"], "capacity": sig["capacity"],
-            "signer_title": sig["signer_title"]}
-    data.update(changes)
-    return data
 
 
 def _page(browser, doc):
@@ -117,7 +105,7 @@ def test_an_edit_after_the_approval_voids_it(browser, db, world):
     page = _page(browser, doc)
     assert "Saving a change voids the approval" in page
     response = browser.post(f"/documents/{doc.id}",
-                            _fields(doc, body=doc.content["body"] + "\nĐoạn thêm sau khi duyệt."))
+                            fields(doc, body=doc.content["body"] + "\nĐoạn thêm sau khi duyệt."))
     assert response.status_code == 302
     doc = _reload(doc)
     assert doc.approved_by_id is None and doc.approved_at is None
@@ -162,7 +150,7 @@ def test_the_author_of_a_draft_cannot_approve_or_sign_it(browser, db, world):
     browser.login("approver2")  # edits it: now an author too
     browser.get(f"/documents/{doc.id}")
     assert browser.post(f"/documents/{doc.id}",
-                        _fields(doc, summary="Kế hoạch giám sát đã sửa")).status_code == 302
+                        fields(doc, summary="Kế hoạch giám sát đã sửa")).status_code == 302
     assert browser.post(f"/documents/{doc.id}/approve").status_code == 403
     browser.logout()
     # neither may sign it: a third approver of the unit does

@@ -17,7 +17,7 @@ from app.documents import services
 from app.documents.models import CaseDocument, DocumentCounter
 from app.identity.services import Reporter
 from tests.conftest import Browser
-from tests.documents.helpers import issued, pdf_text, poppler, supervision_at
+from tests.documents.helpers import fields, issued, pdf_text, poppler, supervision_at
 from tests.factories import make_case
 from workflows.vocab import LETTER
 
@@ -27,18 +27,6 @@ def _draft(browser, case, template="sv_plan"):
     response = browser.post(f"/documents/case/{case.id}/new", {"template": template})
     assert response.status_code == 302, response.data[:300]
     return int(response.headers["Location"].rstrip("/").split("/")[-1])
-
-
-def _fields(doc: CaseDocument, **changes) -> dict:
-    c = doc.content
-    sig = c["signature"]
-    data = {"summary": doc.summary, "addressees": "\n".join(c["addressees"]),
-            "bases": "\n".join(c["bases"]), "body": c["body"],
-            "recipients": "\n".join(c["recipients"]), "filing": c["filing"],
-            "authority": sig["authority"], "capacity": sig["capacity"],
-            "signer_title": sig["signer_title"]}
-    data.update(changes)
-    return data
 
 
 def test_case_page_offers_the_templates_of_the_stage(browser, db, world):
@@ -65,7 +53,7 @@ def test_draft_edit_preview_issue_and_download_the_same_bytes(browser, db, world
     nfd = unicodedata.normalize("NFD", "Đoàn giám sát làm việc trực tiếp với Ban Giám đốc.")
     body = doc.content["body"] + "\n" + nfd
     # a typed signer's name is ignored: whoever approves signs
-    response = browser.post(f"/documents/{doc_id}", _fields(
+    response = browser.post(f"/documents/{doc_id}", fields(
         doc, body=body, signer_name="Nguyễn Văn Giả Mạo"))
     assert response.status_code == 302
     db.session.expire_all()
@@ -102,7 +90,7 @@ def test_draft_edit_preview_issue_and_download_the_same_bytes(browser, db, world
     # frozen: neither edited nor issued twice, and the bytes do not change
     page = browser.get(f"/documents/{doc_id}").get_data(as_text=True)
     assert 'data-testid="draft-form"' not in page
-    response = browser.post(f"/documents/{doc_id}", _fields(doc, summary="Sửa sau khi ban hành"))
+    response = browser.post(f"/documents/{doc_id}", fields(doc, summary="Sửa sau khi ban hành"))
     assert response.status_code == 409
     assert browser.post(f"/documents/{doc_id}/issue").status_code == 409
     db.session.expire_all()
@@ -115,7 +103,7 @@ def test_bad_input_keeps_what_was_typed(browser, db, world):
     browser.login("handler")
     doc_id = _draft(browser, case)
     doc = db.session.get(CaseDocument, doc_id)
-    response = browser.post(f"/documents/{doc_id}", _fields(
+    response = browser.post(f"/documents/{doc_id}", fields(
         doc, authority="CHỦ TỊCH KÝ", filing="VT, Ban Chính sách"))
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -139,7 +127,7 @@ def test_permissions(browser, db, world):
     assert browser.post(f"/documents/case/{case.id}/new",
                         {"template": "sv_plan"}).status_code == 403
     doc = db.session.get(CaseDocument, doc_id)
-    assert browser.post(f"/documents/{doc_id}", _fields(doc, summary="x")).status_code == 403
+    assert browser.post(f"/documents/{doc_id}", fields(doc, summary="x")).status_code == 403
     browser.logout()
     browser.login("b_handler")
     for url in (f"/documents/{doc_id}", f"/documents/{doc_id}.pdf"):
