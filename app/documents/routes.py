@@ -33,17 +33,21 @@ def load_document(doc_id: int) -> CaseDocument:
     if doc is None:
         abort(404)
     load_case(doc.case_id)
-    tpl = get_template(doc.template)
-    if tpl is not None and tpl.to_reporter and identity.was_ever_sealed(doc.case):
+    if _names_sealed_reporter(doc):
         identity.read_document_naming_reporter(doc.case, current_user, f"document:{doc.id}")
         db.session.commit()  # the read is on record whatever the request does next
     return doc
 
 
+def _names_sealed_reporter(doc: CaseDocument) -> bool:
+    """The document is addressed to a sender whose identity is, or once was, sealed."""
+    tpl = get_template(doc.template)
+    return tpl is not None and tpl.to_reporter and identity.was_ever_sealed(doc.case)
+
+
 def _register_recipients(doc: CaseDocument) -> str:
     """Nơi nhận in the register book; never the name of a sender who was ever sealed."""
-    tpl = get_template(doc.template)
-    if tpl is not None and tpl.to_reporter and identity.was_ever_sealed(doc.case):
+    if _names_sealed_reporter(doc):
         return identity.SEALED_RECIPIENT
     return "; ".join(doc.content.get("recipients") or doc.content.get("addressees") or [])
 
@@ -122,8 +126,9 @@ def _act(doc_id: int, act, done_message):
     try:
         act(doc, current_user)
     except DomainError as exc:
+        # `doc` is the row the service locked; the rollback expires it, so it reloads as
+        # stored (loading it again would record a second read of a sealed sender's name).
         db.session.rollback()
-        doc = load_document(doc_id)
         flash(exc.message, "danger")
         form = DraftForm(formdata=None)
         form.fill(doc)

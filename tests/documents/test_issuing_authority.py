@@ -181,3 +181,27 @@ def test_an_approval_lapses_when_the_approver_loses_the_role(browser, db, world)
     response = browser.post(f"/documents/{doc.id}/issue")
     assert response.status_code == 403
     assert "no longer an approver" in response.get_data(as_text=True)
+
+
+def test_a_refused_approval_records_one_read_of_a_sealed_sender(browser, db, world):
+    """The document page names the sender: each request that opens it is one audited read,
+    even when the approval is refused and the page is shown again."""
+    from tests.letters.conftest import classify, log_letter
+
+    case = log_letter(world.users["intake"], world.orgs["a"])  # a denunciation: sealed
+    classify(case, world.users["handler"], within_competence=False,
+             competent_body="Ủy ban Kiểm tra Công đoàn tỉnh")
+    doc = services.draft_document(case, world.users["intake"], "letter_forward")
+    db.session.commit()
+
+    def reads():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(CaseEvent).where(
+            CaseEvent.case_id == case.id, CaseEvent.action == "identity_viewed",
+            CaseEvent.data["purpose"].as_string() == f"document:{doc.id}"))
+
+    browser.login("intake")
+    _page(browser, doc)
+    before = reads()
+    assert before == 1
+    assert browser.post(f"/documents/{doc.id}/approve").status_code == 403
+    assert reads() == before + 1
