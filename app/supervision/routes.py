@@ -193,8 +193,7 @@ def from_signal(case_id: int):
 
 @bp.route("/programme", methods=["GET", "POST"])
 def programme():
-    if request.method == "POST" and not {a.role for a in current_user.roles} & \
-            services.PROGRAMME_ROLES:
+    if request.method == "POST" and not services.can_add_to_programme(current_user):
         abort(403)
     year = year_arg(request.args, default=local_today().year)
     orgs = db.session.scalars(permissions.visible_orgs(current_user)).all()

@@ -53,6 +53,13 @@ WRITERS = {
 PROGRAMME_ROLES = frozenset({HANDLER, APPROVER})
 
 
+def can_add_to_programme(actor, org=None) -> bool:
+    """A handler or approver of `org` or a unit above it; without `org` (the page, before its
+    form names the unit), of any unit."""
+    held = permissions.roles_in(actor, org) if org is not None else {a.role for a in actor.roles}
+    return bool(held & PROGRAMME_ROLES)
+
+
 def can_write(actor, case, record: str) -> bool:
     from app.supervision.rules import is_delegation_member
 
@@ -241,7 +248,7 @@ def save_report(case, actor, *, findings: list[dict], recommendations: list[dict
 
 def add_programme_item(actor, org, *, year: int, title: str, subject_name: str,
                        planned_quarter: int | None) -> ProgrammeItem:
-    if not permissions.roles_in(actor, org) & PROGRAMME_ROLES:
+    if not can_add_to_programme(actor, org):
         raise Forbidden(_("Your role does not allow this in this unit."))
     if not nfc(title):
         raise Invalid(_("The title is required."), field="title")
