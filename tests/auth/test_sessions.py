@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from app.auth.models import User
@@ -64,20 +65,17 @@ def test_logout_ends_the_remember_me_cookie_too(browser, world):
     assert not _logged_in(thief)
 
 
-def test_logout_ends_the_sessions_on_other_devices(client, app, world):
-    office, home = Browser(client), Browser(app.test_client())
-    office.login("handler")
+@pytest.mark.parametrize("elsewhere, still_logged_in", [
+    ("handler", False),  # the same user on another device
+    ("approver", True),  # another user
+])
+def test_logout_ends_the_users_sessions_on_other_devices_and_no_one_elses(
+        client, app, world, elsewhere, still_logged_in):
+    other, home = Browser(client), Browser(app.test_client())
+    other.login(elsewhere)
     home.login("handler")
     _log_out(home)
-    assert not _logged_in(office)
-
-
-def test_logout_leaves_other_users_logged_in(client, app, world):
-    handler, approver = Browser(client), Browser(app.test_client())
-    handler.login("handler")
-    approver.login("approver")
-    _log_out(handler)
-    assert _logged_in(approver)
+    assert _logged_in(other) is still_logged_in
 
 
 def test_remember_me_cookie_is_lax_httponly_and_lasts_at_most_14_days(browser, world):
