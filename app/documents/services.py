@@ -189,10 +189,14 @@ def _set_approval(doc: CaseDocument, approver) -> None:
     doc.approved_at = datetime.now(UTC) if approver is not None else None
 
 
-def _check_approval(doc: CaseDocument, actor) -> None:
-    if not _holds(actor, doc.org, APPROVER):
+def _require_approver(actor, org) -> None:
+    if not _holds(actor, org, APPROVER):
         raise Forbidden(_("Only an approver of the issuing unit can approve a document for "
                           "issuing."))
+
+
+def _check_approval(doc: CaseDocument, actor) -> None:
+    _require_approver(actor, doc.org)
     if actor.id in draft_authors(doc):
         raise Forbidden(_("You drafted or edited this document: another approver of the unit "
                           "must approve it (four eyes)."))
@@ -312,7 +316,6 @@ def issue_document(doc: CaseDocument, actor, today: date | None = None) -> CaseD
 
 def _issue(doc: CaseDocument, actor, today: date | None) -> CaseDocument:
     _check_issuable(doc)
-    db.session.flush()
     signer = doc.approved_by
     doc.content = dict(doc.content, signature=dict(doc.content.get("signature") or {},
                                                    signer_name=signer.full_name))
@@ -336,9 +339,7 @@ def issue_now(case, actor, template_code: str, today: date | None = None) -> Cas
     whose approval issues the document (e.g. a critique's approve_critique), so that it is
     numbered in the unit's register like every other. The workflow's own approval (with its
     four-eyes guard) is the approval here; the actor must be an approver of the unit."""
-    if not _holds(actor, case.org, APPROVER):
-        raise Forbidden(_("Only an approver of the issuing unit can approve a document for "
-                          "issuing."))
+    _require_approver(actor, case.org)
     doc = draft_document(case, actor, template_code)
     _set_approval(doc, actor)
     return _issue(doc, actor, today)
