@@ -181,6 +181,7 @@ def test_an_approval_lapses_when_the_approver_loses_the_role(browser, db, world)
     response = browser.post(f"/documents/{doc.id}/issue")
     assert response.status_code == 403
     assert "no longer an approver" in response.get_data(as_text=True)
+    assert _reload(doc).number is None
 
 
 def test_a_refused_approval_records_one_read_of_a_sealed_sender(browser, db, world):
