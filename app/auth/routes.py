@@ -63,13 +63,15 @@ def login():
         else:
             user = authenticate(username, form.password.data)
             if user is not None:
-                throttle.record_success(username)
                 target = safe_next(request.args.get("next"), url_for("main.home"))
                 if user.totp_secret:
+                    # The count is forgiven after the code, or the password would buy endless
+                    # guesses at it.
                     session["login_pending"] = {"user": user.get_id(), "at": time.time(),
                                                 "remember": bool(form.remember.data),
                                                 "next": target}
                     return redirect(url_for("auth.code"))
+                throttle.record_success(username)
                 return _start_session(user, form.remember.data, target)
             throttle.record_failure(username)
             flash(_("Wrong username or password."), "danger")

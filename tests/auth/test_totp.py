@@ -83,6 +83,20 @@ def test_wrong_codes_count_towards_the_lockout(browser, secret):
     assert "Too many failed login attempts" in response.get_data(as_text=True)
 
 
+def test_entering_the_password_again_does_not_forgive_wrong_codes(browser, secret):
+    """Only a finished login clears the count, or the password would buy endless code guesses."""
+    browser.post("/language/en", {"next": "/login"})
+    for _ in range(2):
+        _password(browser)
+        for _ in range(2):
+            assert _code(browser, _wrong(secret)).status_code == 401
+    assert _password(browser).status_code == 302
+    assert _code(browser, _wrong(secret)).status_code == 401  # the fifth wrong code
+    response = _code(browser, pyotp.TOTP(secret).now())
+    assert response.status_code == 429
+    assert "Too many failed login attempts" in response.get_data(as_text=True)
+
+
 def test_the_code_page_without_a_password_sends_back_to_login(browser, world):
     response = browser.get("/login/code")
     assert response.status_code == 302 and "/login" in response.location
