@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.cases.models import Case
 from app.documents.models import CaseDocument
 from app.extensions import db
 
@@ -20,7 +21,9 @@ def register_entries(org_id: int, year: int, register: str) -> list[CaseDocument
         sa.select(CaseDocument)
         .where(CaseDocument.org_id == org_id, CaseDocument.year == year,
                CaseDocument.register == register, CaseDocument.number.is_not(None))
-        .options(selectinload(CaseDocument.case)).order_by(CaseDocument.number)))
+        # The seal is asked of each row (a letter to a sealed sender prints masked): load both.
+        .options(selectinload(CaseDocument.case).selectinload(Case.identity_seal))
+        .order_by(CaseDocument.number)))
 
 
 def register_years(org_id: int) -> list[int]:
