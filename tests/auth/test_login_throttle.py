@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import statistics
 import time
+import unicodedata
 
 import pytest
 
@@ -68,6 +69,12 @@ def test_the_account_key_ignores_case_and_unicode_form(app, english, world):
     for spelling in ["Handler", "HANDLER", "handler", "hAndler", "handleR"]:
         _fail(english, spelling, 1)
     assert _attempt(english, "handler", PASSWORD).status_code == 429
+
+    # One name typed precomposed (NFC) or as letters and combining marks (NFD), in any case.
+    for form, spelling in [("NFC", "tiến"), ("NFD", "tiến"), ("NFC", "TIẾN"), ("NFD", "TIẾN"),
+                           ("NFD", "Tiến")]:
+        _fail(english, unicodedata.normalize(form, spelling), 1)
+    assert _attempt(english, "tiến", "sai-mat-khau").status_code == 429
 
 
 def test_failures_from_one_address_across_accounts_lock_that_address(app, english, world,
