@@ -15,6 +15,11 @@ from app.extensions import db
 from workflows.vocab import ROLES
 
 
+def normal_username(username: str | None) -> str:
+    """The one spelling a username is stored, looked up and throttled under: NFC, lower case."""
+    return nfc(username or "").lower()
+
+
 def create_user(username: str, full_name: str, password: str | None, roles=(), *,
                 email: str | None = None, locale: str = "vi",
                 password_hash: str | None = None) -> User:
@@ -22,7 +27,7 @@ def create_user(username: str, full_name: str, password: str | None, roles=(), *
 
     `password_hash` (an existing werkzeug hash) replaces `password` for imports and fixtures.
     """
-    username = nfc(username).lower()
+    username = normal_username(username)
     if not username or (password_hash is None and len(password or "") < 8):
         raise ValueError("A username and a password of at least 8 characters are required.")
     if db.session.scalar(sa.select(User.id).where(User.username == username)):
@@ -63,7 +68,7 @@ def authenticate(username: str, password: str) -> User | None:
 
 
 def find_user(username: str) -> User | None:
-    return db.session.scalar(sa.select(User).where(User.username == nfc(username).lower()))
+    return db.session.scalar(sa.select(User).where(User.username == normal_username(username)))
 
 
 def change_password(user: User, password: str) -> None:

@@ -16,12 +16,12 @@ from contextlib import contextmanager
 from flask import current_app, request
 from limits import parse
 
-from app.core.text import nfc
+from app.auth.services import normal_username
 from app.extensions import limiter
 
 
 def _checks(username: str) -> list[tuple]:
-    account = hashlib.sha256(nfc(username or "").strip().lower().encode()).hexdigest()
+    account = hashlib.sha256(normal_username(username).encode()).hexdigest()
     return [
         (parse(current_app.config["LOGIN_FAILURES_PER_ACCOUNT"]), "login-account", account),
         (parse(current_app.config["LOGIN_FAILURES_PER_ADDRESS"]), "login-address",
