@@ -1,4 +1,4 @@
-"""Writers of users and role assignments."""
+"""Writers of users and role assignments, and the checks of a login (password, TOTP code)."""
 from __future__ import annotations
 
 import hmac
@@ -6,6 +6,7 @@ import secrets
 from datetime import UTC, datetime
 from functools import lru_cache
 
+import pyotp
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -97,8 +98,6 @@ def log_out_everywhere(user: User) -> None:
 def enable_totp(user: User) -> str:
     """Give the user a new TOTP secret (a second login step); their sessions end. Returns the
     otpauth:// URI to enter in an authenticator app."""
-    import pyotp
-
     user.totp_secret = pyotp.random_base32()
     user.totp_last_step = None
     user.end_sessions()
@@ -117,8 +116,6 @@ def disable_totp(user: User) -> None:
 def verify_totp(user: User, code: str) -> bool:
     """The code of the current 30-second step (or the one before or after, for clock drift),
     accepted once: a code seen over a shoulder cannot be replayed."""
-    import pyotp
-
     code = (code or "").strip().replace(" ", "")
     if not user.totp_secret or not (code.isascii() and code.isdigit() and len(code) == 6):
         return False
