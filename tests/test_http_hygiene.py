@@ -3,6 +3,7 @@ nothing cached for a logged-in user, HSTS in production, letters only through th
 from __future__ import annotations
 
 import importlib
+from urllib.parse import urlencode
 
 import pytest
 import sqlalchemy as sa
@@ -12,6 +13,7 @@ from app import create_app
 from app.cases.models import Case
 from app.extensions import db as _db
 from config import TestConfig
+from tests.factories import PASSWORD
 
 #: Each would leave the site in a browser: tabs and newlines are dropped anywhere in a URL, spaces
 #: and controls at the ends, and a backslash reads as a slash.
@@ -33,8 +35,8 @@ def test_the_language_switch_never_redirects_off_site(browser, target):
 @pytest.mark.parametrize("target", OFFSITE)
 def test_login_never_redirects_off_site(browser, world, target):
     browser.get("/login")
-    response = browser.post("/login?" + _query(next=target),
-                            {"username": "handler", "password": "password123"})
+    response = browser.post("/login?" + urlencode({"next": target}),
+                            {"username": "handler", "password": PASSWORD})
     assert response.status_code == 302
     assert response.location == "/"
 
@@ -43,15 +45,9 @@ def test_local_targets_are_kept(browser, world):
     assert browser.post("/language/en", {"next": "/cases/?q=nguyen%20van&page=2"}
                         ).location == "/cases/?q=nguyen%20van&page=2"
     browser.get("/login")
-    response = browser.post("/login?" + _query(next="/cases/?family=letter"),
-                            {"username": "handler", "password": "password123"})
+    response = browser.post("/login?" + urlencode({"next": "/cases/?family=letter"}),
+                            {"username": "handler", "password": PASSWORD})
     assert response.location == "/cases/?family=letter"
-
-
-def _query(**params) -> str:
-    from urllib.parse import urlencode
-
-    return urlencode(params)
 
 
 # --- the database is down -----------------------------------------------------------------------
