@@ -313,7 +313,8 @@ def parse_period(args, today: date | None = None) -> Period:
         if (end.year - start.year) * 12 + end.month - start.month >= MAX_MONTHS:
             raise Invalid(_("A report covers at most %(n)d months.", n=MAX_MONTHS))
         return Period(start, end, _standard(start, end))
-    year = year_arg(args, default=None) if args.get("year") else today.year
+    year = year_arg(args) if args.get("year") else today.year
     if year is None:
-        raise Invalid(_("Enter a year between 2000 and 2100."))  # params.MIN_YEAR, MAX_YEAR
+        raise Invalid(_("Enter a year between %(first)d and %(last)d.", first=MIN_YEAR,
+                        last=MAX_YEAR))
     return standard_period(args.get("period") or "year", year)
