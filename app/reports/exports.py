@@ -77,16 +77,16 @@ def xlsx_text(value: str) -> str:
 
 
 def _cell(ws, value):
-    if isinstance(value, str):
-        value = xlsx_text(value)
     if isinstance(value, date):
         cell = WriteOnlyCell(ws, value=value)
         cell.number_format = DATE_FORMAT
         return cell
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"  # text, never a formula
-        return cell
+    if isinstance(value, str):
+        value = xlsx_text(value)
+        if value.startswith("="):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.data_type = "s"  # text, never a formula
+            return cell
     return value
 
 
