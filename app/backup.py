@@ -37,10 +37,11 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 from alembic.migration import MigrationContext
-from flask import current_app
 from sqlalchemy.orm import Session
 
+from app.cases.audit import Report, utc, verify
 from app.extensions import db
+from app.identity.services import _keys as identity_keys
 
 FORMAT = "giamsat-backup"
 FORMAT_VERSION = 1
@@ -63,15 +64,10 @@ class RestoreResult:
     manifest: dict
     rows: int = 0
     warnings: list[str] = field(default_factory=list)
-    audit: object = None
+    audit: Report | None = None
 
 
 # -- keys ------------------------------------------------------------------------------------
-
-def identity_keys() -> list[str]:
-    return [k.strip() for k in (current_app.config.get("IDENTITY_KEY") or "").split(",")
-            if k.strip()]
-
 
 def key_fingerprint(key: str) -> str:
     """A short, one-way name for a key: tells two keys apart without revealing either."""
@@ -88,10 +84,6 @@ def _sign(manifest_bytes: bytes, key: str) -> str:
 
 # -- values ----------------------------------------------------------------------------------
 
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def _codec(column: sa.Column):
     """(encode, decode) between a column's Python value and its JSON form."""
     kind = column.type
@@ -99,7 +91,7 @@ def _codec(column: sa.Column):
         return (lambda v: base64.b64encode(bytes(v)).decode("ascii"), base64.b64decode)
     if isinstance(kind, sa.DateTime):
         if kind.timezone:  # SQLite hands back naive UTC: always write UTC with its offset
-            return (lambda v: _utc(v).isoformat(), datetime.fromisoformat)
+            return (lambda v: utc(v).isoformat(), datetime.fromisoformat)
         return (lambda v: v.isoformat(), datetime.fromisoformat)
     if isinstance(kind, sa.Date):
         return (lambda v: v.isoformat(), date.fromisoformat)
@@ -107,7 +99,8 @@ def _codec(column: sa.Column):
 
 
 def _codecs(table: sa.Table, index: int):
-    return {c.name: _codec(c)[index] for c in table.columns if _codec(c)[index]}
+    chosen = {c.name: _codec(c)[index] for c in table.columns}
+    return {name: convert for name, convert in chosen.items() if convert}
 
 
 def _has_binary(table: sa.Table) -> bool:
@@ -371,8 +364,6 @@ def _reset_sequences(conn, metadata: sa.MetaData) -> None:
 def restore(engine: sa.Engine, metadata: sa.MetaData, path: str | os.PathLike, *,
             keys: list[str], allow_key_mismatch: bool = False) -> RestoreResult:
     """Load the archive into an empty database at the same revision, in one transaction."""
-    from app.cases.audit import verify
-
     try:
         zf = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile) as exc:
