@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging.config
+import re
 import uuid
 import zipfile
 from datetime import UTC, datetime
@@ -129,6 +130,10 @@ def _dump(app) -> dict:
         return out
 
 
+def _digest(output: str) -> str:
+    return re.search(r"Digest of all chain heads: ([0-9a-f]{64})", output).group(1)
+
+
 def _cli(app, *args):
     with app.app_context():
         return app.test_cli_runner().invoke(args=list(args))
@@ -142,6 +147,7 @@ def test_round_trip_keeps_every_row_and_file(fresh, tmp_path, source, target):
     src = fresh(source)
     facts = _rich_world(src)
     archive = tmp_path / "giamsat.zip"
+    digest = _digest(_cli(src, "audit", "verify").output)
     result = _cli(src, "backup", str(archive))
     assert result.exit_code == 0, result.output
     assert "IDENTITY_KEY is NOT in the archive" in result.output
@@ -165,6 +171,8 @@ def test_round_trip_keeps_every_row_and_file(fresh, tmp_path, source, target):
     result = _cli(dst, "restore", str(archive))
     assert result.exit_code == 0, result.output
     assert "Audit trail intact" in result.output
+    # The digest an operator wrote down before the backup is the one the restore prints.
+    assert _digest(result.output) == digest
     after = _dump(dst)
     for name in before:
         assert after[name] == before[name], f"table {name} differs after restore"
