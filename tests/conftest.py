@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextvars
 import os
 import re
+import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -64,6 +65,32 @@ def database_url(backend, tmp_path_factory):
     if backend == "sqlite":
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     return PG_URL
+
+
+@pytest.fixture
+def new_database(tmp_path):
+    """new_database(backend) -> the URL of a brand-new, empty database (for migration and
+    backup tests); the PostgreSQL ones are dropped after the test."""
+    created = []
+
+    def make(backend: str) -> str:
+        if backend == "sqlite":
+            return f"sqlite:///{tmp_path / f'{uuid.uuid4().hex[:8]}.db'}"
+        if PG_URL is None:
+            pytest.skip("PostgreSQL is not reachable")
+        name = f"giamsat_tmp_{uuid.uuid4().hex[:12]}"
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        created.append(name)
+        return sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT") if PG_URL else None
+    yield make
+    if admin is not None:
+        with admin.connect() as conn:
+            for name in created:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")

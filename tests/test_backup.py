@@ -6,7 +6,6 @@ import hashlib
 import json
 import logging.config
 import re
-import uuid
 import zipfile
 from datetime import UTC, datetime
 
@@ -15,7 +14,6 @@ import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
 from config import TestConfig
-from tests.conftest import PG_URL
 
 pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
 
@@ -25,7 +23,7 @@ NAME = "Nguyễn Thị Tố Giác"
 
 
 @pytest.fixture
-def fresh(tmp_path, monkeypatch):
+def fresh(new_database, monkeypatch):
     """make(backend, key=None): an app on a brand-new database migrated to the head."""
     import flask_migrate
 
@@ -34,21 +32,10 @@ def fresh(tmp_path, monkeypatch):
 
     # migrations/env.py would reconfigure (and disable) the test process's loggers.
     monkeypatch.setattr(logging.config, "fileConfig", lambda *a, **k: None)
-    apps, databases = [], []
+    apps = []
 
     def make(backend: str, key: str | None = None):
-        if backend == "postgresql":
-            if PG_URL is None:
-                pytest.skip("PostgreSQL is not reachable")
-            name = f"giamsat_bk_{uuid.uuid4().hex[:12]}"
-            admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-            admin.dispose()
-            databases.append(name)
-            url = sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-        else:
-            url = f"sqlite:///{tmp_path / f'{uuid.uuid4().hex[:8]}.db'}"
+        url = new_database(backend)
 
         class Config(TestConfig):
             SQLALCHEMY_DATABASE_URI = url
@@ -66,12 +53,6 @@ def fresh(tmp_path, monkeypatch):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
-    if databases:
-        admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            for name in databases:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _rich_world(app) -> dict:

@@ -11,7 +11,6 @@ import os
 import re
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import flask_migrate
@@ -25,7 +24,6 @@ from alembic.script import ScriptDirectory
 from app import ROOT, create_app
 from app.extensions import db
 from config import TestConfig
-from tests.conftest import PG_URL
 
 MIGRATIONS = ROOT / "migrations"
 
@@ -50,23 +48,9 @@ def _keep_logging(monkeypatch):
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def empty_url(request, tmp_path):
-    """The URL of a brand-new, empty database (a throwaway PostgreSQL database is dropped after)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
-        return
-    if PG_URL is None:
-        pytest.skip("PostgreSQL is not reachable")
-    name = f"giamsat_mig_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def empty_url(request, new_database):
+    """The URL of a brand-new, empty database."""
+    return new_database(request.param)
 
 
 @pytest.fixture

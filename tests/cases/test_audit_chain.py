@@ -225,7 +225,7 @@ def test_a_second_writer_waits_for_the_first_and_chains_after_it(app, db, world,
     assert verify(db.session).ok
 
 
-def test_the_migration_chains_existing_events(tmp_path, monkeypatch):
+def test_the_migration_chains_existing_events(backend, new_database, monkeypatch):
     """Events written before the chain existed get seq, hashes and a head on upgrade."""
     import flask_migrate
 
@@ -236,7 +236,7 @@ def test_the_migration_chains_existing_events(tmp_path, monkeypatch):
     monkeypatch.setattr(logging.config, "fileConfig", lambda *a, **k: None)
 
     class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'old.db'}"
+        SQLALCHEMY_DATABASE_URI = new_database(backend)
 
     app = create_app(Config)
     with app.app_context():
@@ -253,9 +253,9 @@ def test_the_migration_chains_existing_events(tmp_path, monkeypatch):
                     "subject_unit, subject_party_committee, is_anonymous, org_id, received_on, "
                     "created_at, updated_at, search_text, version) VALUES (:id, :code, "
                     "'supervision', 'report', 'writing', 'received', 'Giám sát', '', "
-                    "'organisation', '', '', '', '', 0, 1, '2026-11-02', "
+                    "'organisation', '', '', '', '', :no, 1, '2026-11-02', "
                     "'2026-11-02 05:00:00', '2026-11-02 05:00:00', '', 1)"),
-                    {"id": case_id, "code": f"GS-2026-00000{case_id}"})
+                    {"id": case_id, "code": f"GS-2026-00000{case_id}", "no": False})
             for case_id, action in ((1, "open"), (2, "open"), (1, "classify"), (1, "edit")):
                 conn.execute(sa.text(
                     "INSERT INTO case_event (case_id, action, comment, data, created_at) "
