@@ -194,7 +194,9 @@ def _tamper(archive, out, member, change, *, fix_manifest=False):
         for item in zin.infolist():
             data = zin.read(item.filename)
             if item.filename == member:
-                data = change(data)
+                changed = change(data)
+                assert changed != data, "the tampering changed the member"
+                data = changed
                 if fix_manifest:
                     name = member.removeprefix("tables/").removesuffix(".jsonl")
                     manifest["tables"][name]["sha256"] = hashlib.sha256(data).hexdigest()
