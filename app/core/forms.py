@@ -1,8 +1,20 @@
-"""Base form: CSRF (Flask-WTF); every text field stripped of control characters and in NFC."""
+"""Base form: CSRF (Flask-WTF); every text field stripped of control characters and in NFC,
+every integer field within what a database integer holds."""
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import IntegerField, StringField, TextAreaField
+from wtforms.validators import NumberRange
 
+from app.core.params import MAX_ID
 from app.core.text import clean
+
+_INTEGER_COLUMN = NumberRange(-MAX_ID - 1, MAX_ID)
+
+
+def _fits_an_integer_column(form, field):
+    """A number beyond a PostgreSQL integer is refused with a message: sent to the database it
+    would fail the query (a 500). Silent when the field already said what is wrong."""
+    if field.data is not None and not field.errors:
+        _INTEGER_COLUMN(form, field)
 
 
 class _CatalogueTranslations:
@@ -25,9 +37,14 @@ class BaseForm(FlaskForm):
             return _CatalogueTranslations()
 
         def bind_field(self, form, unbound_field, options):
-            if issubclass(unbound_field.field_class, (StringField, TextAreaField)):
-                options["filters"] = (*options.get("filters", ()), clean)
-            return unbound_field.bind(form=form, **options)
+            # Added to the bound field: `options` never holds the field's own filters or
+            # validators, so setting them there would replace those.
+            field = unbound_field.bind(form=form, **options)
+            if isinstance(field, (StringField, TextAreaField)):
+                field.filters = (*field.filters, clean)
+            elif isinstance(field, IntegerField):
+                field.validators = [*field.validators, _fits_an_integer_column]
+            return field
 
 
 def attach_error(form, exc) -> None:

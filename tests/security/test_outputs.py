@@ -216,6 +216,21 @@ def test_superscript_year_is_refused_with_a_message(browser, db, world):
     assert "Enter a year between 2000 and 2100." in response.get_data(as_text=True)
 
 
+def test_huge_numbers_in_a_form_are_refused_not_a_500(browser, db, world):
+    """An integer field with no range of its own (a hidden id) still refuses what no database
+    integer holds: the letter to merge into, beyond 2**31 - 1, answers 422."""
+    second = _letter(world)
+    db.session.commit()
+    browser.login("handler")
+    browser.get(f"/cases/{second.id}")
+    for data in ({"version": second.version, "primary_id": HUGE},
+                 {"version": second.version, "primary_id": str(2**31)}):
+        response = browser.post(f"/letters/{second.id}/duplicate", data)
+        assert response.status_code == 422, (data, response.status_code)
+    db.session.expire_all()
+    assert second.letter.duplicate_of_id is None
+
+
 def test_huge_ids_in_the_path_answer_404(browser, db, world):
     browser.login("approver")
     for url in (f"/cases/{HUGE}", f"/documents/{HUGE}", f"/documents/{HUGE}.pdf",
