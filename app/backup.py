@@ -221,8 +221,13 @@ def _lines(zf: zipfile.ZipFile, name: str):
 
 
 def check_archive(zf: zipfile.ZipFile, manifest: dict, body: bytes,
-                  metadata: sa.MetaData, keys: list[str]) -> list[str]:
-    """Refuse a damaged or altered archive before anything is written; warnings otherwise."""
+                  metadata: sa.MetaData, keys: list[str], *,
+                  allow_unsigned: bool = False) -> list[str]:
+    """Refuse a damaged or altered archive before anything is written; warnings otherwise.
+
+    The manifest must carry a signature that this server's key verifies: without one, member
+    hashes prove nothing (whoever edits a member can rewrite its hash). Only an operator who
+    knowingly restores under another key (`allow_unsigned`) goes on with a warning."""
     warnings = []
     expected = {t.name for t in metadata.sorted_tables}
     listed = set(manifest.get("tables", {}))
@@ -237,14 +242,21 @@ def check_archive(zf: zipfile.ZipFile, manifest: dict, body: bytes,
     fingerprints = manifest.get("identity", {}).get("fingerprints", [])
     signer = next((k for k in keys if fingerprints and key_fingerprint(k) == fingerprints[0]),
                   None)
-    if SIGNATURE in names and signer:
+    if signer and SIGNATURE not in names:
+        raise BackupError("The archive's manifest has no signature although this server holds "
+                          "the backup's key: it was altered (refusing to restore).")
+    if signer:
         signature = zf.read(SIGNATURE).decode("ascii", "replace").strip()
         if not hmac.compare_digest(signature, _sign(body, signer)):
             raise BackupError("The archive's manifest was altered: its signature does not "
                               "match (refusing to restore).")
-    else:
+    elif allow_unsigned:
         warnings.append("The manifest's signature could not be checked (this server does not "
                         "hold the key the backup was signed with); member hashes were checked.")
+    else:
+        raise BackupError("The manifest's signature cannot be checked: this server does not "
+                          "hold the key the backup was signed with (refusing to restore; "
+                          "--allow-key-mismatch restores anyway).")
     for name, info in manifest["tables"].items():
         member = f"tables/{name}.jsonl"
         if member not in names:
@@ -372,11 +384,13 @@ def restore(engine: sa.Engine, metadata: sa.MetaData, path: str | os.PathLike, *
     with zf:
         manifest, body = read_manifest(zf)
         result = RestoreResult(manifest)
+        # The key first: its refusal says which key is missing and where it is kept.
+        result.warnings += check_keys(manifest, keys, allow_mismatch=allow_key_mismatch)
         try:
-            result.warnings += check_archive(zf, manifest, body, metadata, keys)
+            result.warnings += check_archive(zf, manifest, body, metadata, keys,
+                                             allow_unsigned=allow_key_mismatch)
         except zipfile.BadZipFile as exc:
             raise BackupError(f"The archive is damaged: {exc}") from exc
-        result.warnings += check_keys(manifest, keys, allow_mismatch=allow_key_mismatch)
         with engine.begin() as conn:
             _require_empty(conn, metadata, manifest)
             for table in metadata.sorted_tables:

@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
+import app.backup as backup_module
 from config import TestConfig
 
 pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
@@ -230,6 +231,38 @@ def test_a_tampered_archive_is_refused(fresh, tmp_path, fix_manifest):
     assert _empty(dst)
 
 
+@pytest.mark.parametrize("unknown_key", [False, True], ids=["signature-removed", "other-key"])
+def test_a_rehashed_member_without_a_verifiable_signature_is_refused(fresh, tmp_path,
+                                                                      unknown_key):
+    """Editing a member, rewriting its hash and dropping manifest.sig must not pass; nor may
+    a manifest signed under a key this server does not hold, unless the operator says so."""
+    src = fresh("sqlite")
+    _rich_world(src)
+    archive, forged, unsigned = tmp_path / "a.zip", tmp_path / "f.zip", tmp_path / "u.zip"
+    assert _cli(src, "backup", str(archive)).exit_code == 0
+    _tamper(archive, forged, "tables/case_event.jsonl",
+            lambda data: data.replace("Ghi chú kiểm thử".encode(), "Ghi chú đã sửa".encode(), 1),
+            fix_manifest=True)
+    with zipfile.ZipFile(forged) as zin, zipfile.ZipFile(unsigned, "w") as zout:
+        for item in zin.infolist():
+            if item.filename != "manifest.sig":
+                zout.writestr(item, zin.read(item.filename))
+    dst = fresh("sqlite", key=Fernet.generate_key().decode()) if unknown_key else fresh("sqlite")
+    result = _cli(dst, "restore", str(unsigned))
+    assert result.exit_code != 0
+    if not unknown_key:
+        assert "no signature" in result.output and "refusing" in result.output
+    else:  # refused for the key, and only the operator's explicit override goes on, warned
+        assert "fingerprint" in result.output and "--allow-key-mismatch" in result.output
+        assert _empty(dst)
+        # Forced through, the edit is still caught by the audit chain verified after loading.
+        result = _cli(dst, "restore", "--allow-key-mismatch", str(unsigned))
+        assert "signature could not be checked" in result.output
+        assert result.exit_code != 0 and "the event was edited" in result.output
+        return
+    assert _empty(dst)
+
+
 def test_a_different_identity_key_is_refused_unless_forced(fresh, tmp_path):
     src = fresh("sqlite")
     _rich_world(src)
@@ -301,8 +334,10 @@ def test_an_old_revision_is_refused(fresh, tmp_path):
                 manifest = json.loads(data)
                 manifest["alembic_revision"] = "d58f853bdf58"
                 data = json.dumps(manifest).encode()
-            if item.filename != "manifest.sig":
-                zout.writestr(item, data)
+            if item.filename == "manifest.sig":  # signed as that older server would have
+                data = backup_module._sign(json.dumps(manifest).encode(),
+                                           TestConfig.IDENTITY_KEY).encode()
+            zout.writestr(item, data)
     dst = fresh("sqlite")
     result = _cli(dst, "restore", str(forged))
     assert result.exit_code != 0
