@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session
 from app.cases.audit import Report, utc, verify
 from app.cases.cli import echo_report
 from app.extensions import db
-from app.identity.services import _keys as identity_keys
+from app.identity.services import identity_keys
 
 FORMAT = "giamsat-backup"
 FORMAT_VERSION = 1

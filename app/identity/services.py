@@ -69,7 +69,7 @@ class SealedFileView:
     content_type: str
 
 
-def _keys() -> list[str]:
+def identity_keys() -> list[str]:
     """IDENTITY_KEY may list several keys, newest first, while a rotation is under way."""
     return [k.strip() for k in (current_app.config.get("IDENTITY_KEY") or "").split(",")
             if k.strip()]
@@ -78,13 +78,13 @@ def _keys() -> list[str]:
 def _fernet() -> MultiFernet:
     """Encrypts with the first key, decrypts with any of them."""
     try:
-        return MultiFernet([Fernet(key) for key in _keys()])
+        return MultiFernet([Fernet(key) for key in identity_keys()])
     except (ValueError, TypeError) as exc:
         raise IdentityKeyError("IDENTITY_KEY is not a valid Fernet key") from exc
 
 
 def _digest_key() -> bytes:
-    keys = _keys()
+    keys = identity_keys()
     return hmac.new((keys[0] if keys else "").encode(), b"giamsat/sender-digest",
                     hashlib.sha256).digest()
 
