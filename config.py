@@ -21,6 +21,14 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'giamsat.db'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    #: PostgreSQL session settings applied on connect (app.core.database): a web request's
+    #: statement fails after this long (below gunicorn's 30 s timeout; 0: no limit; command-line
+    #: jobs never have one), parallel workers per query (0 on a 2-core server), and the time an
+    #: abandoned transaction may hold its locks.
+    DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "20000"))
+    DB_PARALLEL_WORKERS = int(os.environ.get("DB_PARALLEL_WORKERS", "0"))
+    DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = int(
+        os.environ.get("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", "60000"))
     REDIS_URL = os.environ.get("REDIS_URL", "")
     #: Key (urlsafe base64, 32 bytes) that encrypts denouncers' identities at rest.
     IDENTITY_KEY = os.environ.get("IDENTITY_KEY", "")

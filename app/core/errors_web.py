@@ -70,6 +70,10 @@ def _anonymous_unless_readable() -> None:
         login_manager._update_request_context_with_user()
 
 
+#: PostgreSQL's SQLSTATE for a statement cancelled by statement_timeout (app.core.database).
+QUERY_CANCELED = "57014"
+
+
 def register(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
@@ -92,6 +96,12 @@ def register(app) -> None:
     def database_error(exc: DBAPIError):
         if not (isinstance(exc, (OperationalError, InterfaceError)) or exc.connection_invalidated):
             return unexpected(exc)  # a bug (constraint, bad SQL), not an outage
+        if getattr(exc.orig, "sqlstate", None) == QUERY_CANCELED:
+            app.logger.warning("Statement timeout on %s %s", request.method, request.path)
+            login_manager._update_request_context_with_user()
+            return render_error(503, str(_l(
+                "This request took too long and was stopped. Narrow the filters, or try again "
+                "in a moment.")))
         app.logger.error("Database unavailable on %s %s: %s", request.method, request.path, exc)
         login_manager._update_request_context_with_user()  # no second try at the user's row
         return render_error(503)

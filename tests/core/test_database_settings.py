@@ -1,0 +1,47 @@
+"""PostgreSQL session settings: no JIT, no parallel workers, a statement timeout for web requests
+that turns a runaway query into a clear 503 instead of a worker held for 30 s."""
+import click
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import OperationalError
+
+from app.core.database import engine_options
+from app.extensions import db
+
+
+@pytest.fixture
+def pg(backend):
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL session settings")
+
+
+def test_every_connection_starts_with_the_settings(app, pg):
+    show = {name: db.session.scalar(sa.text(f"SHOW {name}")) for name in (
+        "jit", "max_parallel_workers_per_gather", "statement_timeout",
+        "idle_in_transaction_session_timeout")}
+    assert show == {"jit": "off", "max_parallel_workers_per_gather": "0",
+                    "statement_timeout": "20s", "idle_in_transaction_session_timeout": "1min"}
+
+
+def test_a_statement_over_the_timeout_is_a_503_with_a_reason(app, pg):
+    with app.test_request_context("/cases/"):
+        db.session.execute(sa.text("SET LOCAL statement_timeout = 50"))
+        with pytest.raises(OperationalError) as caught:
+            db.session.execute(sa.text("SELECT pg_sleep(2)"))
+        db.session.rollback()
+        response = app.make_response(app.handle_user_exception(caught.value))
+    assert response.status_code == 503
+    page = response.get_data(as_text=True)
+    assert "quá lâu" in page
+    assert "Traceback" not in page and "pg_sleep" not in page
+
+
+def test_command_line_runs_have_no_timeout_and_sqlite_is_untouched():
+    config = {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+              "DB_STATEMENT_TIMEOUT_MS": 20000, "DB_PARALLEL_WORKERS": 0}
+    web = engine_options("postgresql+psycopg://x/y", config)["connect_args"]["options"]
+    assert "-c statement_timeout=20000" in web and "-c jit=off" in web
+    with click.Context(click.Command("sweep"), info_name="sweep"):
+        cli = engine_options("postgresql+psycopg://x/y", config)["connect_args"]["options"]
+    assert "-c statement_timeout=0" in cli
+    assert engine_options("sqlite://", config) == {"pool_pre_ping": True}
