@@ -465,14 +465,16 @@ def csrf_token(html: str) -> str:
 
 
 def login(base: str, username: str, password: str) -> requests.Session:
-    """A session logged in through the login form (GET for the token, POST the form)."""
+    """A session logged in through the login form (GET for the token, POST the form). When the
+    login fails the session stays anonymous, and that user's pages fail in the table."""
     session = requests.Session()
     form = session.get(base + "/login", timeout=30)
     answer = session.post(base + "/login", allow_redirects=False, timeout=60, data={
         "csrf_token": csrf_token(form.text), "username": username, "password": password})
     where = answer.headers.get("Location", "")
     if answer.status_code != 302 or "/login" in where:
-        raise SystemExit(f"Logging in {username} failed (HTTP {answer.status_code} {where}).")
+        print(f"  logging in {username} failed (HTTP {answer.status_code} {where})", flush=True)
+        session.cookies.clear()
     return session
 
 

@@ -3,7 +3,7 @@
 # Every database test runs on SQLite, and on PostgreSQL when one answers at TEST_DATABASE_URL
 # (default postgresql://postgres@127.0.0.1:5432/test); with CI set, PostgreSQL is required.
 set -euo pipefail
-source "$(dirname "$0")/_venv.sh" "[test]"
+source "$(dirname "$0")/_venv.sh" "[test,bench]"
 # Security lint first: medium and high findings fail (configured in pyproject.toml).
 .venv/bin/bandit -c pyproject.toml -r app workflows config.py wsgi.py -ll -q
 exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" "$@"
