@@ -779,12 +779,23 @@ def machine(url: str) -> dict:
     return info
 
 
-def run(args) -> dict:
-    url = args.database_url
+def ensure_dataset(url: str, cases: int) -> dict:
+    """bench_ready of the database, after generating the dataset when it has none."""
     ready = read_ready(url)
     if ready is None:
-        raise SystemExit(f"{url} has no bench_ready: generate the dataset first "
-                         "(bash bench/run.sh does).")
+        print(f"No bench_ready in {url}: generating {cases:,} cases (bench.generate) …",
+              flush=True)
+        subprocess.run([sys.executable, "-m", "bench.generate", "--database-url", url,
+                        "--cases", str(cases)], cwd=ROOT, check=True)
+        ready = read_ready(url)
+        if ready is None:
+            raise SystemExit("bench.generate wrote no bench_ready.")
+    return ready
+
+
+def run(args) -> dict:
+    url = args.database_url
+    ready = ensure_dataset(url, args.cases or (SQLITE_CASES if is_sqlite(url) else 1_000_000))
     wanted = [p.strip() for p in args.pages.split(",")] if args.pages else None
     print(f"Preparing (the app's list SQL, deep page, export unit) on {url} …", flush=True)
     context = prepare(url, ready, wanted)
@@ -869,6 +880,8 @@ def main(argv: list[str] | None = None) -> int:
         "\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL",
                                                                  DEFAULT_URL))
+    parser.add_argument("--cases", type=int, help="cases to generate when the database has "
+                        f"no bench_ready (default 1,000,000; {SQLITE_CASES:,} with --sqlite)")
     parser.add_argument("--pages", help="comma-separated page keys or prefixes "
                         "(list, detail, search, home, dashboard, periodic, export, transition, "
                         "sweep, ...); default: all")
@@ -893,6 +906,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.sqlite and args.database_url == parser.get_default("database_url"):
         args.database_url = f"sqlite:///{SQLITE_FILE}"
+    if is_sqlite(args.database_url):  # the servers run elsewhere: a relative path would move
+        path = Path(urlsplit(args.database_url).path[1:]).resolve()
+        args.database_url = f"sqlite:///{path}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif args.sqlite:
+        parser.error("--sqlite takes a sqlite:/// --database-url or none")
     # Ctrl+C and a plain kill both unwind through the ExitStack that stops the servers.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     result = run(args)
