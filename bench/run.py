@@ -222,7 +222,7 @@ def read_ready(url: str) -> dict[str, str] | None:
 
 def prepare(url: str, ready: dict, wanted: list[str] | None) -> dict:
     """Ask the app itself (create_app, same DATABASE_URL) for the list's real SQL, the deep page's
-    URL, the export filter and the cases a transition can run on."""
+    URL, the export's filter and the cases a transition can run on."""
     os.environ["DATABASE_URL"] = app_url(url)
     import sqlalchemy as sa
     from flask_login import FlaskLoginClient
@@ -245,7 +245,7 @@ def prepare(url: str, ready: dict, wanted: list[str] | None) -> dict:
         if selected("list-deep", wanted):
             context["deep_url"], context["deep_kind"] = _deep_url(app, national)
         if selected("export", wanted):
-            context["export_org"], context["export_rows"] = _export_org()
+            context["export_args"], context["export_rows"] = _export_filter()
         if selected("transition", wanted):
             context["transition"] = _transition_cases(users)
         context["cases"] = db.session.scalar(sa.select(sa.func.count()).select_from(Case))
@@ -307,27 +307,32 @@ def _deep_url(app, user) -> tuple[str, str]:
     return _q("/cases/", page=max(depth // 25, 1)), "offset"
 
 
-def _export_org() -> tuple[int, int]:
-    """The unit whose subtree holds the number of cases nearest EXPORT_ROWS (one GROUP BY, then
-    sums along the paths)."""
+def _export_filter() -> tuple[dict, int]:
+    """The list filter (a unit's subtree, a family, a channel or a family and state) whose row
+    count is nearest EXPORT_ROWS: a few GROUP BYs, the subtrees summed along the unit paths."""
     import sqlalchemy as sa
 
     from app.cases.models import Case
     from app.extensions import db
     from app.orgs.models import Organisation
 
-    per_org = dict(db.session.execute(
-        sa.select(Case.org_id, sa.func.count()).group_by(Case.org_id)).all())
+    def counts(*columns):
+        return db.session.execute(sa.select(*columns, sa.func.count()).group_by(*columns)).all()
+
     paths = dict(db.session.execute(sa.select(Organisation.id, Organisation.path)).all())
-    totals: dict[str, int] = {}
-    for org_id, n in per_org.items():
+    by_path = {path: org_id for org_id, path in paths.items()}
+    subtrees: dict[str, int] = {}
+    for org_id, n in counts(Case.org_id):
         parts = paths[org_id].strip("/").split("/")
         for i in range(1, len(parts) + 1):
             prefix = "/" + "/".join(parts[:i]) + "/"
-            totals[prefix] = totals.get(prefix, 0) + n
-    by_path = {p: i for i, p in paths.items()}
-    path = min(totals, key=lambda p: abs(totals[p] - EXPORT_ROWS))
-    return by_path[path], totals[path]
+            subtrees[prefix] = subtrees.get(prefix, 0) + n
+    candidates = [({"org": by_path[p]}, n) for p, n in subtrees.items() if p in by_path]
+    candidates += [({"family": f}, n) for f, n in counts(Case.family)]
+    candidates += [({"channel": c}, n) for c, n in counts(Case.channel) if c]
+    candidates += [({"family": f, "state": st}, n) for f, st, n in counts(Case.family,
+                                                                         Case.state)]
+    return min(candidates, key=lambda c: abs(c[1] - EXPORT_ROWS))
 
 
 #: Guard-free, comment-free transitions, tried in this order.
@@ -574,7 +579,7 @@ def cpu_ticks(pid: int) -> int:
 def measure_export(app: Server, session: requests.Session, context: dict) -> dict:
     """Stream the CSV export to nowhere: time to first byte, total time, rows, and the serving
     worker's RSS before and at its peak (sampled from /proc while the body streams)."""
-    path = _q("/reports/cases.csv", org=context["export_org"])
+    path = _q("/reports/cases.csv", **context["export_args"])
     workers = app.workers()
     before = {pid: (rss_kb(pid), cpu_ticks(pid)) for pid in workers}
     peak = dict.fromkeys(workers, 0)
@@ -728,7 +733,7 @@ def other_table(result: dict) -> str:
               and export["ttfb_ms"] <= EXPORT_TTFB_MS
               and export.get("rss_growth_mb", 0) <= EXPORT_RSS_GROWTH_MB)
         lines.append(
-            f"| CSV export, {export['rows']:,} rows ({export['seconds']} s, "
+            f"| CSV export `{export['path']}`, {export['rows']:,} rows ({export['seconds']} s, "
             f"{export['bytes'] / 1e6:.1f} MB) | first byte {_n(export['ttfb_ms'], 0)} ms; worker "
             f"RSS {_n(export.get('rss_before_mb'))} → {_n(export.get('rss_peak_mb'))} MB | "
             f"first byte ≤ {EXPORT_TTFB_MS} ms, RSS growth ≤ {EXPORT_RSS_GROWTH_MB} MB | "
