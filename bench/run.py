@@ -45,8 +45,8 @@ DEEP_ROW = 250_000
 EXPORT_ROWS = 100_000
 TRANSITIONS = 200
 #: What the runner reads from bench_ready (bench/generate.py writes it).
-USERS = {"national": "bench_national", "province": "bench_province",
-         "grassroots": "bench_grassroots"}
+USERS = {"national": "login_national", "province": "login_province",
+         "grassroots": "login_grassroots"}
 
 
 # --- targets (issue 11, at 1M cases on PostgreSQL, 2 cores) ---------------------------------
@@ -137,7 +137,8 @@ def pages(sorts: list[str]) -> list[Page]:
         Page("list-grassroots", "case list, grassroots, page 1", "grassroots",
              lambda c: "/cases/", "list", LIST_MARKER),
         Page("list-family-state", "case list, family + state", "national",
-             lambda c: _q("/cases/", family=c["family"], state=c["state"]), "list", LIST_MARKER),
+             lambda c: _q("/cases/", family=c["filter_family"], state=c["filter_state"]),
+             "list", LIST_MARKER),
     ]
     out += [Page(f"list-sort-{s}", f"case list, sort {s}", "national",
                  lambda c, s=s: _q("/cases/", sort=s), "list", LIST_MARKER)
@@ -148,7 +149,8 @@ def pages(sorts: list[str]) -> list[Page]:
         Page("detail", "case detail, 30 events", "national",
              lambda c: f"/cases/{c['detail_case_id']}", "detail", 'data-testid="timeline"'),
         Page("letter", "unclassified letter (duplicates)", "national",
-             lambda c: f"/cases/{c['letter_case_id']}", "detail", 'data-testid="letter-panel"'),
+             lambda c: f"/cases/{c['duplicate_letter_id']}", "detail",
+             'data-testid="letter-panel"'),
         Page("search-selective", "search, selective", "national",
              lambda c: _q("/cases/", q=c["search_selective"]), "search-selective", LIST_MARKER,
              connections=2),
@@ -236,6 +238,8 @@ def prepare(url: str, ready: dict, wanted: list[str] | None) -> dict:
     app = create_app()
     app.test_client_class = FlaskLoginClient
     context: dict = dict(ready)
+    if app.config["SQLALCHEMY_DATABASE_URI"] != os.environ["DATABASE_URL"]:
+        raise SystemExit("config was imported before DATABASE_URL was set.")
     with app.app_context():
         users = {role: db.session.scalar(sa.select(User).where(
             User.username == ready[name])) for role, name in USERS.items()}
@@ -399,9 +403,9 @@ class Server:
         raise SystemExit(f"{self.name} did not answer within {timeout:.0f} s.")
 
     def workers(self) -> list[int]:
+        pid = self.proc.pid
         with contextlib.suppress(OSError):
-            return [int(p) for p in
-                    Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()]
+            return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
         return []
 
     def stop(self) -> None:
@@ -917,6 +921,14 @@ def main(argv: list[str] | None = None) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
     elif args.sqlite:
         parser.error("--sqlite takes a sqlite:/// --database-url or none")
+    # config reads the environment when first imported (here, or by prepare()).
+    os.environ["DATABASE_URL"] = app_url(args.database_url)
+    # bench.generate seals identities under IDENTITY_KEY, TestConfig's when none is set: the
+    # servers, the sweep and prepare() must read them with the same key.
+    if not os.environ.get("IDENTITY_KEY"):
+        from config import TestConfig
+
+        os.environ["IDENTITY_KEY"] = TestConfig.IDENTITY_KEY
     # Ctrl+C and a plain kill both unwind through the ExitStack that stops the servers.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     result = run(args)

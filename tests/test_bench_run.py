@@ -45,9 +45,10 @@ with app.app_context():
     db.session.flush()
     db.session.scalar(sa.select(User).where(User.username == "bench_grassroots")).active = False
     detail = db.session.scalar(sa.select(Case.id).order_by(Case.id))
-    db.session.execute(sa.text("CREATE TABLE bench_ready (key VARCHAR(40) PRIMARY KEY, value TEXT)"))
-    for key, value in {"bench_national": "bench_national", "bench_province": "bench_province",
-                       "bench_grassroots": "bench_grassroots",
+    db.session.execute(sa.text(
+        "CREATE TABLE bench_ready (key VARCHAR(40) PRIMARY KEY, value TEXT)"))
+    for key, value in {"login_national": "bench_national", "login_province": "bench_province",
+                       "login_grassroots": "bench_grassroots",
                        "password": "bench-password-1", "detail_case_id": detail}.items():
         db.session.execute(sa.text("INSERT INTO bench_ready VALUES (:k, :v)"),
                            {"k": key, "v": str(value)})
