@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from app.auth.models import RoleAssignment, User
 from app.cases.models import Case, CaseHandler
@@ -255,14 +256,17 @@ def is_unit_leader(user, case: Case) -> bool:
     return any(a.role == APPROVER and a.org_id == case.org_id for a in user.roles)
 
 
-def can_see(user, case: Case) -> bool:
+def can_see(user, case: Case, *, is_handler: bool | None = None) -> bool:
+    """`is_handler`: whether `user` is a named handler of `case`, when already read."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     if not permissions.can_view_case(user, case):
         return False
     if not is_sealed(case):
         return True
-    return user.id in handler_ids(case) or is_unit_leader(user, case)
+    if is_handler is None:
+        is_handler = user.id in handler_ids(case)
+    return is_handler or is_unit_leader(user, case)
 
 
 def can_name_handlers(user, case: Case) -> bool:
@@ -397,13 +401,27 @@ def same_sender(case: Case) -> list[Case]:
         .order_by(Case.received_on, Case.id)))
 
 
-def same_sender_for(case: Case, user) -> list[Case]:
+def same_sender_for(case: Case, user, *criteria, options=(), limit: int | None = None
+                    ) -> list[Case]:
     """Other cases from the same sender that `user` may be told about: only when the user may
     see the identity of `case` and of each match. Anyone else learns nothing that depends on
-    who the sender is (a guessed name must not be confirmed, in either direction)."""
-    if not can_see(user, case):
+    who the sender is (a guessed name must not be confirmed, in either direction).
+
+    One statement whatever the number of matches: the digest, each match's seal and whether
+    the user is its named handler are read with it; `criteria` and `options` narrow the
+    matches and load more of them, `limit` keeps the earliest `limit` the user may see."""
+    if user is None or not can_see(user, case):
         return []
-    return [other for other in same_sender(case) if can_see(user, other)]
+    digest = (sa.select(SealedIdentity.sender_digest)
+              .where(SealedIdentity.case_id == case.id).scalar_subquery())
+    handled = sa.exists().where(CaseHandler.case_id == Case.id, CaseHandler.user_id == user.id)
+    rows = db.session.execute(
+        sa.select(Case, handled).join(SealedIdentity, SealedIdentity.case_id == Case.id)
+        .where(SealedIdentity.sender_digest == digest, Case.id != case.id, *criteria)
+        .options(joinedload(Case.identity_seal), *options)
+        .order_by(Case.received_on, Case.id))
+    found = [other for other, is_handler in rows if can_see(user, other, is_handler=is_handler)]
+    return found[:limit] if limit is not None else found
 
 
 @dataclass(frozen=True)

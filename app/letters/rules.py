@@ -8,6 +8,7 @@ from difflib import SequenceMatcher
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from app.cases.guards import effect, guard
 from app.cases.models import Case
@@ -22,6 +23,10 @@ from workflows.vocab import LETTER
 SIMILARITY = 0.8
 #: States from which a letter may still be linked to an earlier one as its duplicate.
 MERGEABLE = ("received", "classified")
+#: Possible duplicates offered on a letter's page, at most (the latest received).
+CANDIDATE_LIMIT = 20
+#: Letters about the same subject whose text is compared, at most (the latest received).
+SCAN_LIMIT = 100
 
 
 def details_of(case) -> LetterDetails:
@@ -60,43 +65,89 @@ def was_forwarded(case) -> bool:
 
 
 def similar_text(a: Case, b: Case) -> bool:
-    left, right = fold(f"{a.title} {a.summary}"), fold(f"{b.title} {b.summary}")
-    return bool(left and right) and SequenceMatcher(None, left, right).ratio() >= SIMILARITY
+    return _similar_to(a)(b)
 
 
-def duplicate_candidates(case, user, *, earlier_only: bool = True) -> list[tuple[Case, str]]:
+def _similar_to(a: Case):
+    """similar_text(a, ·) as one function: `a`'s text is folded once, and the cheap upper
+    bounds of the ratio turn most strangers away before the full comparison."""
+    left = fold(f"{a.title} {a.summary}")
+    matcher = SequenceMatcher(None, left, "")
+
+    def similar(b: Case) -> bool:
+        right = fold(f"{b.title} {b.summary}")
+        if not (left and right):
+            return False
+        matcher.set_seq2(right)
+        return (matcher.real_quick_ratio() >= SIMILARITY and matcher.quick_ratio() >= SIMILARITY
+                and matcher.ratio() >= SIMILARITY)
+
+    return similar
+
+
+def primary_ids(cases) -> dict[int, int]:
+    """For each letter, the id of the letter it is handled with (as `primary_of`), reading the
+    links one level of a chain at a time: no statement per letter, and none at all when the
+    letters' details are loaded and none is a duplicate of a duplicate."""
+    link = {c.id: c.letter.duplicate_of_id if c.letter is not None else None for c in cases}
+    wanted = {i for i in link.values() if i is not None and i not in link}
+    while wanted:
+        found = dict(db.session.execute(
+            sa.select(LetterDetails.case_id, LetterDetails.duplicate_of_id)
+            .where(LetterDetails.case_id.in_(wanted))).all())
+        link.update({i: found.get(i) for i in wanted})
+        wanted = {i for i in found.values() if i is not None and i not in link}
+
+    def follow(i: int) -> int:
+        seen = {i}
+        while link.get(i) is not None:
+            i = link[i]
+            if i in seen:  # never loop, whatever the data says
+                break
+            seen.add(i)
+        return i
+
+    return {c.id: follow(c.id) for c in cases}
+
+
+def duplicate_candidates(case, user, *, earlier_only: bool = True,
+                         limit: int | None = CANDIDATE_LIMIT) -> list[tuple[Case, str]]:
     """Letters in the user's scope that may be the same letter as `case`: (letter, reason),
-    by default only those received before it (a duplicate is linked to the earlier letter).
+    by default only those received before it (a duplicate is linked to the earlier letter),
+    at most `limit`, the latest first chosen and shown by date of receipt.
 
     Reasons are "same_sender" (keyed digest, nothing decrypted; only when the user may see the
     identity of both letters) and "same_content" (same subject, folded, and similar text
     ignoring diacritics). A user refused an identity gets exactly what a different sender would
     give: the content matches, never a hint of who sent what.
+
+    Both come from indexed lookups (the sender's digest; the folded subject in search_text),
+    each letter's details read with it: a fixed number of statements however many match.
     """
     from app.identity.services import same_sender_for
 
-    scope = scope_condition(user, Case.org_id)
+    criteria = [Case.family == LETTER, Case.id != case.id, scope_condition(user, Case.org_id)]
+    if earlier_only:
+        criteria.append(sa.or_(Case.received_on < case.received_on, sa.and_(
+            Case.received_on == case.received_on, Case.id < case.id)))
     found: dict[int, tuple[Case, str]] = {}
     subject = fold(case.subject_name)
     if subject:
+        similar = _similar_to(case)
         rows = db.session.scalars(
-            sa.select(Case).where(Case.family == LETTER, Case.id != case.id, scope,
-                                  Case.search_text.contains(subject, autoescape=True))
-            .order_by(Case.received_on.desc(), Case.id.desc()).limit(200))
+            sa.select(Case).where(*criteria, Case.search_text.contains(subject, autoescape=True))
+            .options(joinedload(Case.letter))
+            .order_by(Case.received_on.desc(), Case.id.desc()).limit(SCAN_LIMIT))
         for other in rows:
-            if fold(other.subject_name) == subject and similar_text(case, other):
+            if fold(other.subject_name) == subject and similar(other):
                 found[other.id] = (other, "same_content")
-    sender_ids = {c.id for c in same_sender_for(case, user)}
-    if sender_ids:
-        for other in db.session.scalars(sa.select(Case).where(
-                Case.id.in_(sender_ids), Case.family == LETTER, scope)):
-            found[other.id] = (other, "same_sender")
-    primary = primary_of(case)
-    order = (case.received_on, case.id)
-    return sorted(((c, r) for c, r in found.values()
-                   if c.id != case.id and primary_of(c).id != primary.id
-                   and (not earlier_only or (c.received_on, c.id) < order)),
-                  key=lambda pair: (pair[0].received_on, pair[0].id))
+    for other in same_sender_for(case, user, *criteria, options=[joinedload(Case.letter)]):
+        found[other.id] = (other, "same_sender")
+    primaries = primary_ids([case, *(c for c, _reason in found.values())])
+    pairs = sorted((pair for pair in found.values()
+                    if primaries[pair[0].id] != primaries[case.id]),
+                   key=lambda pair: (pair[0].received_on, pair[0].id))
+    return pairs if limit is None else pairs[-limit:]
 
 
 @guard("letter_acceptable")
@@ -133,7 +184,8 @@ def denunciation_forwarded_once(case, actor, context):
     if case.kind != "denunciation":
         return None
     others = [c for c in group_of(case) if c.id != case.id]
-    others += [c for c, _reason in duplicate_candidates(case, actor, earlier_only=False)
+    others += [c for c, _reason in duplicate_candidates(case, actor, earlier_only=False,
+                                                        limit=None)
                if c.kind == "denunciation"]
     for other in others:
         if was_forwarded(other):
