@@ -30,6 +30,13 @@ class Config:
     DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = int(
         os.environ.get("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", "60000"))
     REDIS_URL = os.environ.get("REDIS_URL", "")
+    #: Background jobs (app.core.jobs): the RQ queue's name, a job's time limit on a worker,
+    #: how long a finished job's file stays downloadable, and the case-list export size (an
+    #: estimate) above which the export becomes a job instead of a direct download.
+    JOB_QUEUE = os.environ.get("JOB_QUEUE", "giamsat")
+    JOB_TIMEOUT = int(os.environ.get("JOB_TIMEOUT", "3600"))
+    JOB_RESULT_TTL = int(os.environ.get("JOB_RESULT_TTL", str(24 * 3600)))
+    EXPORT_INLINE_MAX_ROWS = int(os.environ.get("EXPORT_INLINE_MAX_ROWS", "10000"))
     #: Key (urlsafe base64, 32 bytes) that encrypts denouncers' identities at rest.
     IDENTITY_KEY = os.environ.get("IDENTITY_KEY", "")
 
@@ -81,6 +88,8 @@ class TestConfig(Config):
     IDENTITY_KEY = "PPOrA1eG9Ye2A0KpIisiKb2E5JNXSa5RJgI4BipiCHM="
     #: Each test process counts failed logins on its own (conftest resets them per test).
     RATELIMIT_STORAGE_URI = "memory://"
+    #: Jobs run inline unless a test points the app at Redis itself.
+    REDIS_URL = ""
 
 
 class ProductionConfig(Config):

@@ -76,6 +76,7 @@ def create_app(config: type | str | None = None) -> Flask:
     from app.documents import routes as document_routes
     from app.followup import routes as followup_routes
     from app.identity import routes as identity_routes
+    from app.jobs import routes as job_routes
     from app.letters import routes as letter_routes
     from app.main import routes as main_routes
     from app.reports import routes as report_routes
@@ -92,12 +93,16 @@ def create_app(config: type | str | None = None) -> Flask:
     app.register_blueprint(document_routes.bp)
     app.register_blueprint(report_routes.bp)
     app.register_blueprint(critique_routes.bp)
+    app.register_blueprint(job_routes.bp)
 
     from app.core import errors_web
     errors_web.register(app)
 
     from app import cli
+    from app.core import jobs
+
     cli.register(app)
+    jobs.init_app(app)
 
     @app.before_request
     def require_login():

@@ -7,6 +7,7 @@ from app.cases.models import (  # noqa: F401
     CaseEvent,
     CaseHandler,
 )
+from app.core.jobs import Job  # noqa: F401
 from app.critique.models import (  # noqa: F401
     ArticleComment,
     Consultation,

@@ -8,16 +8,20 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
+    redirect,
     render_template,
     request,
     send_file,
     stream_with_context,
+    url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.cases import queries as case_queries
 from app.cases.routes import _filter_from_args
+from app.core import jobs
 from app.core.calendar import local_today
 from app.core.errors import Invalid
 from app.core.i18n import current_locale
@@ -134,12 +138,25 @@ def register(kind: str, fmt: str):
                        exports.XLSX_MIMETYPE)
 
 
-@bp.route("/cases.<fmt>")
+@bp.route("/cases.<fmt>", methods=["GET", "POST"])
 def cases(fmt: str):
-    """The case list exactly as filtered on /cases (same filters, order and scope), every page."""
+    """The case list exactly as filtered on /cases (same filters, order and scope), every page.
+
+    A large list (an estimate above EXPORT_INLINE_MAX_ROWS) is offered as a background job,
+    which a POST starts; its status page then refreshes until the file can be downloaded."""
     if fmt not in ("csv", "xlsx"):
         abort(404)
+    if request.method == "POST":
+        job = jobs.enqueue("cases_export", owner=current_user, user_id=current_user.id,
+                           args=request.args.to_dict(), fmt=fmt)
+        db.session.commit()
+        return redirect(url_for("jobs.status", job_id=job.id))
     stmt = case_queries.filtered_cases(current_user, _filter_from_args(request.args))
+    limit = current_app.config["EXPORT_INLINE_MAX_ROWS"]
+    estimate = exports.row_estimate(stmt, limit)
+    if estimate > limit:
+        return render_template("reports/large_export.html", fmt=fmt, estimate=estimate,
+                               args=request.args)
     header = exports.case_list_columns()
     name = f"vu-viec-{local_today():%Y%m%d}.{fmt}"
     if fmt == "csv":
