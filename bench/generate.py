@@ -242,7 +242,7 @@ class PgSink:
         if entry[3]:
             row = list(row)
             for i in entry[3]:
-                if row[i] is not None:
+                if row[i] is not None and not isinstance(row[i], str):
                     row[i] = json.dumps(row[i], ensure_ascii=False)
         entry[2].write_row(row)
         self.counts[table] += 1
@@ -303,13 +303,19 @@ class SqliteSink:
         self.trans = self.conn.begin()
         self.buffers: dict[str, list] = {}
         self.counts: Counter = Counter()
+        self.json_cols = {t: [c for c in cols if isinstance(metadata.tables[t].c[c].type, sa.JSON)]
+                          for t, cols in COLUMNS.items()}
 
     def drop_indexes(self) -> None:
         pass
 
     def add(self, table: str, row: tuple) -> None:
         buf = self.buffers.setdefault(table, [])
-        buf.append(dict(zip(COLUMNS[table], row)))
+        row = dict(zip(COLUMNS[table], row))
+        for name in self.json_cols[table]:  # already serialised (canonical JSON)
+            if isinstance(row[name], str):
+                row[name] = json.loads(row[name])
+        buf.append(row)
         self.counts[table] += 1
         if len(buf) >= self.BATCH:
             self._flush(table)
@@ -344,17 +350,22 @@ class SqliteSink:
 
 
 class Text:
-    """Strings with their folded form, joined without folding again."""
+    """The app's fold, word by word from a cache: fold() only lower-cases, strips marks
+    within a word and joins words with one space, so the join of folded words is the fold
+    of the text (checked on the first cases). The vocabulary is small, the cache bounded."""
 
     def __init__(self, fold):
         self.fold = fold
         self.cache: dict[str, str] = {}
 
-    def f(self, text: str) -> str:
-        folded = self.cache.get(text)
+    def word(self, word: str) -> str:
+        folded = self.cache.get(word)
         if folded is None:
-            folded = self.cache[text] = self.fold(text)
+            folded = self.cache[word] = self.fold(word)
         return folded
+
+    def f(self, text: str) -> str:
+        return " ".join(map(self.word, text.split()))
 
 
 def weighted(pairs):
@@ -410,6 +421,8 @@ class Generator:
         self.ids: Counter = Counter()
         self.paths = {family: _simple_paths(wf) for family, wf in WORKFLOWS.items()}
         self.due_cache: dict = {}
+        self.day_cache: dict = {}
+        self.rule_json: dict = {}
         self.counter: Counter = Counter()  # document register numbers
         self.state_counts: Counter = Counter()
         self.org_case_counts: Counter = Counter()
@@ -622,9 +635,13 @@ class Generator:
                              + ("; vùng sâu, vùng xa, đi lại khó khăn" if remote else "")
                              + f": {base} ngày thay cho {rule.days} ngày")
             lines += result.explanation
+            rule_dict = self.rule_json.get(rule_code)
+            if rule_dict is None:
+                rule_dict = self.rule_json[rule_code] = asdict(rule)
             hit = self.due_cache[key] = (base, result.due,
                                          result.due - timedelta(days=rule.warn_before_days),
-                                         lines, asdict(rule))
+                                         lines, rule_dict, json.dumps(rule_dict, ensure_ascii=False),
+                                         json.dumps(lines, ensure_ascii=False))
         return hit
 
     # -- text of a case -----------------------------------------------------------------------
@@ -655,7 +672,7 @@ class Generator:
     def search_text(self, code, title, summary, subject_name, subject_unit, subject_position):
         parts = [p for p in (code, title, summary, subject_name, subject_unit,
                              subject_position) if p]
-        folded = " ".join(self.text.f(p) if len(p) < 120 else self.fold(p) for p in parts)
+        folded = " ".join(map(self.text.f, parts))
         if self.checked_texts < 2000:  # the join of folded parts is the app's own fold
             self.checked_texts += 1
             assert folded == self.fold(" ".join(parts)), parts
@@ -670,12 +687,12 @@ class Generator:
         return hit
 
     def chain_hash(self, case_id, seq, actor_id, stamp, action, from_state, to_state, comment,
-                   data, prev):
+                   data_json, prev):
         """audit.event_hash with the canonical JSON assembled from cached pieces."""
         body = (f'{{"action":{self._enc(action)},'
                 f'"actor_id":{"null" if actor_id is None else actor_id},'
                 f'"case_id":{case_id},"comment":{self._enc(comment)},'
-                f'"created_at":"{stamp}","data":{self._json(data)},'
+                f'"created_at":"{stamp}","data":{data_json},'
                 f'"from_state":{self._enc(from_state)},"prev_hash":"{prev}","seq":{seq},'
                 f'"to_state":{self._enc(to_state)}}}')
         return hashlib.sha256(f"{self.audit.VERSION}:{body}".encode()).hexdigest()
@@ -685,9 +702,10 @@ class Generator:
         prev, seq = self.audit.GENESIS, 0
         for moment, action, from_state, to_state, actor_id, comment, data in events:
             seq += 1
-            stamp = moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            stamp = moment.isoformat(timespec="microseconds")[:26] + "Z"
+            data_json = self._json(data)
             digest = self.chain_hash(case_id, seq, actor_id, stamp, action, from_state,
-                                     to_state, comment, data, prev)
+                                     to_state, comment, data_json, prev)
             if self.checked_hashes < 3000 or self.rng.random() < 0.001:
                 self.checked_hashes += 1
                 assert digest == self.audit.event_hash(
@@ -695,7 +713,7 @@ class Generator:
                     action=action, from_state=from_state, to_state=to_state, comment=comment,
                     data=data, prev_hash=prev), (case_id, seq, action)
             self.add("case_event", self.next_id("case_event"), case_id, actor_id, moment,
-                     action, from_state, to_state, comment, data, seq, prev, digest)
+                     action, from_state, to_state, comment, data_json, seq, prev, digest)
             prev = digest
         self.add("case_audit_head", case_id, seq, prev)
 
@@ -733,8 +751,11 @@ class Generator:
         return days
 
     def moment(self, day, i):
-        return datetime(day.year, day.month, day.day, 1, 0, tzinfo=UTC) + timedelta(
-            minutes=7 * i, seconds=self.rng.randint(0, 59), microseconds=self.rng.randint(0, 999999))
+        base = self.day_cache.get(day)
+        if base is None:
+            base = self.day_cache[day] = datetime(day.year, day.month, day.day, 1, 0,
+                                                  tzinfo=UTC)
+        return base + timedelta(minutes=7 * i, microseconds=int(self.rng.random() * 6e7))
 
     def generate(self) -> None:
         from workflows.vocab import (CRITIQUE, CRITIQUE_KINDS, DIALOGUE, DIALOGUE_KINDS,
@@ -811,7 +832,7 @@ class Generator:
             if uid != intake or self.staff_org[org] != org:
                 self.add("case_handler", case_id, uid, staff[self.roles[2]], last)
         for row in deadlines_rows:
-            self.add("case_deadline", *row)
+            self.add("case_deadline", *row[:22])
         self.state_counts[(family, state)] += 1
         self.org_case_counts[org] += 1
         return code
@@ -838,10 +859,11 @@ class Generator:
             if rule_code is None:
                 return {}
             finish(day, trigger)
-            base, due_on, warn_on, lines, rule = self.due(rule_code, day, complexity, remote)
-            row = [self.next_id("case_deadline"), case_id, code, rule_code, rule, day, base,
-                   complexity, remote, due_on, warn_on, "running", [], [], lines, trigger,
-                   None, None, None, None, None, None]
+            base, due_on, warn_on, lines, rule, rule_text, lines_text = self.due(
+                rule_code, day, complexity, remote)
+            row = [self.next_id("case_deadline"), case_id, code, rule_code, rule_text, day, base,
+                   complexity, remote, due_on, warn_on, "running", "[]", "[]", lines_text,
+                   trigger, None, None, None, None, None, None, rule, lines]
             open_dl.append(row)
             deadlines_rows.append(row)
             return {"due_on": due_on.isoformat(), "rule": rule_code,
@@ -917,7 +939,7 @@ class Generator:
                     at = self.moment(max(warn_on, last_day), i)
                     events.append((at, "deadline_warning", None, None, None, "", {
                         "due_on": due_on.isoformat(), "rule": row[3],
-                        "legal_basis": row[4]["legal_basis"], "explanation": list(row[14]),
+                        "legal_basis": row[22]["legal_basis"], "explanation": list(row[23]),
                         "days_left": max(0, (due_on - max(warn_on, last_day)).days)}))
                     row[18] = at
                 if due_on < self.today - DAY:
@@ -925,7 +947,7 @@ class Generator:
                     at = self.moment(max(due_on + DAY, events[-1][0].date()), i)
                     events.append((at, "deadline_expired", None, None, None, "", {
                         "due_on": due_on.isoformat(), "rule": row[3],
-                        "legal_basis": row[4]["legal_basis"], "explanation": list(row[14])}))
+                        "legal_basis": row[22]["legal_basis"], "explanation": list(row[23])}))
                     row[19] = at
                     row[18] = row[18] or at
         for row in deadlines_rows:
