@@ -164,6 +164,16 @@ def at_unit(*roles):
     return AtUnit(frozenset(roles))
 
 
+class JobOwner(Policy):
+    """A background job's status page and file: only the user who asked for it (the matrix's
+    handler owns the matrix's job); anyone else 404, as if it did not exist."""
+
+    relational = False
+
+    def expect(self, role, rel):
+        return OK if role == "handler" else 404
+
+
 PUBLIC, ANY_USER, CREATOR, ADMIN_ONLY = Public(), AnyUser(), Creator(), AdminAnywhere()
 READ, INVITEE = Read(), Invitee()
 #: A sealed sender: the unit's own leader, or a named handler (the matrix's handler is named
@@ -277,7 +287,11 @@ MATRIX: dict[str, Entry] = {
     "reports.register": E(READ, None, lambda o: [
         f"/reports/registers/letters.pdf?org={o.org}",
         f"/reports/registers/recommendations.xlsx?org={o.org}"]),
-    "reports.cases": E(ANY_USER, None, lambda o: ["/reports/cases.csv", "/reports/cases.xlsx"]),
+    "reports.cases": E(ANY_USER, ANY_USER, lambda o: ["/reports/cases.csv", "/reports/cases.xlsx"],
+                       note="a POST starts the export as a background job of the user's own"),
+    # --- background jobs ---------------------------------------------------------------------
+    "jobs.status": E(JobOwner(), None, _one("/jobs/{o.job}")),
+    "jobs.download": E(JobOwner(), None, _one("/jobs/{o.job}/download")),
     # --- social critique ---------------------------------------------------------------------
     "critique.new": E(CREATOR, CREATOR, _one("/critique/new")),
     "critique.articles": E(READ, act(HANDLER, INTAKE), _one("/critique/{o.critique}/articles")),

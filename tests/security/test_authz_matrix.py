@@ -141,6 +141,21 @@ def _first(model, **where):
     return db.session.scalar(db.select(model.id).filter_by(**where).order_by(model.id))
 
 
+def _job(owner) -> int:
+    """A finished export job of `owner`'s, its file still downloadable."""
+    from datetime import UTC, datetime, timedelta
+
+    from app.core.jobs import DONE, Job
+    from app.extensions import db
+
+    job = Job(name="cases_export", owner_id=owner.id, status=DONE, progress=100, params={},
+              result=b"code\r\n", result_name="vu-viec.csv", result_mimetype="text/csv",
+              expires_at=datetime.now(UTC) + timedelta(days=1))
+    db.session.add(job)
+    db.session.flush()
+    return job.id
+
+
 def build() -> SimpleNamespace:
     """The matrix's users (one role each at the zone) and every relation's objects (ids)."""
     from app.cases.models import Attachment
@@ -205,6 +220,7 @@ def build() -> SimpleNamespace:
         objects[rel].invitee = invitee.id
         objects[rel].request_att = _first(Attachment, case_id=_case.id,
                                           owner_kind="critique_draft")
+    objects["own"].job = _job(users["handler"])
     objects["own"].day = deadlines.add_calendar_day(users["admin"], date(TODAY.year, 12, 24),
                                                     "off", "Nghỉ bù").id
     db.session.commit()
