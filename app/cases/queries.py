@@ -94,14 +94,67 @@ def actionable_condition(user):
     return sa.or_(*clauses) if clauses else sa.false()
 
 
-def work_queue(user, limit: int = 50) -> list[Case]:
-    stmt = (
-        sa.select(Case)
-        .where(actionable_condition(user))
-        .order_by(*SORTS["due"])
-        .limit(limit)
-    )
-    return list(db.session.scalars(stmt))
+#: The order of every queue: soonest deadline first, cases without one last (PostgreSQL's
+#: own order for ASC, so an index on (state, due_on, id) reads it as it is).
+QUEUE_ORDER = (Case.due_on.asc().nulls_last(), Case.id.asc())
+#: Queue counts stop here: beyond it the page says "1000+" (a count of a national scope
+#: would read a million rows per request).
+COUNT_CAP = 1000
+
+
+def queue(branches, limit: int) -> sa.Select:
+    """The first `limit` cases in QUEUE_ORDER among `branches`, (state, condition) pairs:
+    each branch reads one state's (state, due_on, id) index in order and stops at `limit`, so
+    no branch sorts more than its own first rows, whatever the scope holds."""
+    tops = [sa.select(Case.id, Case.due_on).where(Case.state == state, condition)
+            .order_by(*QUEUE_ORDER).limit(limit).subquery() for state, condition in branches]
+    if not tops:
+        return sa.select(Case).where(sa.false())
+    union = sa.union_all(*(sa.select(top) for top in tops)).subquery()
+    first = (sa.select(union.c.id).order_by(union.c.due_on.asc().nulls_last(), union.c.id)
+             .limit(limit))
+    return sa.select(Case).where(Case.id.in_(first)).order_by(*QUEUE_ORDER)
+
+
+def capped_count(condition, cap: int = COUNT_CAP):
+    """A scalar subquery: how many cases meet `condition`, counting no further than cap + 1."""
+    capped = sa.select(sa.literal(1)).where(condition).limit(cap + 1).subquery()
+    return sa.select(sa.func.count()).select_from(capped).scalar_subquery()
+
+
+def _actionable_states(user) -> dict[str, list]:
+    """Per state, the conditions under which it offers one of the user's roles an action:
+    (family, units of the role's subtree), one per role assignment and family."""
+    by_state: dict[str, list] = {}
+    for assignment in user.roles:
+        subtree = None
+        for fam, wf in WORKFLOWS.items():
+            states = {src for a in wf.actions if assignment.role in a.roles for src in a.sources}
+            if not states:
+                continue
+            if subtree is None:
+                subtree = sa.select(Organisation.id).where(
+                    Organisation.path.startswith(assignment.org.path, autoescape=True))
+            for state in states:
+                by_state.setdefault(state, []).append(
+                    sa.and_(Case.family == fam, Case.org_id.in_(subtree)))
+    return by_state
+
+
+def actionable_condition(user):
+    """Cases whose current state offers an action to one of the user's roles in their scope."""
+    by_state = _actionable_states(user)
+    if not by_state:
+        return sa.false()
+    return sa.or_(*(sa.and_(Case.state == state, sa.or_(*conds))
+                    for state, conds in sorted(by_state.items())))
+
+
+def work_queue(user, limit: int = 20) -> list[Case]:
+    """Cases waiting for an action the user's roles allow, soonest deadline first."""
+    branches = [(state, sa.or_(*conds)) for state, conds in sorted(
+        _actionable_states(user).items())]
+    return list(db.session.scalars(queue(branches, limit)))
 
 
 def count_by_state(user) -> list[tuple[str, str, int]]:
@@ -135,22 +188,30 @@ SUMMARY_LINES = (
 )
 
 
+def _summary_line(scope, family, states, overdue: bool, today: date):
+    """(state, condition) branches of one summary line."""
+    condition = [scope]
+    if family:
+        condition.append(Case.family == family)
+    if overdue:
+        condition.append(Case.due_on < today)
+    return [(state, sa.and_(*condition)) for state in states]
+
+
 def work_summary(scope, today: date | None = None, limit: int = 10,
-                 scopes: dict | None = None) -> dict:
+                 scopes: dict | None = None, cap: int = COUNT_CAP) -> dict:
     """Per line: (count, first cases by due date) inside `scope` (a SQL condition on Case);
-    `scopes` narrows single lines (approvals are asked only of approvers)."""
+    `scopes` narrows single lines (approvals are asked only of approvers). A count above
+    `cap` is cap + 1 (shown "cap+"); the counts of every line come in one statement."""
     today = today or local_today()
-    result = {}
-    for key, family, states, overdue in SUMMARY_LINES:
-        stmt = sa.select(Case).where((scopes or {}).get(key, scope), Case.state.in_(states))
-        if family:
-            stmt = stmt.where(Case.family == family)
-        if overdue:
-            stmt = stmt.where(Case.due_on < today)
-        count = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-        rows = db.session.scalars(stmt.order_by(*SORTS["due"]).limit(limit)).all()
-        result[key] = (count, rows)
-    return result
+    lines = {key: _summary_line((scopes or {}).get(key, scope), family, states, overdue, today)
+             for key, family, states, overdue in SUMMARY_LINES}
+    counts = db.session.execute(sa.select(*(
+        capped_count(sa.or_(*(sa.and_(Case.state == state, cond) for state, cond in branches)),
+                     cap).label(key)
+        for key, branches in lines.items()))).one()._asdict()
+    return {key: (counts[key], db.session.scalars(queue(branches, limit)).all())
+            for key, branches in lines.items()}
 
 
 def subtree_condition(org):

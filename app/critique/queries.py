@@ -13,9 +13,11 @@ from app.critique.services import COMMENTING_STATES, can_answer, officer_org_ids
 from app.extensions import db
 
 
-def requests_for(user, pending_only: bool = False) -> list[ConsultationInvitee]:
+def requests_for(user, pending_only: bool = False,
+                 limit: int | None = None) -> list[ConsultationInvitee]:
     """Consultations sent to the units where the user is an officer, newest first;
-    `pending_only`: still open for comments and not answered yet."""
+    `pending_only`: still open for comments and not answered yet, soonest deadline first
+    (the first `limit`)."""
     orgs = officer_org_ids(user)
     if not orgs:
         return []
@@ -27,7 +29,7 @@ def requests_for(user, pending_only: bool = False) -> list[ConsultationInvitee]:
         return list(db.session.scalars(
             stmt.where(ConsultationInvitee.responded_at.is_(None),
                        Case.state.in_(COMMENTING_STATES))
-            .order_by(Consultation.deadline, ConsultationInvitee.id)))
+            .order_by(Consultation.deadline, ConsultationInvitee.id).limit(limit)))
     stmt = stmt.order_by(Consultation.deadline.desc(), ConsultationInvitee.id.desc())
     return list(db.session.scalars(stmt))
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
 from app.cases.models import Case
-from app.cases.queries import actionable_condition
+from app.cases.queries import COUNT_CAP, actionable_condition
 from app.core.calendar import (
     local_today,
     official_holidays,
@@ -22,23 +22,28 @@ def of_case(case) -> list[CaseDeadline]:
     return sorted(case.deadlines, key=lambda d: d.id or 0, reverse=True)
 
 
-def warnings_for(user, today: date | None = None, limit: int = 20) -> dict:
+def warnings_for(user, today: date | None = None, limit: int = 10,
+                 cap: int = COUNT_CAP) -> dict:
     """Running deadlines of the cases the user can act on: inside their warning window, and
-    past their due date; each as (count, first rows by due date)."""
+    past their due date; each as (count, first rows by due date). A count above `cap` is
+    cap + 1; both counts come in one statement, the rows read (status, due_on) in order."""
     today = today or local_today()
-    base = (sa.select(CaseDeadline).join(Case)
-            .where(CaseDeadline.status == RUNNING, actionable_condition(user)))
-    result = {}
-    for key, cond in (("due_soon", sa.and_(CaseDeadline.warn_on <= today,
-                                            CaseDeadline.due_on >= today)),
-                      ("overdue", CaseDeadline.due_on < today)):
-        stmt = base.where(cond)
-        count = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-        rows = db.session.scalars(stmt.options(contains_eager(CaseDeadline.case))
-                                  .order_by(CaseDeadline.due_on, CaseDeadline.id)
-                                  .limit(limit)).all()
-        result[key] = (count, rows)
-    return result
+    actionable = actionable_condition(user)
+    conds = {"due_soon": sa.and_(CaseDeadline.warn_on <= today, CaseDeadline.due_on >= today),
+             "overdue": CaseDeadline.due_on < today}
+
+    def running(cond):
+        return (sa.select(CaseDeadline).join(Case)
+                .where(CaseDeadline.status == RUNNING, cond, actionable))
+
+    counts = db.session.execute(sa.select(*(
+        sa.select(sa.func.count()).select_from(
+            running(cond).with_only_columns(sa.literal(1)).limit(cap + 1).subquery())
+        .scalar_subquery().label(key) for key, cond in conds.items()))).one()._asdict()
+    return {key: (counts[key], db.session.scalars(
+        running(cond).options(contains_eager(CaseDeadline.case))
+        .order_by(CaseDeadline.due_on, CaseDeadline.id).limit(limit)).all())
+        for key, cond in conds.items()}
 
 
 def calendar_year(year: int) -> dict:

@@ -21,9 +21,27 @@ from app.critique import queries as critique_queries
 from app.deadlines import queries as deadline_queries
 from app.extensions import db
 from app.orgs.models import Organisation
+from workflows.registry import WORKFLOWS
 from workflows.vocab import APPROVER
 
 bp = Blueprint("main", __name__)
+
+
+#: The case list's filters that show each summary line in full ("see all"); a line over
+#: several states links once per state (the list filters on one state).
+SEE_ALL = {
+    "approvals": [{"family": family, "state": state}
+                  for family, wf in WORKFLOWS.items() for state in queries.APPROVAL_STATES
+                  if state in wf.state_names],
+    "drafts_due": [{"family": "supervision", "state": "fieldwork"}],
+    "notices": [{"family": "supervision", "state": "delegation_formed"}],
+    "overdue_recommendations": [{"family": "recommendation", "overdue": "1"}],
+    "overdue_letters": [{"family": "letter", "overdue": "1"}],
+}
+
+
+def _count_cap() -> int:
+    return current_app.config.get("HOME_COUNT_CAP", queries.COUNT_CAP)
 
 
 @bp.route("/")
@@ -31,16 +49,19 @@ def home():
     # Approvals are "requested" only of those who may give them.
     summary = queries.work_summary(
         scope_condition(current_user, Case.org_id),
-        scopes={"approvals": scope_condition(current_user, Case.org_id, roles={APPROVER})})
+        scopes={"approvals": scope_condition(current_user, Case.org_id, roles={APPROVER})},
+        cap=_count_cap())
     return render_template(
         "main/home.html",
         queue=queries.work_queue(current_user),
-        counts=queries.count_by_state(current_user),
         summary=summary,
+        see_all=SEE_ALL,
+        count_cap=_count_cap(),
         today=local_today(),
         unit=None,
-        critique_requests=critique_queries.requests_for(current_user, pending_only=True),
-        deadline_warnings=deadline_queries.warnings_for(current_user),
+        critique_requests=critique_queries.requests_for(current_user, pending_only=True,
+                                                        limit=10),
+        deadline_warnings=deadline_queries.warnings_for(current_user, cap=_count_cap()),
     )
 
 
@@ -52,8 +73,9 @@ def unit(org_id: int):
     return render_template(
         "main/home.html",
         queue=[],
-        counts=None,
-        summary=queries.work_summary(queries.subtree_condition(org)),
+        summary=queries.work_summary(queries.subtree_condition(org), cap=_count_cap()),
+        see_all=SEE_ALL,
+        count_cap=_count_cap(),
         today=local_today(),
         unit=org,
     )
