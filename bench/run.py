@@ -715,7 +715,7 @@ def table(result: dict) -> str:
     lines.append(ref_line("raw SQL, list page 1", refs["raw"]))
     for r in result["pages"]:
         cells = [f"{r['name']}" + (f" (c{r['connections']})" if r["connections"] != 16 else "")]
-        if r["failure"] and "rps" not in r:
+        if r["failure"] and not r.get("requests"):
             cells += ["—"] * 6
         else:
             cells += [_n(r["rps"]), _n(r["p50_ms"]), _n(r["p95_ms"]), _n(r["p99_ms"]),
