@@ -25,7 +25,7 @@ from sqlalchemy.sql.expression import ClauseElement, Executable
 
 from app.cases.models import Case
 from app.core.calendar import local_today
-from app.core.jobs import JobFailed, Progress, Result, register_job
+from app.core.jobs import JobFailed, Progress, Result
 from app.core.i18n import current_locale
 from app.core.text import strip_controls
 from app.extensions import db
@@ -208,5 +208,3 @@ def export_cases(progress: Progress, *, user_id: int, args: dict, fmt: str) -> R
         out.seek(0)
         return Result(out.read(), name, CSV_MIMETYPE + "; charset=utf-8")
 
-
-register_job("cases_export", export_cases, _l("Case list export"))

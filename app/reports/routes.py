@@ -29,6 +29,7 @@ from app.core.params import int_arg
 from app.core.permissions import can_view_org, visible_orgs
 from app.extensions import db
 from app.orgs.models import Organisation
+from app.reports import background  # noqa: F401  (registers the reports' jobs)
 from app.reports import charts, exports, queries, render, stats, tables
 from workflows.vocab import CHANNELS, FAMILIES
 
