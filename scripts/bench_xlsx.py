@@ -1,4 +1,4 @@
-"""Benchmark the streamed XLSX export of the case list (app.reports.exports).
+"""Benchmark the streamed XLSX and CSV exports of the case list (app.reports.exports).
 
     .venv/bin/python scripts/bench_xlsx.py [--rows 100000] [--url sqlite:///...]
 
@@ -6,8 +6,10 @@ Seeds `--rows` cases (default 100,000) into a temporary SQLite database (or the 
 at --url), then exports the first 10k, 50k and all rows exactly as /reports/cases.xlsx does
 (filtered_cases -> server-side cursor -> openpyxl write-only) and prints, for each, the time,
 the file size, the process's max RSS so far, and the peak Python memory of the export measured
-in a second run under tracemalloc (which slows it down several times, hence two runs). Memory
-must stay flat: the target is a peak at 100k rows no more than 1.5 x the peak at 10k rows.
+in a second run under tracemalloc (which slows it down several times, hence two runs); then the
+same for the CSV as /reports/cases.csv streams it, with the time until its first row is out.
+Memory must stay flat: the target is a peak at 100k rows no more than 1.5 x the peak at 10k
+rows, for each format.
 """
 from __future__ import annotations
 
@@ -88,6 +90,26 @@ def export(user, rows: int, trace: bool) -> tuple[float, int, int]:
     return elapsed, size, peak
 
 
+def export_csv(user, rows: int, trace: bool) -> tuple[float, float, int, int]:
+    """(seconds to the first row, seconds, bytes, peak traced bytes or 0) of one CSV export."""
+    from app.cases.queries import CaseFilter, filtered_cases
+    from app.reports.exports import case_list_columns, case_list_rows, csv_stream
+
+    stmt = filtered_cases(user, CaseFilter(sort="oldest")).limit(rows)
+    if trace:
+        tracemalloc.start()
+    t0 = time.perf_counter()
+    first, size = 0.0, 0
+    for i, chunk in enumerate(csv_stream(case_list_columns(), case_list_rows(stmt))):
+        size += len(chunk.encode("utf-8"))
+        if i == 2:  # byte-order mark, header, first row
+            first = time.perf_counter() - t0
+    elapsed = time.perf_counter() - t0
+    peak = tracemalloc.get_traced_memory()[1] if trace else 0
+    tracemalloc.stop()
+    return first, elapsed, size, peak
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=100_000)
@@ -113,15 +135,26 @@ def main() -> int:
                 elapsed, size, _ = export(user, n, trace=False)
                 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
                 _, _, peaks[n] = export(user, n, trace=True)
-                print(f"{n:>7,} rows: {elapsed:6.2f} s, {size / 2**20:5.1f} MiB file, "
+                print(f"xlsx {n:>7,} rows: {elapsed:6.2f} s, {size / 2**20:5.1f} MiB file, "
                       f"peak traced memory {peaks[n] / 2**20:5.1f} MiB (a second run under "
                       f"tracemalloc), max RSS so far {rss:.0f} MiB")
+            csv_peaks = {}
+            for n in sorted(peaks):
+                first, elapsed, size, _ = export_csv(user, n, trace=False)
+                rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                _, _, _, csv_peaks[n] = export_csv(user, n, trace=True)
+                print(f"csv  {n:>7,} rows: first row after {first * 1000:5.0f} ms, "
+                      f"{elapsed:6.2f} s, {size / 2**20:5.1f} MiB, peak traced memory "
+                      f"{csv_peaks[n] / 2**20:5.1f} MiB, max RSS so far {rss:.0f} MiB")
             if args.url:
                 db.drop_all()
-    small, large = peaks[min(peaks)], peaks[max(peaks)]
-    flat = large <= FLAT_FACTOR * small
-    print(f"memory {'flat' if flat else 'NOT flat'}: peak at {max(peaks):,} rows is "
-          f"{large / small:.2f} x the peak at {min(peaks):,} (target <= {FLAT_FACTOR})")
+    flat = True
+    for fmt, found in (("xlsx", peaks), ("csv", csv_peaks)):
+        small, large = found[min(found)], found[max(found)]
+        flat = flat and large <= FLAT_FACTOR * small
+        print(f"{fmt} memory {'flat' if large <= FLAT_FACTOR * small else 'NOT flat'}: peak at "
+              f"{max(found):,} rows is {large / small:.2f} x the peak at {min(found):,} "
+              f"(target <= {FLAT_FACTOR})")
     return 0 if flat else 1
 
 
