@@ -107,17 +107,20 @@ def _terminal(family_col, state_col):
         [s.name for s in wf.states if s.is_terminal])) for fam, wf in WORKFLOWS.items()))
 
 
-def _state_at(moment: datetime, case_ids) -> sa.Subquery:
-    """(case_id, state): each case's state at `moment`, from its last transition before it."""
-    ranked = sa.select(
-        CaseEvent.case_id, CaseEvent.to_state,
-        sa.func.row_number().over(partition_by=CaseEvent.case_id,
-                                  order_by=(CaseEvent.created_at.desc(), CaseEvent.id.desc()))
-        .label("rn"),
-    ).where(CaseEvent.to_state.is_not(None), CaseEvent.created_at < moment,
-            CaseEvent.case_id.in_(case_ids)).subquery()
-    return sa.select(ranked.c.case_id, ranked.c.to_state.label("state")).where(
-        ranked.c.rn == 1).subquery()
+#: Every terminal state name: no name is terminal in one workflow and open in another (a test
+#: holds this), so "is terminal" needs no family and reads a state expression only once.
+TERMINAL_STATES = sorted({s.name for wf in WORKFLOWS.values() for s in wf.states
+                          if s.is_terminal})
+
+
+def _state_at(moment: datetime, case_id):
+    """The state of case `case_id` at `moment`: the destination of its last transition before
+    it, one backward step of ix_case_event_state_at per case (None without a timeline)."""
+    return (sa.select(CaseEvent.to_state)
+            .where(CaseEvent.case_id == case_id, CaseEvent.to_state.is_not(None),
+                   CaseEvent.created_at < moment)
+            .order_by(CaseEvent.created_at.desc(), CaseEvent.id.desc())
+            .limit(1).scalar_subquery())
 
 
 def _bucket(column, bounds: list):
@@ -125,72 +128,94 @@ def _bucket(column, bounds: list):
     return sa.case(*((column < b, i) for i, b in enumerate(bounds[1:])), else_=len(bounds) - 2)
 
 
-def _handled(org, period: Period, reference: date) -> sa.Subquery:
-    """One row per case handled in the period, with its states at the start and the end."""
+def _grouped(*columns):
+    """SELECT columns..., count(*) GROUP BY every column, by position (a scalar subquery
+    repeated in GROUP BY would carry other bind parameters and not match its select item)."""
+    return (sa.select(*columns, sa.func.count())
+            .group_by(*(sa.literal_column(str(i)) for i in range(1, len(columns) + 1))))
+
+
+def _handled(scope, period: Period, reference: date) -> sa.Subquery:
+    """One row per case of `scope` handled in the period, with its state at the end."""
     start, end = local_midnight(period.start), local_midnight(period.end + timedelta(days=1))
-    ids = sa.select(Case.id).where(subtree_condition(org), Case.received_on <= period.end)
-    at_start, at_end = _state_at(start, ids), _state_at(end, ids)
-    state_end = sa.func.coalesce(at_end.c.state, Case.state)
+    state_start = sa.func.coalesce(_state_at(start, Case.id), "")
+    state_end = sa.func.coalesce(_state_at(end, Case.id), Case.state)
     return (
         sa.select(
-            Case.id, Case.family, Case.channel, Case.kind, Case.is_anonymous, Case.received_on,
-            (Case.received_on < period.start).label("carried"),
+            Case.id, Case.org_id, Case.family, Case.channel, Case.kind, Case.is_anonymous,
+            Case.received_on, (Case.received_on < period.start).label("carried"),
             state_end.label("state_end"),
             sa.case((Case.due_on.is_(None), None), (Case.due_on < reference, "overdue"),
                     else_="on_time").label("deadline"),
         )
-        .outerjoin(at_start, at_start.c.case_id == Case.id)
-        .outerjoin(at_end, at_end.c.case_id == Case.id)
-        .where(subtree_condition(org), Case.received_on <= period.end,
-               sa.or_(Case.received_on >= period.start, at_start.c.state.is_(None),
-                      sa.not_(_terminal(Case.family, at_start.c.state))))
+        .where(scope, Case.received_on <= period.end,
+               sa.or_(Case.received_on >= period.start, state_start.not_in(TERMINAL_STATES)))
         .subquery()
     )
 
 
+def _empty(org, period: Period, today: date) -> Stats:
+    return Stats(org=org, period=period, reference=min(period.end, today),
+                 months=[(m, 0, 0) for m in period.months()])
+
+
 def compute(org, period: Period, today: date | None = None) -> Stats:
-    """Every figure of the dashboard and the periodic report for `org` and the units below it."""
+    """Every figure of the dashboard and the periodic report for `org` and the units below it,
+    computed now from the cases and their timelines."""
     today = today or local_today()
-    stats = Stats(org=org, period=period, reference=min(period.end, today))
-    handled = _handled(org, period, stats.reference)
-    rows = db.session.execute(
-        sa.select(handled.c.family, handled.c.channel, handled.c.carried, handled.c.state_end,
-                  handled.c.deadline, sa.func.count())
-        .group_by(handled.c.family, handled.c.channel, handled.c.carried, handled.c.state_end,
-                  handled.c.deadline))
-    for family, channel, carried, state, deadline, n in rows:
-        counts = stats.families.setdefault(family, Counter())
-        counts["carried" if carried else "received"] += n
-        counts["total"] += n
-        is_open = not WORKFLOWS[family].state(state).is_terminal
-        counts["open" if is_open else "closed"] += n
-        if is_open and deadline:
-            counts[deadline] += n
-        if not carried:
-            stats.channels[channel] += n
-        stats.states[(family, state)] += n
-    stats.months = _months(org, period)
-    stats.recommendations = _recommendations(org, period, stats.reference)
-    stats.letters = _letters(handled, period)
+    stats = _empty(org, period, today)
+    _tally(subtree_condition(org), period, stats.reference, lambda org_id: (stats,))
     return stats
 
 
-def _months(org, period: Period) -> list[tuple[date, int, int]]:
+def _tally(scope, period: Period, reference: date, targets, by_org: bool = False) -> None:
+    """Count the cases of `scope` into the Stats that `targets(org_id)` names (org_id is None
+    unless `by_org`: then every query is also grouped by the case's unit)."""
+    handled = _handled(scope, period, reference)
+    org_key = (handled.c.org_id,) if by_org else ()
+    dims = (handled.c.family, handled.c.channel, handled.c.carried, handled.c.state_end,
+            handled.c.deadline)
+    for row in db.session.execute(_grouped(*org_key, *dims)):
+        org_id, (family, channel, carried, state, deadline, n) = (
+            (row[0], row[1:]) if by_org else (None, row))
+        is_open = not WORKFLOWS[family].state(state).is_terminal
+        for stats in targets(org_id):
+            counts = stats.families.setdefault(family, Counter())
+            counts["carried" if carried else "received"] += n
+            counts["total"] += n
+            counts["open" if is_open else "closed"] += n
+            if is_open and deadline:
+                counts[deadline] += n
+            if not carried:
+                stats.channels[channel] += n
+            stats.states[(family, state)] += n
+    _months(scope, period, targets, by_org)
+    _recommendations(scope, period, reference, targets, by_org)
+    _letters(handled, period, targets, by_org)
+
+
+def _months(scope, period: Period, targets, by_org: bool) -> None:
     months = period.months()
-    received = dict(db.session.execute(
-        sa.select(_bucket(Case.received_on, months + [period.end + timedelta(days=1)]),
-                  sa.func.count())
-        .where(subtree_condition(org), Case.received_on.between(period.start, period.end))
-        .group_by(sa.literal_column("1"))).all())
+    key = (Case.org_id,) if by_org else ()
+    received = db.session.execute(
+        _grouped(*key, _bucket(Case.received_on, months + [period.end + timedelta(days=1)]))
+        .where(scope, Case.received_on.between(period.start, period.end)))
     bounds = [local_midnight(max(m, period.start)) for m in months]
     bounds.append(local_midnight(period.end + timedelta(days=1)))
-    closed = dict(db.session.execute(
-        sa.select(_bucket(CaseEvent.created_at, bounds), sa.func.count(sa.distinct(Case.id)))
+    closed = db.session.execute(
+        sa.select(*key, _bucket(CaseEvent.created_at, bounds),
+                  sa.func.count(sa.distinct(Case.id)))
         .join(Case, Case.id == CaseEvent.case_id)
-        .where(subtree_condition(org), _terminal(Case.family, CaseEvent.to_state),
+        .where(scope, _terminal(Case.family, CaseEvent.to_state),
                CaseEvent.created_at >= bounds[0], CaseEvent.created_at < bounds[-1])
-        .group_by(sa.literal_column("1"))).all())
-    return [(m, received.get(i, 0), closed.get(i, 0)) for i, m in enumerate(months)]
+        .group_by(*(sa.literal_column(str(i)) for i in range(1, len(key) + 2))))
+    for column, result in ((1, received), (2, closed)):
+        for row in result:
+            org_id, (i, n) = (row[0], row[1:]) if by_org else (None, row)
+            for stats in targets(org_id):
+                entry = list(stats.months[i])
+                entry[column] += n
+                stats.months[i] = tuple(entry)
 
 
 def _has_event(moment: datetime, **where):
@@ -198,38 +223,32 @@ def _has_event(moment: datetime, **where):
                              *(getattr(CaseEvent, k) == v for k, v in where.items()))
 
 
-def _recommendations(org, period: Period, reference: date) -> Counter:
+def _recommendations(scope, period: Period, reference: date, targets, by_org: bool) -> None:
     end = local_midnight(period.end + timedelta(days=1))
-    cohort = sa.select(Case.id).where(
-        subtree_condition(org), Case.family == RECOMMENDATION,
-        Case.received_on.between(period.start, period.end))
-    at_end = _state_at(end, cohort)
     answered = sa.exists().where(RecommendationReply.case_id == Case.id,
                                  RecommendationReply.received_on <= period.end)
-    state = sa.func.coalesce(at_end.c.state, Case.state)
+    state = sa.func.coalesce(_state_at(end, Case.id), Case.state)
+    key = (Case.org_id,) if by_org else ()
     rows = db.session.execute(
-        sa.select(answered.label("answered"),
-                  _has_event(end, to_state="implemented").label("implemented"),
-                  _has_event(end, to_state="not_implemented").label("not_implemented"),
-                  state.in_(recommendation.PENDING).label("awaiting"),
-                  sa.and_(Case.due_on < reference, state.in_(recommendation.PENDING))
-                  .label("overdue"),
-                  sa.func.count())
-        .select_from(Case).outerjoin(at_end, at_end.c.case_id == Case.id)
-        .where(Case.id.in_(cohort))
-        .group_by(sa.literal_column("1"), sa.literal_column("2"), sa.literal_column("3"),
-                  sa.literal_column("4"), sa.literal_column("5")))
-    out = Counter()
-    for *flags, n in rows:
-        out["issued"] += n
-        for key, flag in zip(("answered", "implemented", "not_implemented", "awaiting",
-                              "overdue"), flags):
-            if flag:
-                out[key] += n
-    return out
+        _grouped(*key, answered.label("answered"),
+                 _has_event(end, to_state="implemented").label("implemented"),
+                 _has_event(end, to_state="not_implemented").label("not_implemented"),
+                 state.in_(recommendation.PENDING).label("awaiting"),
+                 sa.and_(Case.due_on < reference, state.in_(recommendation.PENDING))
+                 .label("overdue"))
+        .where(scope, Case.family == RECOMMENDATION,
+               Case.received_on.between(period.start, period.end)))
+    for row in rows:
+        org_id, (*flags, n) = (row[0], row[1:]) if by_org else (None, row)
+        for out in (s.recommendations for s in targets(org_id)):
+            out["issued"] += n
+            for name, flag in zip(("answered", "implemented", "not_implemented", "awaiting",
+                                   "overdue"), flags):
+                if flag:
+                    out[name] += n
 
 
-def _letters(handled: sa.Subquery, period: Period) -> Counter:
+def _letters(handled: sa.Subquery, period: Period, targets, by_org: bool) -> None:
     """Biểu 01/XLD: every line counts letters handled in the period, by their state at its end."""
     end = local_midnight(period.end + timedelta(days=1))
     decision = (sa.select(CaseEvent.action)
@@ -240,34 +259,35 @@ def _letters(handled: sa.Subquery, period: Period) -> Counter:
     resolved = sa.exists().where(CaseEvent.case_id == handled.c.id,
                                  CaseEvent.action == "record_result",
                                  CaseEvent.created_at < end).correlate(handled)
-    dims = (handled.c.carried, handled.c.kind, handled.c.is_anonymous, handled.c.state_end,
-            LetterDetails.is_valid, LetterDetails.within_competence,
-            (LetterDetails.signer_count > 1).label("several"), decision.label("decision"),
-            resolved.label("resolved"))
+    key = (handled.c.org_id,) if by_org else ()
     rows = db.session.execute(
-        sa.select(*dims, sa.func.count())
+        _grouped(*key, handled.c.carried, handled.c.kind, handled.c.is_anonymous,
+                 handled.c.state_end, LetterDetails.is_valid, LetterDetails.within_competence,
+                 (LetterDetails.signer_count > 1).label("several"), decision.label("decision"),
+                 resolved.label("resolved"))
         .select_from(handled).outerjoin(LetterDetails, LetterDetails.case_id == handled.c.id)
-        .where(handled.c.family == LETTER)
-        .group_by(*(sa.literal_column(str(i)) for i in range(1, len(dims) + 1))))
-    out = Counter()
-    for carried, kind, anonymous, state, valid, competent, several, decided, done, n in rows:
-        out["total"] += n
-        out["carried" if carried else "received"] += n
-        out[f"kind.{kind or 'unknown'}"] += n
-        out[{True: "valid", False: "invalid", None: "unclassified"}[valid]] += n
-        out[{True: "competent", False: "not_competent", None: "competence_unknown"}[competent]] += n
-        out[f"decision.{decided or 'none'}"] += n
-        if anonymous:
-            out["anonymous"] += n
-        if several:
-            out["several_signers"] += n
-        if done:
-            out["resolved"] += n
-        if state == "withdrawn":
-            out["withdrawn"] += n
-        if state in letter.BEFORE_RESULT:
-            out["open"] += n
-    return out
+        .where(handled.c.family == LETTER))
+    for row in rows:
+        org_id, rest = (row[0], row[1:]) if by_org else (None, row)
+        carried, kind, anonymous, state, valid, competent, several, decided, done, n = rest
+        for out in (s.letters for s in targets(org_id)):
+            out["total"] += n
+            out["carried" if carried else "received"] += n
+            out[f"kind.{kind or 'unknown'}"] += n
+            out[{True: "valid", False: "invalid", None: "unclassified"}[valid]] += n
+            out[{True: "competent", False: "not_competent",
+                 None: "competence_unknown"}[competent]] += n
+            out[f"decision.{decided or 'none'}"] += n
+            if anonymous:
+                out["anonymous"] += n
+            if several:
+                out["several_signers"] += n
+            if done:
+                out["resolved"] += n
+            if state == "withdrawn":
+                out["withdrawn"] += n
+            if state in letter.BEFORE_RESULT:
+                out["open"] += n
 
 
 #: The longest period a report covers (one chart point per month).
