@@ -307,7 +307,7 @@ def _deep_url(app, user) -> tuple[str, str]:
     param = getattr(queries, "PAGE_TOKEN_ARG", "after")
     if token_of is not None and rows:
         with app.test_request_context():
-            return _q("/cases/", **{param: token_of(rows[0])}), "keyset"
+            return _q("/cases/", **{param: token_of("newest", rows[0])}), "keyset"
     depth = DEEP_ROW if total is None else max(total, 1)
     return _q("/cases/", page=max(depth // 25, 1)), "offset"
 
