@@ -1,0 +1,139 @@
+"""The home page at national scale: a fixed number of statements, queues in due order read
+through indexes, capped counts, and a "see all" link that leads to the same cases."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.auth.services import create_user
+from app.cases import queries
+from app.cases.models import Case
+from app.core.calendar import local_today
+from app.core.permissions import scope_condition
+from tests.factories import make_case, password_hash
+from tests.perf.conftest import bulk_cases, plan_of
+from workflows.vocab import APPROVER, HANDLER, INTAKE, LETTER, SUPERVISION
+
+
+@pytest.fixture
+def officer(db, world):
+    """A user with roles at several units: handler and intake of a province, approver of a
+    grassroots unit in the other province."""
+    o = world.orgs
+    return create_user("officer", "Cán bộ nhiều đơn vị", None,
+                       [(HANDLER, o["a"]), (INTAKE, o["a"]), (APPROVER, o["b"])],
+                       password_hash=password_hash())
+
+
+def _cases(world, n: int) -> list[Case]:
+    """`n` cases of the officer's units: letters received on several days (so some overdue)
+    and supervisions."""
+    u, o = world.users, world.orgs
+    today = local_today()
+    made = []
+    for i in range(n):
+        if i % 3 == 0:
+            made.append(make_case(u["b_handler"], o["b"], SUPERVISION, title=f"Giám sát {i}"))
+        else:
+            made.append(make_case(u["intake"], o["a"], LETTER, title=f"Đơn thư {i}",
+                                  received_on=today - timedelta(days=i)))
+    return made
+
+
+def _home(browser, count_statements) -> tuple[int, str]:
+    with count_statements() as log:
+        response = browser.get("/")
+    assert response.status_code == 200
+    return len(log), response.get_data(as_text=True)
+
+
+def test_home_runs_the_same_statements_with_5_and_60_cases(browser, db, world, officer,
+                                                           count_statements):
+    _cases(world, 5)
+    db.session.commit()
+    browser.login("officer")
+    few, _html = _home(browser, count_statements)
+    _cases(world, 55)
+    db.session.commit()
+    many, html = _home(browser, count_statements)
+    assert 'data-testid="summary-overdue_letters"' in html
+    assert many == few, f"{few} statements with 5 cases, {many} with 60"
+    assert many <= 16
+
+
+def test_queues_put_the_soonest_deadline_first_and_mark_the_overdue(browser, db, world,
+                                                                     officer):
+    made = _cases(world, 30)
+    db.session.commit()
+    browser.login("officer")
+    html = browser.get("/").get_data(as_text=True)
+    line = html[html.index('data-testid="summary-overdue_letters"'):]
+    line = line[:line.index("</ul>")]
+    overdue = sorted((c for c in made if c.family == LETTER and c.is_overdue()),
+                     key=lambda c: (c.due_on, c.id))
+    assert overdue, "the oldest letters are past their screening deadline"
+    shown = re.findall(r'href="/cases/(\d+)"', line)
+    assert shown == [str(c.id) for c in overdue[:10]]
+    assert line.count('class="overdue"') == len(shown)
+    count = re.search(r'data-testid="count-overdue_letters">(\d+)<', html).group(1)
+    assert int(count) == len(overdue)
+    # The work queue: every letter the officer may act on comes before any with no deadline.
+    table = html[html.index('data-testid="work-queue"'):]
+    table = table[:table.index("</table>")]
+    codes = re.findall(r'href="/cases/(\d+)"', table)
+    dues = [db.session.get(Case, int(i)).due_on for i in codes]
+    assert len(codes) == 20  # the queue's limit; the rest is behind "see all"
+    assert dues == sorted(dues, key=lambda d: (d is None, d))
+
+
+def test_counts_beyond_the_cap_show_a_plus(app, browser, db, world, officer, monkeypatch):
+    monkeypatch.setitem(app.config, "HOME_COUNT_CAP", 4)
+    made = _cases(world, 30)
+    db.session.commit()
+    overdue = [c for c in made if c.family == LETTER and c.is_overdue()]
+    assert len(overdue) > 5
+    browser.login("officer")
+    html = browser.get("/").get_data(as_text=True)
+    assert 'data-testid="count-overdue_letters">4+<' in html
+
+
+def test_see_all_leads_to_a_list_holding_the_queue(browser, db, world, officer):
+    made = _cases(world, 30)
+    db.session.commit()
+    browser.login("officer")
+    html = browser.get("/").get_data(as_text=True)
+    block = html[html.index('data-testid="see-all-overdue_letters"'):]
+    link = re.search(r'href="([^"]+)"', block).group(1).replace("&amp;", "&")
+    listed = browser.get(link + "&per_page=100").get_data(as_text=True)
+    overdue = [c for c in made if c.family == LETTER and c.is_overdue()]
+    for case in overdue:
+        assert case.code in listed
+    assert not any(c.code in listed for c in made if c.family == SUPERVISION)
+
+
+def _queue_statements(user, today):
+    """Every statement the home page's queues run, as built for `user`."""
+    scope = scope_condition(user, Case.org_id)
+    lines = {key: queries._summary_line(scope, family, states, overdue, today)
+             for key, family, states, overdue in queries.SUMMARY_LINES}
+    yield "work queue", queries.queue(
+        [(s, sa.or_(*c)) for s, c in queries._actionable_states(user).items()], 20)
+    for key, branches in lines.items():
+        yield key, queries.queue(branches, 10)
+        yield f"{key} count", sa.select(queries.capped_count(
+            sa.or_(*(sa.and_(Case.state == s, c) for s, c in branches))))
+
+
+def test_queue_plans_use_indexes_at_scale(db, world, officer):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the plans that matter are PostgreSQL's")
+    o = world.orgs
+    bulk_cases(db, 50_000, [org.id for org in o.values()])
+    today = local_today()
+    for user in (officer, world.users["top_approver"], world.users["grass_handler"]):
+        for name, stmt in _queue_statements(user, today):
+            plan = plan_of(db, stmt)
+            assert "Seq Scan on case_file" not in plan, f"{user.username}, {name}:\n{plan}"
