@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from app.cases.guards import effect, guard
 from app.cases.models import Case
+from app.cases.queries import search_condition
 from app.core.permissions import scope_condition
 from app.core.text import fold
 from app.extensions import db
@@ -135,7 +136,7 @@ def duplicate_candidates(case, user, *, earlier_only: bool = True,
     if subject:
         similar = _similar_to(case)
         rows = db.session.scalars(
-            sa.select(Case).where(*criteria, Case.search_text.contains(subject, autoescape=True))
+            sa.select(Case).where(*criteria, search_condition(subject))
             .options(joinedload(Case.letter))
             .order_by(Case.received_on.desc(), Case.id.desc()).limit(SCAN_LIMIT))
         for other in rows:

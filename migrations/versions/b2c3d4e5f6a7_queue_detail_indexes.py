@@ -5,8 +5,7 @@ Revises: a1b2c3d4e5f6
 Create Date: 2026-11-30 21:30:00
 
 """
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b2c3d4e5f6a7'
@@ -16,8 +15,10 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    # The home page's queues read one state at a time in due order (due_on ASC NULLS LAST, id
+    # is PostgreSQL's ascending order) and stop at their limit.
+    op.create_index("ix_case_file_state_due", "case_file", ["state", "due_on", "id"])
 
 
 def downgrade():
-    pass
+    op.drop_index("ix_case_file_state_due", table_name="case_file")
