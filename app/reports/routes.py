@@ -4,6 +4,7 @@ Every view loads the unit through `_unit` (404 outside the user's scope) and rea
 only through app.reports.stats, so the dashboard and the reports show the same numbers."""
 import io
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
@@ -79,8 +80,16 @@ def dashboard():
     return _dashboard_page(org, period)
 
 
+def _nearby_units(org: Organisation) -> list[Organisation]:
+    """The units the picker offers: the unit's ancestors the user may see, the unit and the
+    units right below it (a national tree holds 10^5 units)."""
+    return db.session.scalars(visible_orgs(current_user).where(sa.or_(
+        Organisation.id.in_(org.ancestor_ids or [org.id]),
+        Organisation.parent_id == org.id))).all()
+
+
 def _dashboard_page(org, period, error=None):
-    figures = stats.compute(org, period) if period else None
+    figures = stats.figures(org, period) if period else None
     locale = current_locale()
     sections = tables.sections(figures, locale) if figures else []
     svgs = {}
@@ -99,7 +108,7 @@ def _dashboard_page(org, period, error=None):
             "chart-months")
     return render_template(
         "reports/dashboard.html", org=org, period=period, stats=figures, sections=sections,
-        svgs=svgs, error=error, orgs=db.session.scalars(visible_orgs(current_user)).all(),
+        svgs=svgs, error=error, orgs=_nearby_units(org),
         year=local_today().year, args=request.args,
     )
 
@@ -110,7 +119,7 @@ def periodic(fmt: str):
         abort(404)
     org = _unit()
     period = stats.parse_period(request.args)
-    figures = stats.compute(org, period)
+    figures = stats.figures(org, period)
     sections = tables.sections(figures, "vi")
     public = request.args.get("public") == "1"
     if public:

@@ -36,6 +36,8 @@ from app.core.params import MAX_YEAR, MIN_YEAR, year_arg
 from app.extensions import db
 from app.followup.models import RecommendationReply
 from app.letters.models import LetterDetails
+from app.orgs.models import Organisation
+from app.reports.models import StatsSnapshot
 from workflows import letter, recommendation
 from workflows.registry import WORKFLOWS
 from workflows.vocab import LETTER, RECOMMENDATION
@@ -88,6 +90,8 @@ class Stats:
     recommendations: Counter = field(default_factory=Counter)
     #: Biểu 01/XLD lines, see `_letters`
     letters: Counter = field(default_factory=Counter)
+    #: When the figures were computed, for a snapshot; None when computed for this request.
+    as_of: datetime | None = None
 
     @property
     def totals(self) -> Counter:
@@ -288,6 +292,111 @@ def _letters(handled: sa.Subquery, period: Period, targets, by_org: bool) -> Non
                 out["withdrawn"] += n
             if state in letter.BEFORE_RESULT:
                 out["open"] += n
+
+
+# -- snapshots: units with units below them read their figures from one row ---------------
+
+
+def to_json(stats: Stats) -> dict:
+    return {
+        "reference": stats.reference.isoformat(),
+        "families": {k: dict(v) for k, v in stats.families.items()},
+        "channels": dict(stats.channels),
+        "states": [[family, state, n] for (family, state), n in stats.states.items()],
+        "months": [[m.isoformat(), r, c] for m, r, c in stats.months],
+        "recommendations": dict(stats.recommendations),
+        "letters": dict(stats.letters),
+    }
+
+
+def from_json(org, period: Period, data: dict, as_of: datetime | None) -> Stats:
+    return Stats(
+        org=org, period=period, reference=date.fromisoformat(data["reference"]),
+        families={k: Counter(v) for k, v in data["families"].items()},
+        channels=Counter(data["channels"]),
+        states=Counter({(family, state): n for family, state, n in data["states"]}),
+        months=[(date.fromisoformat(m), r, c) for m, r, c in data["months"]],
+        recommendations=Counter(data["recommendations"]), letters=Counter(data["letters"]),
+        as_of=as_of,
+    )
+
+
+def has_units_below(org) -> bool:
+    return db.session.scalar(sa.select(sa.exists().where(Organisation.parent_id == org.id)))
+
+
+def figures(org, period: Period, today: date | None = None) -> Stats:
+    """The figures the dashboard and the periodic report show.
+
+    A grassroots unit (no unit below it) is computed live. A unit with units below it reads its
+    snapshot when `refresh_snapshots` wrote one: a frozen one for a period that had ended, the
+    last refresh for the current period (`as_of` says when); without one it is computed live.
+    Reading never writes."""
+    today = today or local_today()
+    if not has_units_below(org):
+        return compute(org, period, today)
+    snap = db.session.execute(
+        sa.select(StatsSnapshot.figures, StatsSnapshot.computed_at, StatsSnapshot.is_final)
+        .where(StatsSnapshot.org_id == org.id, StatsSnapshot.period_start == period.start,
+               StatsSnapshot.period_end == period.end)).first()
+    if snap is not None and (snap.is_final or period.end >= today):
+        computed = snap.computed_at
+        if computed.tzinfo is None:  # SQLite hands back naive UTC
+            computed = computed.replace(tzinfo=UTC)
+        return from_json(org, period, snap.figures, computed.astimezone(LOCAL_TZ))
+    return compute(org, period, today)
+
+
+def snapshot_periods(today: date, years=None) -> list[Period]:
+    """The standard periods kept as snapshots: those of `years` (by default this year and the
+    last) that have started by `today`."""
+    years = years or (today.year - 1, today.year)
+    return [p for year in sorted(set(years)) for p in
+            (standard_period("h1", year), standard_period("h2", year),
+             standard_period("year", year)) if p.start <= today]
+
+
+def refresh_snapshots(today: date | None = None, years=None, progress=None) -> dict:
+    """Write the snapshot of every unit with units below it for the standard periods (see
+    `snapshot_periods`): the current period is recomputed, a past one is computed once and
+    frozen. One pass per period counts the cases by unit and adds each unit's counts to its
+    ancestors. Flushes; the caller commits. Returns {"periods": n, "snapshots": n}."""
+    today = today or local_today()
+    now = datetime.now(UTC)
+    paths = dict(db.session.execute(sa.select(Organisation.id, Organisation.path)).all())
+    parents = set(db.session.scalars(
+        sa.select(Organisation.parent_id).where(Organisation.parent_id.is_not(None))
+        .distinct()))
+    chains: dict[int, tuple[int, ...]] = {}
+    counts = {"periods": 0, "snapshots": 0}
+    todo = [p for p in snapshot_periods(today, years) if not db.session.scalar(
+        sa.select(sa.exists().where(
+            StatsSnapshot.period_start == p.start, StatsSnapshot.period_end == p.end,
+            StatsSnapshot.is_final.is_(True))))]
+    for done, period in enumerate(todo):
+        tallies = {org_id: _empty(None, period, today) for org_id in parents}
+
+        def targets(org_id, tallies=tallies):
+            chain = chains.get(org_id)
+            if chain is None:
+                ids = (int(part) for part in (paths.get(org_id) or "").strip("/").split("/")
+                       if part)
+                chain = chains[org_id] = tuple(i for i in ids if i in parents)
+            return [tallies[i] for i in chain]
+
+        _tally(sa.true(), period, min(period.end, today), targets, by_org=True)
+        db.session.execute(sa.delete(StatsSnapshot).where(
+            StatsSnapshot.period_start == period.start, StatsSnapshot.period_end == period.end))
+        db.session.execute(sa.insert(StatsSnapshot), [
+            {"org_id": org_id, "period_kind": period.kind, "period_start": period.start,
+             "period_end": period.end, "computed_at": now, "is_final": period.end < today,
+             "figures": to_json(stats)} for org_id, stats in tallies.items()])
+        counts["periods"] += 1
+        counts["snapshots"] += len(tallies)
+        if progress is not None:
+            progress((done + 1) * 100 // len(todo))
+    db.session.flush()
+    return counts
 
 
 #: The longest period a report covers (one chart point per month).
