@@ -90,7 +90,20 @@ def run_migrations_online():
                 directives[:] = []
                 logger.info('No changes in schema detected.')
 
+    dialect = get_engine().dialect.name
+
+    def include_object(obj, name, type_, reflected, compare_to):
+        """Autogenerate leaves out an index the models declare for another database
+        (`ddl_if(dialect=...)`) and SQLite's FTS5 search table with its shadow tables (made by
+        DDL in the models and the migration, not declared as tables)."""
+        if type_ == "table" and reflected and name.split("_")[:2] == ["case", "search"]:
+            return False
+        ddl_if = getattr(obj, "_ddl_if", None)
+        return not (type_ == "index" and ddl_if is not None and ddl_if.dialect is not None
+                    and ddl_if.dialect != dialect)
+
     conf_args = current_app.extensions['migrate'].configure_args
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -34,6 +34,18 @@ class Case(db.Model):
         ),
         sa.Index("ix_case_file_org_state", "org_id", "state"),
         sa.Index("ix_case_file_family_state", "family", "state"),
+        #: The list's sorts, walked in order with a LIMIT and a keyset condition (id breaks
+        #: ties): national lists, one unit's list, a family and state filter.
+        sa.Index("ix_case_file_received", "received_on", "id"),
+        sa.Index("ix_case_file_org_received", "org_id", "received_on", "id"),
+        sa.Index("ix_case_file_family_state_received", "family", "state", "received_on", "id"),
+        sa.Index("ix_case_file_due_id", "due_on", "id"),
+        sa.Index("ix_case_file_updated", "updated_at", "id"),
+        #: Phrase search (LIKE '%phrase%') on PostgreSQL; SQLite has the case_search FTS5 table.
+        sa.Index("ix_case_file_search_trgm", "search_text", postgresql_using="gin",
+                 postgresql_ops={"search_text": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
+        #: The home page's queues: one state at a time, soonest deadline first.
+        sa.Index("ix_case_file_state_due", "state", "due_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -118,6 +130,11 @@ class CaseEvent(db.Model):
     __table_args__ = (
         #: Also serves every "events of this case" lookup (case_id is its leading column).
         sa.Index("ix_case_event_case_id_seq", "case_id", "seq", unique=True),
+        #: A case's state at a moment (statistics): its last transition before it, read
+        #: backwards from the index without touching the table on PostgreSQL.
+        sa.Index("ix_case_event_state_at", "case_id", "created_at", "id",
+                 postgresql_where=sa.text("to_state IS NOT NULL"),
+                 postgresql_include=["to_state"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -201,3 +218,29 @@ def _refuse_update(mapper, connection, target):
 @event.listens_for(CaseEvent, "before_delete")
 def _refuse_delete(mapper, connection, target):
     raise AppendOnlyError("case events are append-only")
+
+
+#: SQLite's search index: an FTS5 table with the trigram tokenizer over case_file.search_text
+#: (external content, kept in step by triggers), so that LIKE '%phrase%' reads an index there
+#: too. The migration a1b2c3d4e5f6 creates the same objects.
+SQLITE_SEARCH_DDL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS case_search USING fts5(search_text, "
+    "content='case_file', content_rowid='id', tokenize='trigram')",
+    "CREATE TRIGGER IF NOT EXISTS case_search_insert AFTER INSERT ON case_file BEGIN "
+    "INSERT INTO case_search(rowid, search_text) VALUES (new.id, new.search_text); END",
+    "CREATE TRIGGER IF NOT EXISTS case_search_delete AFTER DELETE ON case_file BEGIN "
+    "INSERT INTO case_search(case_search, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); END",
+    "CREATE TRIGGER IF NOT EXISTS case_search_update AFTER UPDATE OF search_text ON case_file "
+    "BEGIN INSERT INTO case_search(case_search, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); "
+    "INSERT INTO case_search(rowid, search_text) VALUES (new.id, new.search_text); END",
+)
+
+sa.event.listen(Case.__table__, "before_create", sa.DDL(
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
+for _statement in SQLITE_SEARCH_DDL:
+    sa.event.listen(Case.__table__, "after_create",
+                    sa.DDL(_statement).execute_if(dialect="sqlite"))
+sa.event.listen(Case.__table__, "after_drop",
+                sa.DDL("DROP TABLE IF EXISTS case_search").execute_if(dialect="sqlite"))

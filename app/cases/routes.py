@@ -1,5 +1,7 @@
 from datetime import date
 
+import sqlalchemy as sa
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -71,18 +73,33 @@ def _per_page(args) -> int:
 @bp.route("/")
 def index():
     f = _filter_from_args(request.args)
-    page = db.paginate(
-        queries.filtered_cases(current_user, f),
-        page=int_arg(request.args, "page", 1, minimum=1),
-        per_page=_per_page(request.args),
-        error_out=False,
-    )
-    orgs = db.session.scalars(permissions.visible_orgs(current_user)).all()
+    page = queries.case_page(current_user, f, _per_page(request.args),
+                             after=request.args.get(queries.PAGE_TOKEN_ARG),
+                             before=request.args.get(queries.PREV_TOKEN_ARG))
     states = []
     for family, wf in WORKFLOWS.items():
         if f.family in (None, family):
             states.extend((s.name, s.label) for s in wf.states if (s.name, s.label) not in states)
-    return render_template("cases/index.html", page=page, f=f, orgs=orgs, states=states)
+    return render_template("cases/index.html", page=page, f=f, states=states,
+                           orgs=_unit_choices(f.org_id))
+
+
+def _unit_choices(selected_id: int | None) -> list:
+    """The units offered by the list's unit filter: the user's top units and the level below,
+    and around the chosen unit its ancestors and children, so a national user drills down
+    through 10^4 units without a page that lists them all."""
+    if not current_user.roles:
+        return []
+    top = min(a.org.level for a in current_user.roles)
+    near = Organisation.level <= top + 1
+    selected = db.session.get(Organisation, selected_id) if selected_id else None
+    if selected is not None:
+        near = sa.or_(near, Organisation.id.in_(selected.ancestor_ids),
+                      Organisation.parent_id == selected.id)
+    return db.session.execute(
+        sa.select(Organisation.id, Organisation.name, Organisation.level)
+        .where(permissions.scope_condition(current_user, Organisation.id), near)
+        .order_by(Organisation.path)).all()
 
 
 @bp.route("/new", methods=["GET", "POST"])
