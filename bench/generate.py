@@ -158,13 +158,17 @@ def prepare_schema(db, reset: bool) -> None:
                 f"{engine.url.render_as_string()} already holds data (cases, units or users). "
                 "Give --reset to drop and recreate its schema, or choose an empty database.")
     if reset and tables:
-        with engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
+        if engine.dialect.name == "postgresql":
+            with engine.begin() as conn:
                 conn.execute(sa.text("DROP SCHEMA public CASCADE"))
                 conn.execute(sa.text("CREATE SCHEMA public"))
-            else:
-                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-                for name in tables:
+        else:
+            with engine.begin() as conn:
+                # Virtual tables (FTS5) first: they drop their own shadow tables.
+                rows = conn.exec_driver_sql(
+                    "SELECT name, sql LIKE 'CREATE VIRTUAL%' FROM sqlite_master "
+                    "WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all()
+                for name, virtual in sorted(rows, key=lambda r: not r[1]):
                     conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}"')
         engine.dispose()
     upgrade()
@@ -197,6 +201,7 @@ class PgSink:
 
     def __init__(self, conninfo: str, metadata):
         import psycopg
+        import psycopg.copy
 
         self.psycopg = psycopg
         self.conninfo = conninfo
@@ -231,7 +236,9 @@ class PgSink:
         conn.execute("SET synchronous_commit = off")
         cursor = conn.cursor()
         cols = ", ".join(f'"{c}"' for c in COLUMNS[table])
-        ctx = cursor.copy(f'COPY "{table}" ({cols}) FROM STDIN')
+        # A writer thread sends the data while the generator builds the next rows.
+        ctx = cursor.copy(f'COPY "{table}" ({cols}) FROM STDIN',
+                          writer=self.psycopg.copy.QueuedLibpqWriter(cursor))
         copy = ctx.__enter__()
         entry = (conn, ctx, copy, self.json_cols[table])
         self.open[table] = entry
@@ -670,9 +677,10 @@ class Generator:
         return text
 
     def search_text(self, code, title, summary, subject_name, subject_unit, subject_position):
-        parts = [p for p in (code, title, summary, subject_name, subject_unit,
-                             subject_position) if p]
-        folded = " ".join(map(self.text.f, parts))
+        parts = [p for p in (title, summary, subject_name, subject_unit, subject_position) if p]
+        # The code is unique per case: folded apart, so the word cache stays small.
+        folded = " ".join([code.lower().replace("đ", "d"), *map(self.text.f, parts)])
+        parts.insert(0, code)
         if self.checked_texts < 2000:  # the join of folded parts is the app's own fold
             self.checked_texts += 1
             assert folded == self.fold(" ".join(parts)), parts
