@@ -125,26 +125,32 @@ class CasePage:
         return page_token(self.sort, self.items[0]) if self.has_prev and self.items else None
 
 
+def segment_query(stmt: sa.Select, sort: str, number: int, start: Position | None,
+                  forward: bool = True) -> sa.Select:
+    """`stmt` restricted to segment `number` of `sort`, past `start` if it lies in it, in the
+    segment's order (reversed when not `forward`): what one index walks."""
+    segment = SEGMENTS[sort][number]
+    keys = (Case.id,) if segment.key is None else (segment.key, Case.id)
+    descending = segment.descending == forward
+    if segment.where is not None:
+        stmt = stmt.where(segment.where)
+    if start is not None and number == start.segment:
+        values = (start.id,) if segment.key is None else (start.key, start.id)
+        row, at = (keys[0], values[0]) if len(keys) == 1 else (
+            sa.tuple_(*keys), sa.tuple_(*(sa.literal(v, c.type) for v, c in zip(values, keys))))
+        stmt = stmt.where(row < at if descending else row > at)
+    return stmt.order_by(*(k.desc() if descending else k.asc() for k in keys))
+
+
 def _walk(stmt: sa.Select, sort: str, start: Position | None, forward: bool,
           limit: int) -> list[Case]:
     """Up to `limit` rows of `stmt` from `start` (excluded) in `sort`'s order, or in reverse
     order when not `forward`: one LIMIT query per segment reached, each an index walk."""
-    segments = SEGMENTS[sort]
-    first = start.segment if start else (0 if forward else len(segments) - 1)
-    numbers = range(first, len(segments)) if forward else range(first, -1, -1)
+    last = len(SEGMENTS[sort]) - 1
+    first = start.segment if start else (0 if forward else last)
     rows: list[Case] = []
-    for number in numbers:
-        segment = segments[number]
-        keys = (Case.id,) if segment.key is None else (segment.key, Case.id)
-        descending = segment.descending == forward
-        part = stmt if segment.where is None else stmt.where(segment.where)
-        if start is not None and number == start.segment:
-            values = (start.id,) if segment.key is None else (start.key, start.id)
-            row, at = (keys[0], values[0]) if len(keys) == 1 else (
-                sa.tuple_(*keys), sa.tuple_(*(sa.literal(v, c.type)
-                                              for v, c in zip(values, keys))))
-            part = part.where(row < at if descending else row > at)
-        part = part.order_by(*(k.desc() if descending else k.asc() for k in keys))
+    for number in (range(first, last + 1) if forward else range(first, -1, -1)):
+        part = segment_query(stmt, sort, number, start, forward)
         rows += db.session.scalars(part.limit(limit - len(rows))).all()
         if len(rows) >= limit:
             break
@@ -241,49 +247,44 @@ def filtered_cases(user, f: CaseFilter, today: date | None = None) -> sa.Select:
     return _filtered(user, f, today).order_by(*SORTS.get(f.sort, SORTS["newest"]))
 
 
-def actionable_condition(user):
-    """Cases whose current state offers an action to one of the user's roles in their scope."""
-    clauses = []
-    for assignment in user.roles:
-        pairs = [
-            sa.and_(Case.family == fam, Case.state.in_(sorted(
-                {src for a in wf.actions if assignment.role in a.roles for src in a.sources})))
-            for fam, wf in WORKFLOWS.items()
-            if any(assignment.role in a.roles for a in wf.actions)
-        ]
-        if not pairs:
-            continue
-        subtree = sa.select(Organisation.id).where(
-            Organisation.path.startswith(assignment.org.path, autoescape=True))
-        clauses.append(sa.and_(Case.org_id.in_(subtree), sa.or_(*pairs)))
-    return sa.or_(*clauses) if clauses else sa.false()
-
-
 #: The order of every queue: soonest deadline first, cases without one last (PostgreSQL's
 #: own order for ASC, so an index on (state, due_on, id) reads it as it is).
 QUEUE_ORDER = (Case.due_on.asc().nulls_last(), Case.id.asc())
-#: Queue counts stop here: beyond it the page says "1000+" (a count of a national scope
-#: would read a million rows per request).
-COUNT_CAP = 1000
+#: Queue counts stop here: beyond it the page says "100+" (a count of a national scope
+#: would read a million rows per request; the dashboard has the statistics).
+COUNT_CAP = 100
 
 
-def queue(branches, limit: int) -> sa.Select:
-    """The first `limit` cases in QUEUE_ORDER among `branches`, (state, condition) pairs:
-    each branch reads one state's (state, due_on, id) index in order and stops at `limit`, so
-    no branch sorts more than its own first rows, whatever the scope holds."""
+def queue(branches, limit: int, units=None) -> sa.Select:
+    """The first `limit` cases in QUEUE_ORDER among `branches`, (state, condition) pairs.
+
+    National scope (`units` None): each branch reads one state's (state, due_on, id) index in
+    order and stops at `limit`. A smaller scope (`units`: a condition on Case.org_id that
+    holds for every branch) is read by unit and state instead, and its few rows sorted: a
+    walk of a national index would pass over the rest of the country first."""
+    if not branches:
+        return sa.select(Case).where(sa.false())
+    if units is not None:
+        return (sa.select(Case).where(units, Case.state.in_(sorted({s for s, _c in branches})),
+                                      sa.or_(*(sa.and_(Case.state == s, c) for s, c in branches)))
+                .order_by(*QUEUE_ORDER).limit(limit))
     tops = [sa.select(Case.id, Case.due_on).where(Case.state == state, condition)
             .order_by(*QUEUE_ORDER).limit(limit).subquery() for state, condition in branches]
-    if not tops:
-        return sa.select(Case).where(sa.false())
     union = sa.union_all(*(sa.select(top) for top in tops)).subquery()
     first = (sa.select(union.c.id).order_by(union.c.due_on.asc().nulls_last(), union.c.id)
              .limit(limit))
     return sa.select(Case).where(Case.id.in_(first)).order_by(*QUEUE_ORDER)
 
 
-def capped_count(condition, cap: int = COUNT_CAP):
-    """A scalar subquery: how many cases meet `condition`, counting no further than cap + 1."""
-    capped = sa.select(sa.literal(1)).where(condition).limit(cap + 1).subquery()
+def capped_count(branches, cap: int = COUNT_CAP):
+    """A scalar subquery: how many cases meet one of `branches`, (state, condition) pairs,
+    counting no further than cap + 1 (each branch reads its state's index and stops there)."""
+    tops = [sa.select(sa.literal(1).label("one")).where(Case.state == state, condition)
+            .limit(cap + 1).subquery() for state, condition in branches]
+    if not tops:
+        return sa.literal(0)
+    union = sa.union_all(*(sa.select(top) for top in tops)).subquery()
+    capped = sa.select(union.c.one).limit(cap + 1).subquery()
     return sa.select(sa.func.count()).select_from(capped).scalar_subquery()
 
 
@@ -298,18 +299,20 @@ def _subtree_of(org):
 
 def _actionable_states(user) -> dict[str, list]:
     """Per state, the conditions under which it offers one of the user's roles an action:
-    (family, units of the role's subtree), one per role assignment and family."""
+    one per role assignment, its unit's subtree and the families where the role acts there."""
     by_state: dict[str, list] = {}
     for assignment in user.roles:
-        subtree = None
+        families: dict[str, list[str]] = {}
         for fam, wf in WORKFLOWS.items():
-            states = {src for a in wf.actions if assignment.role in a.roles for src in a.sources}
-            if not states:
-                continue
-            if subtree is None:
-                subtree = _subtree_of(assignment.org)
-            for state in states:
-                by_state.setdefault(state, []).append(sa.and_(Case.family == fam, subtree))
+            for state in {src for a in wf.actions if assignment.role in a.roles
+                          for src in a.sources}:
+                families.setdefault(state, []).append(fam)
+        if not families:
+            continue
+        subtree = _subtree_of(assignment.org)
+        for state, fams in families.items():
+            by_state.setdefault(state, []).append(
+                sa.and_(subtree, Case.family.in_(sorted(fams))))
     return by_state
 
 
@@ -322,11 +325,25 @@ def actionable_condition(user):
                     for state, conds in sorted(by_state.items())))
 
 
+#: Below this level of the tree (district, grassroots) a scope is small enough to read by
+#: unit and sort; at and above it (national, provincial) queues walk the state's index.
+SMALL_SCOPE_LEVEL = 3
+
+
+def units_of(user, roles=None):
+    """None for a user with a role at a national or provincial unit (queues walk each
+    state's index), else the condition on Case.org_id of their scope (read by unit)."""
+    if any(a.org.level < SMALL_SCOPE_LEVEL for a in user.roles
+           if roles is None or a.role in roles):
+        return None
+    return scope_condition(user, Case.org_id, roles)
+
+
 def work_queue(user, limit: int = 20) -> list[Case]:
     """Cases waiting for an action the user's roles allow, soonest deadline first."""
     branches = [(state, sa.or_(*conds)) for state, conds in sorted(
         _actionable_states(user).items())]
-    return list(db.session.scalars(queue(branches, limit)))
+    return list(db.session.scalars(queue(branches, limit, units_of(user))))
 
 
 def count_by_state(user) -> list[tuple[str, str, int]]:
@@ -371,19 +388,21 @@ def _summary_line(scope, family, states, overdue: bool, today: date):
 
 
 def work_summary(scope, today: date | None = None, limit: int = 10,
-                 scopes: dict | None = None, cap: int = COUNT_CAP) -> dict:
+                 scopes: dict | None = None, cap: int = COUNT_CAP,
+                 national: bool = False) -> dict:
     """Per line: (count, first cases by due date) inside `scope` (a SQL condition on Case);
-    `scopes` narrows single lines (approvals are asked only of approvers). A count above
-    `cap` is cap + 1 (shown "cap+"); the counts of every line come in one statement."""
+    `scopes` narrows single lines (approvals are asked only of approvers); `national`: the
+    scope is the whole country (see `queue`). A count above `cap` is cap + 1 (shown "cap+");
+    the counts of every line come in one statement."""
     today = today or local_today()
-    lines = {key: _summary_line((scopes or {}).get(key, scope), family, states, overdue, today)
+    scopes = {key: (scopes or {}).get(key, scope) for key, *_rest in SUMMARY_LINES}
+    lines = {key: _summary_line(scopes[key], family, states, overdue, today)
              for key, family, states, overdue in SUMMARY_LINES}
     counts = db.session.execute(sa.select(*(
-        capped_count(sa.or_(*(sa.and_(Case.state == state, cond) for state, cond in branches)),
-                     cap).label(key)
-        for key, branches in lines.items()))).one()._asdict()
-    return {key: (counts[key], db.session.scalars(queue(branches, limit)).all())
-            for key, branches in lines.items()}
+        capped_count(branches, cap).label(key) for key, branches in lines.items()))).one()._asdict()
+    return {key: (counts[key], db.session.scalars(
+        queue(branches, limit, None if national else scopes[key])).all())
+        for key, branches in lines.items()}
 
 
 def subtree_condition(org):
