@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -163,16 +164,20 @@ def _compile_explain(element, compiler, **kw):
 
 
 def row_estimate(stmt: sa.Select, cap: int) -> int:
-    """How many rows `stmt` returns, as far as comparing with `cap` needs: PostgreSQL's planner
-    estimate (no row read), elsewhere an exact count stopped at cap + 1."""
+    """How many rows `stmt` returns, as far as comparing with `cap` needs.
+
+    PostgreSQL's planner estimate answers at once when it is above `cap` (a national list: 5 ms
+    instead of a 1 s count); below it, an exact count stopped at cap + 1 decides, since the
+    estimate of a combined filter can be far too low (overdue cases at a million: 878 estimated,
+    29,497 found). That count reads at most what the export itself would."""
     ids = stmt.with_only_columns(Case.id).order_by(None)
     if db.session.get_bind().dialect.name == "postgresql":
         plan = db.session.execute(_Explain(ids)).scalar_one()
         if isinstance(plan, str):
-            import json
-
             plan = json.loads(plan)
-        return int(plan[0]["Plan"]["Plan Rows"])
+        estimate = int(plan[0]["Plan"]["Plan Rows"])
+        if estimate > cap:
+            return estimate
     return db.session.scalar(sa.select(sa.func.count()).select_from(
         ids.limit(cap + 1).subquery()))
 
@@ -189,7 +194,7 @@ def export_cases(progress: Progress, *, user_id: int, args: dict, fmt: str) -> R
     if user is None or not user.is_active:
         raise JobFailed(_l("The account that asked for this export is closed."))
     stmt = case_queries.filtered_cases(user, _filter_from_args(MultiDict(args)))
-    total = max(row_estimate(stmt, 10**7), 1)
+    total = max(row_estimate(stmt, 0), 1)
     header = case_list_columns()
 
     def rows():
