@@ -1,6 +1,7 @@
 """Long jobs: a large case-list export becomes a job whose owner (and only its owner) follows it
 and downloads its file; jobs start only after the commit, inline without REDIS_URL and on an RQ
 worker with it (issue 11, "Beyond one machine")."""
+import contextvars
 import csv
 import io
 import os
@@ -190,3 +191,25 @@ def test_with_redis_down_the_job_fails_visibly(app, db, cases, browser, low_thre
     status_url = _start_export(browser)
     page = browser.get(status_url).get_data(as_text=True)
     assert "The job failed." in page and 'http-equiv="refresh"' not in page
+
+
+def test_progress_is_visible_while_the_job_runs(db, cases, browser):
+    """On PostgreSQL progress goes out on its own connection, so the status page sees it before
+    the job's transaction ends; SQLite shows it only at the end."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("progress is written while running on PostgreSQL only")
+    seen = []
+
+    def halfway(progress):
+        progress(40)
+        # another request, without committing the job's own transaction as browser.get would
+        page = contextvars.Context().run(browser.client.get, f"/jobs/{job_id}")
+        seen.append(page.get_data(as_text=True))
+
+    jobs.register_job("test_halfway", halfway)
+    job_id = jobs.enqueue("test_halfway", owner=cases.users["handler"]).id
+    db.session.commit()
+    browser.login("handler")
+    jobs.run_ready()
+    [page] = seen
+    assert 'value="40"' in page and "Working" in page and 'http-equiv="refresh"' in page
