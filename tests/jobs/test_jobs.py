@@ -65,8 +65,7 @@ def test_a_large_export_is_a_job_whose_owner_downloads_the_rows(app, cases, brow
     assert "Ngoài phạm vi" not in download.data.decode("utf-8")
 
 
-def test_another_user_can_neither_see_nor_download_the_job(app, cases, browser, client,
-                                                           low_threshold):
+def test_another_user_can_neither_see_nor_download_the_job(cases, browser, low_threshold):
     browser.login("handler")
     status_url = _start_export(browser)
     download_url = f"{status_url}/download"
