@@ -143,15 +143,20 @@ def segment_query(stmt: sa.Select, sort: str, number: int, start: Position | Non
 
 
 def _walk(stmt: sa.Select, sort: str, start: Position | None, forward: bool,
-          limit: int) -> list[Case]:
+          limit: int, ids_first: bool = False) -> list[Case]:
     """Up to `limit` rows of `stmt` from `start` (excluded) in `sort`'s order, or in reverse
-    order when not `forward`: one LIMIT query per segment reached, each an index walk."""
+    order when not `forward`: one LIMIT query per segment reached, each an index walk.
+    `ids_first` picks the ids before joining the units, for a search whose matches are
+    sorted rather than walked."""
     last = len(SEGMENTS[sort]) - 1
     first = start.segment if start else (0 if forward else last)
     rows: list[Case] = []
     for number in (range(first, last + 1) if forward else range(first, -1, -1)):
-        part = segment_query(stmt, sort, number, start, forward)
-        rows += db.session.scalars(part.limit(limit - len(rows))).all()
+        part = segment_query(stmt, sort, number, start, forward).limit(limit - len(rows))
+        if ids_first:
+            part = (sa.select(Case).where(Case.id.in_(part.with_only_columns(Case.id)))
+                    .order_by(*part._order_by_clauses))
+        rows += db.session.scalars(part).all()
         if len(rows) >= limit:
             break
     return rows
@@ -164,11 +169,11 @@ def case_page(user, f: CaseFilter, per_page: int, after: str | None = None,
     stmt = _filtered(user, f, today)
     back = parse_token(before, f.sort) if before else None
     if back is not None:
-        rows = _walk(stmt, f.sort, back, False, per_page + 1)
+        rows = _walk(stmt, f.sort, back, False, per_page + 1, bool(f.q))
         if len(rows) >= per_page:
             return CasePage(rows[:per_page][::-1], f.sort, len(rows) > per_page, True)
     start = parse_token(after, f.sort) if after and back is None else None
-    rows = _walk(stmt, f.sort, start, True, per_page + 1)
+    rows = _walk(stmt, f.sort, start, True, per_page + 1, bool(f.q))
     return CasePage(rows[:per_page], f.sort, start is not None, len(rows) > per_page)
 
 
@@ -200,17 +205,32 @@ SEARCH_FTS = sa.table("case_search", sa.column("rowid", sa.Integer),
                       sa.column("search_text", sa.Text))
 
 
+#: A phrase longer than this probes the trigram index with its two longest words only: every
+#: trigram of a long phrase reads its posting list, and the common ones cost most (measured at
+#: 10^6 cases: 63 ms for a 36-letter phrase, 7-30 ms for its longest words).
+PROBE_PHRASE_MAX = 20
+
+
+def _like(column, text: str):
+    return column.like("%" + re.sub(r"([\\%_])", r"\\\1", text) + "%", escape="\\")
+
+
 def search_condition(q: str):
     """Cases whose folded text holds the folded query as a phrase (LIKE '%phrase%', wildcards
     literal), through the trigram index: pg_trgm's GIN, or SQLite's FTS5 table."""
     phrase = fold(q)
-    pattern = "%" + re.sub(r"([\\%_])", r"\\\1", phrase) + "%"
-    like = Case.search_text.like(pattern, escape="\\")
-    if len(phrase) < 3 or db.session.get_bind().dialect.name != "sqlite":
-        return like
-    quoted = '"' + phrase.replace('"', '""') + '"'
-    return sa.and_(Case.id.in_(sa.select(SEARCH_FTS.c.rowid).where(
-        SEARCH_FTS.c.search_text.match(quoted))), like)
+    if len(phrase) < 3:
+        return _like(Case.search_text, phrase)
+    if db.session.get_bind().dialect.name == "sqlite":
+        quoted = '"' + phrase.replace('"', '""') + '"'
+        return sa.and_(Case.id.in_(sa.select(SEARCH_FTS.c.rowid).where(
+            SEARCH_FTS.c.search_text.match(quoted))), _like(Case.search_text, phrase))
+    words = sorted(set(phrase.split()), key=len, reverse=True)[:2]
+    if len(phrase) <= PROBE_PHRASE_MAX or len(words) < 2 or len(words[1]) < 3:
+        return _like(Case.search_text, phrase)
+    # The phrase itself is checked on an expression the index does not hold.
+    return sa.and_(*(_like(Case.search_text, w) for w in words),
+                   _like(Case.search_text.concat(sa.literal_column("''")), phrase))
 
 
 def _filtered(user, f: CaseFilter, today: date | None = None) -> sa.Select:
