@@ -50,7 +50,7 @@ def home():
     summary = queries.work_summary(
         scope_condition(current_user, Case.org_id),
         scopes={"approvals": scope_condition(current_user, Case.org_id, roles={APPROVER})},
-        cap=_count_cap())
+        cap=_count_cap(), national=queries.units_of(current_user) is None)
     return render_template(
         "main/home.html",
         queue=queries.work_queue(current_user),
@@ -73,7 +73,8 @@ def unit(org_id: int):
     return render_template(
         "main/home.html",
         queue=[],
-        summary=queries.work_summary(queries.subtree_condition(org), cap=_count_cap()),
+        summary=queries.work_summary(queries.subtree_condition(org), cap=_count_cap(),
+                                     national=org.level < queries.SMALL_SCOPE_LEVEL),
         see_all=SEE_ALL,
         count_cap=_count_cap(),
         today=local_today(),

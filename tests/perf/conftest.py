@@ -89,6 +89,7 @@ def plan_of(db, stmt) -> str:
     if isinstance(stmt, str):
         rows = conn.exec_driver_sql("EXPLAIN " + stmt)
     else:
-        compiled = stmt.compile(dialect=conn.dialect)
+        compiled = stmt.compile(dialect=conn.dialect,
+                                compile_kwargs={"render_postcompile": True})  # IN lists
         rows = conn.exec_driver_sql("EXPLAIN " + str(compiled), compiled.params)
     return "\n".join(r[0] for r in rows)
