@@ -80,6 +80,25 @@ def _locked_head(session: Session, case_id: int) -> AuditHead:
     return head
 
 
+def lock_heads(session: Session, case_ids) -> None:
+    """Lock the heads of many cases in one statement (in case order, so two batches cannot
+    deadlock), for appends to several cases in one transaction (`services.record_events`)."""
+    locked = session.info.setdefault(_LOCKED, {})
+    wanted = sorted(set(case_ids) - set(locked))
+    with session.no_autoflush:
+        for start in range(0, len(wanted), 1000):
+            part = wanted[start:start + 1000]
+            heads = session.scalars(
+                sa.select(AuditHead).where(AuditHead.case_id.in_(part))
+                .order_by(AuditHead.case_id).with_for_update()
+                .execution_options(populate_existing=True)).all()
+            locked.update((head.case_id, head) for head in heads)
+            for case_id in set(part) - {head.case_id for head in heads}:
+                head = AuditHead(case_id=case_id, seq=0, hash=GENESIS)
+                session.add(head)
+                locked[case_id] = head
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _forget_locks(session, transaction):
     # The session's own transaction or a savepoint ended (its locks may be gone with it); not

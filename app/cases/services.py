@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -42,22 +43,45 @@ OPEN_FIELDS = (
 )
 
 
-def record_event(case: Case, actor, action: str, *, from_state=None, to_state=None,
-                 comment: str = "", data: dict | None = None,
-                 at: datetime | None = None) -> CaseEvent:
-    """Append one line to the case's timeline, chained to the previous one (app.cases.audit).
+def _new_event(case: Case, actor, action: str, *, from_state=None, to_state=None,
+               comment: str = "", data: dict | None = None,
+               at: datetime | None = None) -> CaseEvent:
+    """A timeline line chained to the case's previous one (app.cases.audit), not yet saved.
 
     `data` is stored as its JSON round trip, so the hash covers exactly what is read back."""
-    if case.id is None:
-        db.session.flush()
     entry = CaseEvent(
-        case=case, case_id=case.id, actor_id=actor.id if actor is not None else None,
+        case_id=case.id, actor_id=actor.id if actor is not None else None,
         action=action, from_state=from_state, to_state=to_state, comment=comment or "",
         data=json.loads(json.dumps(data or {})), created_at=audit.utc(at or datetime.now(UTC)),
     )
     audit.append(db.session, entry)
+    return entry
+
+
+def record_event(case: Case, actor, action: str, **values) -> CaseEvent:
+    """Append one line to the case's timeline (see `_new_event` for the values)."""
+    if case.id is None:
+        db.session.flush()
+    entry = _new_event(case, actor, action, **values)
+    entry.case = case
     db.session.add(entry)
     return entry
+
+
+def record_events(entries: list[dict]) -> list[CaseEvent]:
+    """`record_event(**entry)` for many saved cases at once (the nightly deadline sweep): their
+    audit heads locked in one statement, the lines inserted in one. The returned events are
+    not in the session."""
+    audit.lock_heads(db.session, [entry["case"].id for entry in entries])
+    events = [_new_event(**entry) for entry in entries]
+    if events:
+        db.session.execute(sa.insert(CaseEvent), [
+            {column: getattr(event, column) for column in _EVENT_COLUMNS} for event in events])
+    return events
+
+
+_EVENT_COLUMNS = ("case_id", "actor_id", "created_at", "action", "from_state", "to_state",
+                  "comment", "data", "seq", "prev_hash", "hash")
 
 
 def _refresh_search_text(case: Case) -> None:

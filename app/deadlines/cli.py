@@ -21,7 +21,7 @@ def sweep_cmd(today) -> None:
     """Write each deadline's warning and expiry events once (idempotent)."""
     from app.deadlines.services import sweep
 
-    counts = sweep(today.date() if today else local_today())
+    counts = sweep(today.date() if today else local_today(), on_chunk=db.session.commit)
     db.session.commit()
     click.echo(f"{counts['warned']} warning(s), {counts['expired']} expiry notice(s) written.")
 
