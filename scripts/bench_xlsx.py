@@ -147,6 +147,7 @@ def main() -> int:
                       f"{elapsed:6.2f} s, {size / 2**20:5.1f} MiB, peak traced memory "
                       f"{csv_peaks[n] / 2**20:5.1f} MiB, max RSS so far {rss:.0f} MiB")
             if args.url:
+                db.session.remove()  # the exports' transaction would hold off the DROPs
                 db.drop_all()
     flat = True
     for fmt, found in (("xlsx", peaks), ("csv", csv_peaks)):
