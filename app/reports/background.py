@@ -14,7 +14,7 @@ def refresh_statistics(progress: Progress, **params) -> None:
     refresh = getattr(stats, "refresh_snapshots", None)
     if refresh is None:
         raise JobFailed(_l("This version keeps no stored statistics to refresh."))
-    refresh(**params)
+    refresh(progress=progress, **params)
 
 
 register_job("cases_export", exports.export_cases, _l("Case list export"))

@@ -28,3 +28,9 @@ def test_an_unknown_job_name_lists_the_known_ones(app):
 def test_the_worker_refuses_to_start_without_redis(app):
     result = app.test_cli_runner().invoke(args=["jobs", "worker", "--burst"])
     assert result.exit_code != 0 and "REDIS_URL is not set" in result.output
+
+
+def test_the_statistics_refresh_runs_as_a_job(app, db, world):
+    result = app.test_cli_runner().invoke(args=["jobs", "enqueue", "stats_refresh"])
+    assert result.exit_code == 0, result.output
+    assert "(stats_refresh): done" in result.output
