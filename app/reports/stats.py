@@ -222,15 +222,24 @@ def _months(scope, period: Period, targets, by_org: bool) -> None:
                 stats.months[i] = tuple(entry)
 
 
+def _any(*where, correlate=None):
+    """Whether a row matches `where`, looked up per case: a LIMIT 1 subquery, which PostgreSQL
+    cannot turn into a hash of the whole table as it may an EXISTS in a select list."""
+    found = sa.select(sa.literal(1)).where(*where).limit(1)
+    if correlate is not None:
+        found = found.correlate(correlate)
+    return found.scalar_subquery().is_not(None)
+
+
 def _has_event(moment: datetime, **where):
-    return sa.exists().where(CaseEvent.case_id == Case.id, CaseEvent.created_at < moment,
-                             *(getattr(CaseEvent, k) == v for k, v in where.items()))
+    return _any(CaseEvent.case_id == Case.id, CaseEvent.created_at < moment,
+                *(getattr(CaseEvent, k) == v for k, v in where.items()))
 
 
 def _recommendations(scope, period: Period, reference: date, targets, by_org: bool) -> None:
     end = local_midnight(period.end + timedelta(days=1))
-    answered = sa.exists().where(RecommendationReply.case_id == Case.id,
-                                 RecommendationReply.received_on <= period.end)
+    answered = _any(RecommendationReply.case_id == Case.id,
+                    RecommendationReply.received_on <= period.end)
     state = sa.func.coalesce(_state_at(end, Case.id), Case.state)
     key = (Case.org_id,) if by_org else ()
     rows = db.session.execute(
@@ -260,9 +269,9 @@ def _letters(handled: sa.Subquery, period: Period, targets, by_org: bool) -> Non
                        CaseEvent.created_at < end)
                 .order_by(CaseEvent.created_at.desc(), CaseEvent.id.desc())
                 .limit(1).correlate(handled).scalar_subquery())
-    resolved = sa.exists().where(CaseEvent.case_id == handled.c.id,
-                                 CaseEvent.action == "record_result",
-                                 CaseEvent.created_at < end).correlate(handled)
+    resolved = _any(CaseEvent.case_id == handled.c.id,
+                    CaseEvent.action == "record_result", CaseEvent.created_at < end,
+                    correlate=handled)
     key = (handled.c.org_id,) if by_org else ()
     rows = db.session.execute(
         _grouped(*key, handled.c.carried, handled.c.kind, handled.c.is_anonymous,
@@ -302,7 +311,7 @@ def to_json(stats: Stats) -> dict:
         "reference": stats.reference.isoformat(),
         "families": {k: dict(v) for k, v in stats.families.items()},
         "channels": dict(stats.channels),
-        "states": [[family, state, n] for (family, state), n in stats.states.items()],
+        "states": [[family, state, n] for (family, state), n in sorted(stats.states.items())],
         "months": [[m.isoformat(), r, c] for m, r, c in stats.months],
         "recommendations": dict(stats.recommendations),
         "letters": dict(stats.letters),
