@@ -46,6 +46,11 @@ class Case(db.Model):
                  postgresql_ops={"search_text": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
         #: The home page's queues: one state at a time, soonest deadline first.
         sa.Index("ix_case_file_state_due", "state", "due_on", "id"),
+        #: The list's deadline filters (overdue, due by): the running deadlines with every
+        #: sort key, so a page sorts its matches from the index alone (PostgreSQL).
+        sa.Index("ix_case_file_running_due", "due_on", "id",
+                 postgresql_include=["received_on", "updated_at", "org_id", "family", "state"],
+                 postgresql_where=sa.text("due_on IS NOT NULL")).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

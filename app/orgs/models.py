@@ -15,7 +15,13 @@ def utcnow() -> datetime:
 
 class Organisation(db.Model):
     __tablename__ = "organisation"
-    __table_args__ = (sa.CheckConstraint("level BETWEEN 1 AND 4", name="level"),)
+    __table_args__ = (
+        sa.CheckConstraint("level BETWEEN 1 AND 4", name="level"),
+        #: A subtree's prefix match (LIKE '/1/4/%') on PostgreSQL, whose collation keeps a
+        #: plain btree from serving LIKE.
+        sa.Index("ix_organisation_path_pattern", "path",
+                 postgresql_ops={"path": "varchar_pattern_ops"}).ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(255))

@@ -47,6 +47,12 @@ def upgrade():
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         op.create_index("ix_case_file_search_trgm", "case_file", ["search_text"],
                         postgresql_using="gin", postgresql_ops={"search_text": "gin_trgm_ops"})
+        op.create_index("ix_case_file_running_due", "case_file", ["due_on", "id"],
+                        postgresql_include=["received_on", "updated_at", "org_id", "family",
+                                            "state"],
+                        postgresql_where="due_on IS NOT NULL")
+        op.create_index("ix_organisation_path_pattern", "organisation", ["path"],
+                        postgresql_ops={"path": "varchar_pattern_ops"})
     elif dialect == "sqlite":
         for statement in SQLITE_SEARCH_DDL:
             op.execute(statement)
@@ -56,6 +62,8 @@ def upgrade():
 def downgrade():
     dialect = op.get_bind().dialect.name
     if dialect == "postgresql":
+        op.drop_index("ix_organisation_path_pattern", table_name="organisation")
+        op.drop_index("ix_case_file_running_due", table_name="case_file")
         op.drop_index("ix_case_file_search_trgm", table_name="case_file")
     elif dialect == "sqlite":
         for trigger in ("case_search_insert", "case_search_delete", "case_search_update"):
