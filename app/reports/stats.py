@@ -15,6 +15,13 @@ How the figures are defined:
 * Letters follow Biểu 01/XLD: carried over / received, kind, validity, competence, the handling
   decision (thụ lý, hướng dẫn, chuyển đơn, lưu đơn), results and what is still open.
 
+Where the figures come from (`figures`): a grassroots unit is computed live (`compute`); a unit
+with units below it reads one StatsSnapshot row, written by `refresh_snapshots` (the background
+job, `flask stats refresh`), which counts every case once per standard period and adds each
+unit's counts to its ancestors. An ended period's snapshot is frozen; the current period's is
+as old as the last refresh, and the page says "as of" when. Without a snapshot (a custom period)
+the figures are computed live.
+
 Only cases, their timeline, letter details and recommendation replies are read: the sealed
 identity store (app.identity) is never touched, so no statistic can hold a reporter's identity.
 Small counts in a publishable report are masked by `publishable` (see there).
