@@ -1,7 +1,7 @@
 """Read side of deadlines: a case's deadlines, the user's warnings, the admin pages' lists."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
@@ -22,28 +22,60 @@ def of_case(case) -> list[CaseDeadline]:
     return sorted(case.deadlines, key=lambda d: d.id or 0, reverse=True)
 
 
+def _warn_span() -> int:
+    """The widest warning window (days between warn_on and due_on) of a running deadline: a
+    due-soon case is due at most this many days from today. PostgreSQL reads it off the end
+    of ix_case_deadline_warn_span."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        span = CaseDeadline.due_on - CaseDeadline.warn_on
+    else:  # SQLite stores dates as text
+        span = sa.func.julianday(CaseDeadline.due_on) - sa.func.julianday(CaseDeadline.warn_on)
+    return int(db.session.scalar(
+        sa.select(sa.func.max(span)).where(CaseDeadline.status == RUNNING)) or 0)
+
+
 def warnings_for(user, today: date | None = None, limit: int = 10,
                  cap: int = COUNT_CAP) -> dict:
     """Running deadlines of the cases the user can act on: inside their warning window, and
     past their due date; each as (count, first rows by due date). A count above `cap` is
-    cap + 1; both counts come in one statement, the rows read (status, due_on) in order."""
+    cap + 1.
+
+    Read through the cases: a case's due_on is its nearest running due date (and a case has
+    one running deadline at a time), so an overdue case is one with due_on < today and a
+    due-soon one lies between today and the widest warning window. Each walks the running
+    cases' due-date index within the user's actionable states and stops at its limit; three
+    statements whatever the scope: the window, both counts, and the rows of both lists."""
     today = today or local_today()
     actionable = actionable_condition(user)
-    conds = {"due_soon": sa.and_(CaseDeadline.warn_on <= today, CaseDeadline.due_on >= today),
-             "overdue": CaseDeadline.due_on < today}
+    in_window = sa.and_(CaseDeadline.status == RUNNING, CaseDeadline.warn_on <= today,
+                        CaseDeadline.due_on >= today)
+    cases = {
+        "due_soon": sa.and_(
+            Case.due_on >= today, Case.due_on <= today + timedelta(days=_warn_span()),
+            sa.select(CaseDeadline.id).where(CaseDeadline.case_id == Case.id, in_window)
+            .exists()),
+        "overdue": Case.due_on < today,
+    }
 
-    def running(cond):
-        return (sa.select(CaseDeadline).join(Case)
-                .where(CaseDeadline.status == RUNNING, cond, actionable))
+    def first(cond, n):
+        return (sa.select(Case.id).where(actionable, cond)
+                .order_by(Case.due_on, Case.id).limit(n))
 
     counts = db.session.execute(sa.select(*(
-        sa.select(sa.func.count()).select_from(
-            running(cond).with_only_columns(sa.literal(1)).limit(cap + 1).subquery())
-        .scalar_subquery().label(key) for key, cond in conds.items()))).one()._asdict()
-    return {key: (counts[key], db.session.scalars(
-        running(cond).options(contains_eager(CaseDeadline.case))
-        .order_by(CaseDeadline.due_on, CaseDeadline.id).limit(limit)).all())
-        for key, cond in conds.items()}
+        sa.select(sa.func.count()).select_from(first(cond, cap + 1).subquery())
+        .scalar_subquery().label(key) for key, cond in cases.items()))).one()._asdict()
+    # The first `limit` cases of each list hold its first `limit` deadlines in (due date,
+    # case) order: every case before one of them has a running deadline due no later.
+    ids = sa.union_all(*(sa.select(first(cond, limit).subquery())
+                         for cond in cases.values())).subquery()
+    rows = db.session.scalars(
+        sa.select(CaseDeadline).join(Case).options(contains_eager(CaseDeadline.case))
+        .where(CaseDeadline.case_id.in_(sa.select(ids.c.id)), CaseDeadline.status == RUNNING,
+               sa.or_(in_window, CaseDeadline.due_on < today))
+        .order_by(CaseDeadline.due_on, CaseDeadline.case_id, CaseDeadline.id)).all()
+    lists = {"due_soon": [d for d in rows if d.due_on >= today],
+             "overdue": [d for d in rows if d.due_on < today]}
+    return {key: (counts[key], lists[key][:limit]) for key in cases}
 
 
 def calendar_year(year: int) -> dict:
