@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from app.cases import queries, services
 from app.cases.models import Case
+from app.core.calendar import local_today
 from tests.factories import make_case
 from tests.perf.conftest import bulk_cases, plan_of
 from workflows.vocab import LETTER, SUPERVISION
@@ -154,6 +155,50 @@ def test_the_page_shows_no_total(browser, db, world):
     assert 'data-testid="total"' not in page and "30" not in page.split("<tbody>")[0][-400:]
 
 
+def test_unit_filter_inside_and_around_the_scope(browser, db, world):
+    o, u = world.orgs, world.users
+    top = make_case(u["intake"], o["a"], title="Tỉnh")
+    zone = make_case(u["intake"], o["a_zone"], title="Khu kinh tế")
+    grass = make_case(u["grass_handler"], o["a_grass"], title="Cơ sở")
+    make_case(u["b_handler"], o["b"], title="Tỉnh khác")
+    db.session.commit()
+    browser.login("handler")
+    assert _search(browser, "", org=o["a"].id) == {top.id, zone.id, grass.id}
+    assert _search(browser, "", org=o["a_zone"].id) == {zone.id, grass.id}
+    assert _search(browser, "", org=o["b"].id) == set()  # outside the scope
+    browser.login("grass_handler")
+    # A unit above the scope still shows only the scope.
+    assert _search(browser, "", org=o["a"].id) == {grass.id}
+
+
+def test_overdue_and_due_by_filters_in_every_sort(browser, db, world):
+    made = _cases(world, 30)
+    today = local_today()
+    for i, case in enumerate(made):
+        case.due_on = today + timedelta(days=(i % 5) - 2) if i % 3 else None
+    made[1].state = "closed"  # a closed letter whose deadline no longer runs
+    db.session.commit()
+    browser.login("handler")
+    overdue = {c.id for c in made if c.due_on and c.due_on < today and c.state != "closed"}
+    due_by = {c.id for c in made if c.due_on and c.due_on <= today}
+    assert overdue and made[1].id not in overdue and made[1].id in due_by
+    for sort in queries.SORTS:
+        pages, _last = _walk(browser, f"/cases/?overdue=1&sort={sort}&per_page=10")
+        assert {i for p in pages for i in p} == overdue, sort
+        pages, _last = _walk(browser, f"/cases/?due_by={today.isoformat()}&sort={sort}"
+                                      "&per_page=10")
+        assert [i for p in pages for i in p] == [i for i in _expected(sort) if i in due_by]
+
+
+def test_an_unknown_channel_or_state_shows_nothing(browser, db, world):
+    _cases(world, 5)
+    db.session.commit()
+    browser.login("handler")
+    assert _search(browser, "", channel="nope") == set()
+    assert _search(browser, "", state="nope") == set()
+    assert len(_search(browser, "", state="received")) == 5
+
+
 # Search ---------------------------------------------------------------------------------
 
 
@@ -227,6 +272,9 @@ def _plans(db, world):
                 yield (f"{user.username} {sort} {'deep' if token else 'first'}",
                        _page_statement(base, sort, start))
         for label, f in (("family+state", queries.CaseFilter(family=LETTER, state="received")),
+                         ("family", queries.CaseFilter(family=LETTER)),
+                         ("open", queries.CaseFilter(open_only=True)),
+                         ("own unit", queries.CaseFilter(org_id=o["a"].id)),
                          ("unit", queries.CaseFilter(org_id=o["a_zone"].id)),
                          ("search", queries.CaseFilter(q="nguyen van hung")),
                          ("rare phrase", queries.CaseFilter(q="vu viec 4242"))):
@@ -250,3 +298,40 @@ def test_list_plans_walk_indexes_at_scale(db, world):
         if "search" not in label and "phrase" not in label and "unit" not in label:
             assert plan.lstrip().startswith("Limit"), f"{label}:\n{plan}"
             assert "Sort" not in plan.split("\n")[1], f"{label}:\n{plan}"
+
+
+def test_own_unit_filter_puts_one_subtree_condition(db, world):
+    """A provincial user choosing their own province: the unit's subtree alone, not the scope's
+    subtree again (their two estimates multiplied made the planner sort the whole province)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the plans that matter are PostgreSQL's")
+    bulk_cases(db, 50_000, [org.id for org in world.orgs.values()])
+    stmt = _page_statement(queries._filtered(world.users["handler"],
+                                             queries.CaseFilter(org_id=world.orgs["a"].id)),
+                           "newest", None)
+    plan = plan_of(db, stmt)
+    assert plan.count("path)::text ~~") == 1, plan
+    assert plan.lstrip().startswith("Limit") and "Sort" not in plan.split("\n")[1], plan
+
+
+@pytest.mark.parametrize("sort", list(queries.SORTS))
+def test_overdue_pages_read_the_running_deadlines_index(db, world, sort):
+    """An overdue page, national or provincial, sorts its matches read off a deadline index:
+    no walk of a whole sort, no (state, due_on) scan of the heap."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the plans that matter are PostgreSQL's")
+    bulk_cases(db, 50_000, [org.id for org in world.orgs.values()])
+    # Deadlines run on 3% of the cases, mostly received long ago, as at a million cases.
+    db.session.execute(sa.text("UPDATE case_file SET due_on = NULL WHERE id % 11 <> 0"))
+    db.session.execute(sa.text("ANALYZE case_file"))
+    for user in ("top_approver", "handler"):
+        for f in (queries.CaseFilter(overdue=True, sort=sort),):
+            base = queries._filtered(world.users[user], f, today=date(2026, 12, 1))
+            part = _page_statement(base, sort, None)
+            stmt = sa.select(Case).where(Case.id.in_(part.with_only_columns(Case.id)))
+            plan = plan_of(db, stmt)
+            # On a vacuumed table, an index-only scan of ix_case_file_running_due.
+            assert re.search(r"(using|on) ix_case_file_(running_due|due_on|due_id) ", plan), plan
+            for walk in ("Seq Scan on case_file", "ix_case_file_state_due",
+                         "ix_case_file_received ", "ix_case_file_updated "):
+                assert walk not in plan, f"{user} {f}:\n{plan}"
