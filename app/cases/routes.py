@@ -85,13 +85,14 @@ def index():
 
 
 def _unit_choices(selected_id: int | None) -> list:
-    """The units offered by the list's unit filter: the user's top units and the level below,
+    """The units offered by the list's unit filter: the user's units and the units just below,
     and around the chosen unit its ancestors and children, so a national user drills down
     through 10^4 units without a page that lists them all."""
-    if not current_user.roles:
+    own = sorted({a.org_id for a in current_user.roles})
+    if not own:
         return []
-    top = min(a.org.level for a in current_user.roles)
-    near = Organisation.level <= top + 1
+    # Through the primary key and the parent index: never a scan of the whole tree.
+    near = sa.or_(Organisation.id.in_(own), Organisation.parent_id.in_(own))
     selected = db.session.get(Organisation, selected_id) if selected_id else None
     if selected is not None:
         near = sa.or_(near, Organisation.id.in_(selected.ancestor_ids),
