@@ -136,3 +136,57 @@ def test_queue_plans_use_indexes_at_scale(db, world, officer):
         for name, stmt in _queue_statements(user, today):
             plan = plan_of(db, stmt)
             assert "Seq Scan on case_file" not in plan, f"{user.username}, {name}:\n{plan}"
+
+
+def _running_deadlines(db) -> None:
+    """A running deadline for every case with a due date (as deadlines.services keeps them:
+    the case's due_on is its running deadline's), warned one to three days ahead, and a met
+    one for every other case, then ANALYZE."""
+    db.session.execute(sa.text("""
+        INSERT INTO case_deadline (case_id, rule_code, rule, start_on, days, complexity, remote,
+            due_on, warn_on, status, extensions, pauses, explanation, created_at, updated_at)
+        SELECT id, 'letter.resolve', '{"name_vi": "Giải quyết", "name_en": "Resolve"}', COALESCE(due_on, received_on) - 30, 30, 'normal',
+               false, COALESCE(due_on, received_on), COALESCE(due_on, received_on) - 1 - id % 3,
+               CASE WHEN due_on IS NULL THEN 'met' ELSE 'running' END, '[]', '[]', '[]',
+               now(), now()
+        FROM case_file"""))
+    db.session.execute(sa.text("ANALYZE case_deadline"))
+
+
+def test_home_plans_read_case_file_and_case_deadline_through_indexes(browser, db, world):
+    """Every statement of the home page, for a national, a provincial and a grassroots user,
+    at 50,000 cases with their deadlines: none reads case_file or case_deadline whole (the
+    deadline warnings and a province's queues once walked the country)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the plans that matter are PostgreSQL's")
+    bulk_cases(db, 50_000, [org.id for org in world.orgs.values()])
+    _running_deadlines(db)
+    db.session.commit()
+    seen: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    for username in ("top_approver", "handler", "grass_handler"):
+        browser.login(username)
+        sa.event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            html = browser.get("/").get_data(as_text=True)
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", record)
+        assert 'data-testid="deadlines-overdue"' in html
+        statements, seen[:] = list(seen), []
+        read = [(s, p) for s, p in statements if "case_file" in s or "case_deadline" in s]
+        assert len(read) >= 8, f"{username}: the queues, counts and warnings"
+        conn = db.session.connection()
+        for statement, params in read:
+            plan = "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, params))
+            for table in ("case_file", "case_deadline"):
+                assert f"Seq Scan on {table}" not in plan, f"{username}:\n{statement}\n{plan}"
+            # Deadlines are read by case id (or the window's index end), never walked
+            # across the country by status and date.
+            for line in re.findall(r".* on case_deadline.*", plan):
+                assert re.search(r"using ix_case_deadline_(case_id|warn_span) ", line), \
+                    f"{username}:\n{plan}"
+        browser.logout()
