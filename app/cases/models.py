@@ -9,10 +9,22 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.core.calendar import local_today
+from app.core.text import fold
 from app.extensions import db
 from app.orgs.models import Organisation, utcnow
 from workflows.registry import ALL_STATES, WORKFLOWS, get_workflow
 from workflows.vocab import CHANNELS, INTAKE_FORMS, SUBJECT_CATEGORIES, SUBJECT_KINDS
+
+
+#: Room for the folded subject name: folding rarely lengthens a name (a decomposed Hangul
+#: syllable, a dotted capital I), and the key is cut to fit.
+SUBJECT_KEY_LENGTH = 255
+
+
+def subject_key_of(name: str | None) -> str:
+    """Case.subject_key: the subject's name folded (no diacritics, "đ" as "d", lower-case,
+    single spaces), cut to the column's length."""
+    return fold(name)[:SUBJECT_KEY_LENGTH]
 
 
 def _in(column: str, values) -> sa.CheckConstraint:
@@ -51,6 +63,8 @@ class Case(db.Model):
         sa.Index("ix_case_file_running_due", "due_on", "id",
                  postgresql_include=["received_on", "updated_at", "org_id", "family", "state"],
                  postgresql_where=sa.text("due_on IS NOT NULL")).ddl_if(dialect="postgresql"),
+        #: A letter's duplicate check: the letters about the same subject, latest first.
+        sa.Index("ix_case_file_subject_key", "family", "subject_key", "received_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -94,6 +108,9 @@ class Case(db.Model):
     #: Folded (no diacritics, lower-case) title, summary, subject and code, for search.
     #: Never holds a reporter's identity.
     search_text: Mapped[str] = mapped_column(sa.Text, default="")
+    #: The subject's name folded (`subject_key_of`): letters about the same subject share it.
+    subject_key: Mapped[str] = mapped_column(sa.String(SUBJECT_KEY_LENGTH), default="",
+                                             server_default="")
     #: Optimistic lock: every UPDATE checks and bumps it.
     version: Mapped[int] = mapped_column(default=1)
 

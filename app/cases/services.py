@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.cases import audit, deadlines
 from app.cases.guards import EFFECTS, GUARDS
-from app.cases.models import Case, CaseEvent
+from app.cases.models import Case, CaseEvent, subject_key_of
 from app.core import permissions
 from app.core.calendar import local_today
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -85,6 +85,8 @@ _EVENT_COLUMNS = ("case_id", "actor_id", "created_at", "action", "from_state", "
 
 
 def _refresh_search_text(case: Case) -> None:
+    """The folded columns: search_text for the search, subject_key for the duplicate check."""
+    case.subject_key = subject_key_of(case.subject_name)
     case.search_text = fold(" ".join(filter(None, (
         case.code, case.title, case.summary, case.subject_name, case.subject_unit,
         case.subject_position,

@@ -11,8 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from app.cases.guards import effect, guard
-from app.cases.models import Case
-from app.cases.queries import search_condition
+from app.cases.models import Case, subject_key_of
 from app.core.permissions import scope_condition
 from app.core.text import fold
 from app.extensions import db
@@ -122,7 +121,7 @@ def duplicate_candidates(case, user, *, earlier_only: bool = True,
     ignoring diacritics). A user refused an identity gets exactly what a different sender would
     give: the content matches, never a hint of who sent what.
 
-    Both come from indexed lookups (the sender's digest; the folded subject in search_text),
+    Both come from indexed lookups (the sender's digest; the folded subject, subject_key),
     each letter's details read with it: a fixed number of statements however many match.
     """
     from app.identity.services import same_sender_for
@@ -135,11 +134,15 @@ def duplicate_candidates(case, user, *, earlier_only: bool = True,
     subject = fold(case.subject_name)
     if subject:
         similar = _similar_to(case)
+        # ix_case_file_subject_key: the same subject's letters, latest first, read off the
+        # index and stopped at the limit (the phrase search read every letter naming the
+        # subject's common words: 0.3-2 s at a million cases).
         rows = db.session.scalars(
-            sa.select(Case).where(*criteria, search_condition(subject))
+            sa.select(Case).where(*criteria, Case.subject_key == subject_key_of(case.subject_name))
             .options(joinedload(Case.letter))
             .order_by(Case.received_on.desc(), Case.id.desc()).limit(SCAN_LIMIT))
         for other in rows:
+            # The key is cut to the column's length: the whole names decide.
             if fold(other.subject_name) == subject and similar(other):
                 found[other.id] = (other, "same_content")
     for other in same_sender_for(case, user, *criteria, options=[joinedload(Case.letter)]):
