@@ -8,7 +8,8 @@ PostgreSQL with COPY, one connection per table, foreign-key triggers off for the
 (session_replication_role = replica) and the secondary indexes dropped during the load and
 rebuilt after it; into SQLite with executemany in one transaction. Everything derived is
 computed with the app's own code: case codes, `search_text` (app.core.text.fold, joined from
-pre-folded parts and checked against the app's own join on the first cases), the audit hash
+pre-folded parts and checked against the app's own join on the first cases), `subject_key`
+(likewise, checked against app.cases.models.subject_key_of), the audit hash
 chain (app.cases.audit; a fast path with the same canonical JSON, checked against
 `audit.event_hash` on the first events and a sample after), deadlines (the app's rule table and
 working-day calendar), sealed identities (app.identity.services' Fernet and sender digest under
@@ -62,7 +63,7 @@ COLUMNS = {
                   "subject_position", "subject_unit", "subject_party_committee",
                   "is_anonymous", "org_id", "parent_id", "assignee_id", "created_by_id",
                   "received_on", "due_on", "due_rule", "created_at", "updated_at", "closed_at",
-                  "search_text", "version"),
+                  "search_text", "subject_key", "version"),
     "case_event": ("id", "case_id", "actor_id", "created_at", "action", "from_state",
                    "to_state", "comment", "data", "seq", "prev_hash", "hash"),
     "case_audit_head": ("case_id", "seq", "hash"),
@@ -440,6 +441,7 @@ class Generator:
     def __init__(self, app, sink, *, cases: int, units: int, seed: int, log):
         from app.auth.models import User
         from app.cases import audit
+        from app.cases.models import SUBJECT_KEY_LENGTH, subject_key_of
         from app.core.calendar import local_today
         from app.core.deadline_rules import rule_days
         from app.core.text import fold
@@ -457,6 +459,7 @@ class Generator:
         self.audit = audit
         self.text = Text(fold)
         self.fold = fold
+        self.key_length, self.subject_key_of = SUBJECT_KEY_LENGTH, subject_key_of
         self.workflows = WORKFLOWS
         self.prefix = FAMILY_PREFIX
         self.deadlines = deadlines
@@ -730,6 +733,12 @@ class Generator:
             assert folded == self.fold(" ".join(parts)), parts
         return folded
 
+    def subject_key(self, subject_name):
+        key = self.text.f(subject_name)[:self.key_length]
+        if self.checked_texts < 2000:  # checked with search_text, on the same first cases
+            assert key == self.subject_key_of(subject_name), subject_name
+        return key
+
     # -- events and the hash chain ------------------------------------------------------------
 
     def _enc(self, value):
@@ -876,7 +885,8 @@ class Generator:
                  summary, s_kind, s_name, s_cat, s_pos, s_unit, s_committee, anonymous, org,
                  parent_id, assignee, intake, received, due_on, due_rule, first, last,
                  last if terminal else None,
-                 self.search_text(code, title, summary, s_name, s_unit, s_pos), len(events))
+                 self.search_text(code, title, summary, s_name, s_unit, s_pos),
+                 self.subject_key(s_name), len(events))
         self.emit_events(case_id, events)
         if self.staff_org[org] == org:
             self.add("case_handler", case_id, intake, None, first)

@@ -45,7 +45,7 @@ def _login(app, ready, who="login_national"):
 def test_generated_dataset_works_in_the_app(dataset):
     url, app, ready, printed = dataset
     from app.cases import audit
-    from app.cases.models import Case, CaseEvent
+    from app.cases.models import Case, CaseEvent, subject_key_of
     from app.extensions import db
     from workflows.registry import WORKFLOWS
 
@@ -74,6 +74,16 @@ def test_generated_dataset_works_in_the_app(dataset):
         assert report.cases == 300
         detail = db.session.get(Case, int(ready["detail_case_id"]))
         assert len(detail.events) >= 30
+        # subject_key is the app's key of every subject, so the duplicate letter's page finds
+        # the earlier letter about the same subject through it.
+        keys = db.session.execute(sa.select(Case.subject_name, Case.subject_key)).all()
+        assert all(key == subject_key_of(name) for name, key in keys)
+        copy = db.session.get(Case, int(ready["duplicate_letter_id"]))
+        earlier = db.session.scalar(
+            sa.select(Case.id).where(Case.family == "letter", Case.id < copy.id,
+                                     Case.subject_key == copy.subject_key, Case.title == copy.title)
+            .order_by(Case.id.desc()).limit(1))
+        assert copy.subject_key and earlier is not None
         first_code = db.session.scalar(
             sa.select(Case.code).order_by(Case.received_on.desc(), Case.id.desc()).limit(1))
         db.session.remove()
@@ -86,6 +96,7 @@ def test_generated_dataset_works_in_the_app(dataset):
     assert detail.code in answer.get_data(as_text=True)
     letter = client.get(f"/cases/{ready['duplicate_letter_id']}")
     assert letter.status_code == 200
+    assert f'data-testid="candidate-{earlier}"' in letter.get_data(as_text=True)
     found = client.get("/cases/", query_string={"q": ready["search_unselective"]})
     assert found.status_code == 200
     assert re.search(r"Nguyễn Văn Hùng", found.get_data(as_text=True))
