@@ -54,7 +54,7 @@ def test_a_large_export_is_a_job_whose_owner_downloads_the_rows(app, cases, brow
 
     status_url = _start_export(browser)
     page = browser.get(status_url).get_data(as_text=True)
-    assert 'data-testid="job-status"' in page and "Done." in page
+    assert 'data-testid="job-status"' in page and "Đã xong." in page
     assert 'http-equiv="refresh"' not in page  # a finished job's page stops refreshing
     link = re.search(r'href="(/jobs/\d+/download)"', page).group(1)
 
@@ -86,7 +86,7 @@ def test_an_unfinished_job_page_refreshes_itself_and_shows_progress(db, cases, b
     assert "<progress" in page and f"/jobs/{job.id}/download" not in page
     assert browser.get(f"/jobs/{job.id}/download").status_code == 404
     assert jobs.run_ready() == 1
-    assert "Done." in browser.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "Đã xong." in browser.get(f"/jobs/{job.id}").get_data(as_text=True)
 
 
 def test_a_job_starts_only_after_its_transaction_commits(db, cases):
@@ -113,7 +113,7 @@ def test_a_failed_job_shows_a_translated_message_and_no_trace(db, cases, browser
     jobs.run_ready()
     browser.login("handler")
     page = browser.get(f"/jobs/{job.id}").get_data(as_text=True)
-    assert "The job failed. Try again later or tell your administrator." in page
+    assert "Công việc không thực hiện được. Hãy thử lại sau hoặc báo quản trị viên." in page
     assert "internal detail" not in page and "Traceback" not in page and "RuntimeError" not in page
     assert db.session.get(jobs.Job, job.id).status == jobs.FAILED
 
@@ -126,7 +126,7 @@ def test_an_expired_result_is_gone_and_purged(app, db, cases, browser, monkeypat
     jobs.run_ready()
     url = f"/jobs/{job.id}"
     browser.login("handler")
-    assert "has expired" in browser.get(url).get_data(as_text=True)
+    assert "đã hết hạn" in browser.get(url).get_data(as_text=True)
     assert browser.get(f"{url}/download").status_code == 410
     assert jobs.purge() == 1
     db.session.commit()
@@ -170,7 +170,7 @@ def test_with_redis_a_job_waits_for_a_worker_and_the_worker_runs_it(rq_app, db, 
     status_url = _start_export(browser)
     job_id = int(status_url.rsplit("/", 1)[1])
     page = browser.get(status_url).get_data(as_text=True)
-    assert "Queued" in page and 'http-equiv="refresh"' in page  # not run by the request
+    assert "Đang chờ" in page and 'http-equiv="refresh"' in page  # not run by the request
     queue = jobs.queue()
     assert queue.count == 1
 
@@ -189,7 +189,7 @@ def test_with_redis_down_the_job_fails_visibly(app, db, cases, browser, low_thre
     browser.login("handler")
     status_url = _start_export(browser)
     page = browser.get(status_url).get_data(as_text=True)
-    assert "The job failed." in page and 'http-equiv="refresh"' not in page
+    assert "Công việc không thực hiện được." in page and 'http-equiv="refresh"' not in page
 
 
 def test_progress_is_visible_while_the_job_runs(db, cases, browser):
@@ -211,4 +211,4 @@ def test_progress_is_visible_while_the_job_runs(db, cases, browser):
     browser.login("handler")
     jobs.run_ready()
     [page] = seen
-    assert 'value="40"' in page and "Working" in page and 'http-equiv="refresh"' in page
+    assert 'value="40"' in page and "Đang xử lý" in page and 'http-equiv="refresh"' in page
