@@ -281,3 +281,24 @@ def test_a_letter_once_classified_as_a_denunciation_stays_sealed_after_the_upgra
     assert not identity.is_sealed(db.session.get(Case, 2))
     digests = set(db.session.scalars(sa.text("SELECT sender_digest FROM sealed_identity")))
     assert digests == {identity.sender_digest(identity.Reporter(name="nguyen thi hoa"))}
+
+
+def test_the_subject_key_backfill_folds_as_the_app():
+    """Revision b2c3d4e5f6a7 backfills case_file.subject_key with its own copy of the fold (a
+    migration imports nothing from the app): the copy answers as app.core.text.fold."""
+    import importlib.util
+    import unicodedata
+
+    from app.cases.models import subject_key_of
+    from app.core.text import fold
+
+    path = MIGRATIONS / "versions" / "b2c3d4e5f6a7_queue_detail_indexes.py"
+    spec = importlib.util.spec_from_file_location("revision_b2c3d4e5f6a7", path)
+    revision = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(revision)
+    samples = ["Công ty TNHH MTV Cơ khí Đông Phát", "ĐẶNG ĐỨC đạt", "", "  Nguyễn\tVăn\nHùng  ",
+               unicodedata.normalize("NFD", "Trần Thị Ngọc Ánh"), "Ｎｇｕｙễｎ İstanbul ß",
+               "e\u0301\u0323 a\u0306\u0300", "한국" * 100, "Trường THPT Lê Quý Đôn"]
+    for sample in samples:
+        assert revision.fold(sample) == fold(sample), sample
+        assert revision.fold(sample)[:255] == subject_key_of(sample), sample

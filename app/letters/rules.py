@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from app.cases.guards import effect, guard
-from app.cases.models import Case, subject_key_of
+from app.cases.models import SUBJECT_KEY_LENGTH, Case, subject_key_of
 from app.core.permissions import scope_condition
 from app.core.text import fold
 from app.extensions import db
@@ -137,13 +137,15 @@ def duplicate_candidates(case, user, *, earlier_only: bool = True,
         # ix_case_file_subject_key: the same subject's letters, latest first, read off the
         # index and stopped at the limit (the phrase search read every letter naming the
         # subject's common words: 0.3-2 s at a million cases).
+        key = subject_key_of(case.subject_name)
         rows = db.session.scalars(
-            sa.select(Case).where(*criteria, Case.subject_key == subject_key_of(case.subject_name))
+            sa.select(Case).where(*criteria, Case.subject_key == key)
             .options(joinedload(Case.letter))
             .order_by(Case.received_on.desc(), Case.id.desc()).limit(SCAN_LIMIT))
+        # A key cut to the column's length leaves the whole names to decide.
+        cut = len(key) == SUBJECT_KEY_LENGTH
         for other in rows:
-            # The key is cut to the column's length: the whole names decide.
-            if fold(other.subject_name) == subject and similar(other):
+            if (not cut or fold(other.subject_name) == subject) and similar(other):
                 found[other.id] = (other, "same_content")
     for other in same_sender_for(case, user, *criteria, options=[joinedload(Case.letter)]):
         found[other.id] = (other, "same_sender")

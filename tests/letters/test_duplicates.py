@@ -1,4 +1,5 @@
 """Same-content letters: offered as candidates, linked, handled once, forwarded once."""
+import unicodedata
 from datetime import date
 
 import pytest
@@ -43,6 +44,54 @@ def test_same_subject_and_similar_text_is_offered_without_the_other_sender(brows
     # The earlier letter does not offer the later one: a duplicate links to the earlier.
     html = browser.get(f"/cases/{first.id}").get_data(as_text=True)
     assert f'data-testid="candidate-{second.id}"' not in html
+
+
+def test_same_subject_is_the_folded_name_not_a_phrase_of_it(browser, db, world):
+    """A subject typed without diacritics, in capitals, with "Đ" or decomposed marks is the same
+    subject; a longer name that merely contains it is another subject."""
+    u, o = world.users, world.orgs
+    name = "Công ty TNHH MTV Cơ khí Đông Phát"
+    typed = {
+        "bare": "cong ty tnhh mtv co khi dong phat",
+        "capitals": "CÔNG TY TNHH MTV CƠ KHÍ ĐÔNG PHÁT",
+        "decomposed": unicodedata.normalize("NFD", "Công  ty TNHH MTV Cơ khí Đông Phát"),
+        "longer": "Công ty TNHH MTV Cơ khí Đông Phát Miền Trung",
+        "shorter": "Công ty TNHH MTV Cơ khí Đông",
+    }
+    earlier = {label: log_letter(u["intake"], o["a"], reporter=Reporter(name=f"Người gửi {i}"),
+                                 subject={"subject_kind": "organisation", "subject_name": value},
+                                 received_on=date(2026, 9, 1 + i))
+               for i, (label, value) in enumerate(typed.items())}
+    letter = log_letter(u["intake"], o["a"], summary=RETYPED, reporter=OTHER,
+                        subject={"subject_kind": "organisation", "subject_name": name},
+                        received_on=date(2026, 10, 5))
+    db.session.commit()
+    found = {c.id for c, reason in rules.duplicate_candidates(letter, u["handler"])
+             if reason == "same_content"}
+    assert found == {earlier[k].id for k in ("bare", "capitals", "decomposed")}
+    browser.login("handler")
+    html = browser.get(f"/cases/{letter.id}").get_data(as_text=True)
+    for label, case in earlier.items():
+        shown = f'data-testid="candidate-{case.id}"' in html
+        assert shown == (label in ("bare", "capitals", "decomposed")), label
+
+
+def test_names_whose_keys_are_cut_alike_are_still_told_apart(db, world):
+    """Folding decomposes a Hangul syllable into three letters, so a long Korean name's key is
+    cut to the column's length: two names alike up to the cut are different subjects."""
+    u, o = world.users, world.orgs
+    stem = "한국" * 45
+    earlier = log_letter(u["intake"], o["a"], reporter=Reporter(name="Người gửi A"),
+                         subject={"subject_kind": "organisation", "subject_name": stem + "가"},
+                         received_on=date(2026, 9, 1))
+    same = log_letter(u["intake"], o["a"], reporter=Reporter(name="Người gửi B"),
+                      subject={"subject_kind": "organisation", "subject_name": stem + "나"},
+                      received_on=date(2026, 9, 2))
+    letter = log_letter(u["intake"], o["a"], summary=RETYPED, reporter=OTHER,
+                        subject={"subject_kind": "organisation", "subject_name": stem + "나"},
+                        received_on=date(2026, 10, 5))
+    assert earlier.subject_key == letter.subject_key
+    assert [c.id for c, _ in rules.duplicate_candidates(letter, u["handler"])] == [same.id]
 
 
 def test_same_sender_is_found_by_digest_whatever_the_diacritics(db, world):

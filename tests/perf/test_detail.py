@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+import sqlalchemy as sa
+
 from app.cases.services import open_case, record_event
 from app.deadlines import services as deadlines
 from app.documents import services as documents
 from app.identity.services import Reporter
+from app.letters import rules
 from app.supervision import services as supervision
 from app.supervision.rules import earliest_fieldwork
 from tests.factories import advance, make_case
 from tests.letters.conftest import log_letter
+from tests.perf.conftest import bulk_cases
 
 RETYPED = ("Chu tich cong doan co so tu y chi quy cong doan de to chuc du lich cho ban chap "
            "hanh, khong bao cao doan vien, khong cong khai chung tu!")
@@ -92,3 +97,35 @@ def test_letter_page_costs_the_same_with_0_and_8_candidates(browser, db, world,
     assert html.count('data-testid="candidate-') == 8
     assert html.count("cùng người gửi") == 2
     assert eight == none, f"{none} statements with no candidate, {eight} with 8"
+
+
+def test_duplicate_check_walks_the_subject_index_at_scale(db, world):
+    """At 50,000 cases, thousands of letters about the letter's subject and thousands of other
+    subjects, the same-subject letters are read latest first off ix_case_file_subject_key and
+    stopped at the limit: no scan of the letters, no sort of the subject's letters."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the plans that matter are PostgreSQL's")
+    bulk_cases(db, 50_000, [org.id for org in world.orgs.values()])
+    letter = log_letter(world.users["intake"], world.orgs["a"], summary=RETYPED,
+                        received_on=date(2026, 10, 20))
+    db.session.execute(sa.text(
+        "UPDATE case_file SET subject_key = CASE WHEN id % 5 = 0 THEN :key "
+        "ELSE 'cong ty so ' || (id % 3000) END WHERE code LIKE 'BULK-%'"),
+        {"key": letter.subject_key})
+    db.session.execute(sa.text("ANALYZE case_file"))
+    sent = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if "subject_key =" in statement:
+            sent.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        rules.duplicate_candidates(letter, world.users["handler"])
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", keep)
+    assert len(sent) == 1
+    plan = "\n".join(row[0] for row in db.session.connection().exec_driver_sql(
+        "EXPLAIN " + sent[0][0], sent[0][1]))
+    assert "ix_case_file_subject_key" in plan, plan
+    assert "Seq Scan on case_file" not in plan and "Sort" not in plan, plan
