@@ -196,6 +196,9 @@ class CaseFilter:
     #: Cases with a running deadline that falls on or before this day.
     due_by: date | None = None
     sort: str = "newest"
+    #: Match every word of `q` anywhere instead of `q` as a phrase (the list falls back to it
+    #: when the phrase matches nothing).
+    words: bool = False
 
 
 def scoped_cases(user) -> sa.Select:
@@ -262,7 +265,8 @@ def _filtered(user, f: CaseFilter, today: date | None = None) -> sa.Select:
     if f.state:
         stmt = stmt.where(Case.state == f.state if f.state in ALL_STATES else sa.false())
     if f.q and fold(f.q):
-        stmt = stmt.where(search_condition(f.q))
+        terms = fold(f.q).split() if f.words else [f.q]
+        stmt = stmt.where(*(search_condition(term) for term in terms))
     if f.overdue:
         stmt = stmt.where(Case.due_on < (today or local_today()))
     if f.due_by:

@@ -1,3 +1,4 @@
+import dataclasses
 from datetime import date
 
 import sqlalchemy as sa
@@ -14,6 +15,7 @@ from app.core.errors import DomainError, Forbidden
 from app.core.forms import handle_form
 from app.core.i18n import label_text
 from app.core.params import int_arg
+from app.core.text import fold
 from app.extensions import db
 from app.orgs.models import Organisation
 from workflows.registry import WORKFLOWS
@@ -54,6 +56,7 @@ def _filter_from_args(args) -> queries.CaseFilter:
         open_only=args.get("open") == "1",
         due_by=_day(args.get("due_by")),
         sort=args.get("sort") if args.get("sort") in queries.SORTS else "newest",
+        words=args.get("words") == "1",
     )
 
 
@@ -73,9 +76,15 @@ def _per_page(args) -> int:
 @bp.route("/")
 def index():
     f = _filter_from_args(request.args)
-    page = queries.case_page(current_user, f, _per_page(request.args),
-                             after=request.args.get(queries.PAGE_TOKEN_ARG),
-                             before=request.args.get(queries.PREV_TOKEN_ARG))
+    after = request.args.get(queries.PAGE_TOKEN_ARG)
+    before = request.args.get(queries.PREV_TOKEN_ARG)
+    page = queries.case_page(current_user, f, _per_page(request.args), after=after,
+                             before=before)
+    if (f.q and not f.words and not page.items and not (after or before)
+            and len(fold(f.q).split()) > 1):
+        # The phrase matched nothing: the cases holding every word, said so on the page.
+        f = dataclasses.replace(f, words=True)
+        page = queries.case_page(current_user, f, _per_page(request.args))
     states = []
     for family, wf in WORKFLOWS.items():
         if f.family in (None, family):

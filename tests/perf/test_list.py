@@ -221,7 +221,8 @@ def test_search_matches_the_phrase_without_diacritics(browser, db, world):
     assert _search(browser, "nguyen van") == {phrase.id, apart.id}
     # A long phrase probes the index by its longest words and still matches only the phrase.
     assert _search(browser, "Đơn của ông Nguyễn Văn Hùng") == {phrase.id}
-    assert _search(browser, "don ve nguyen van hung") == set()
+    # No case holds this phrase: the list falls back to the cases holding every word.
+    assert _search(browser, "don ve nguyen van hung") == {apart.id}
     assert _search(browser, "duc thanh") == {duc.id}
     assert _search(browser, "ĐỨC") == {duc.id}
     assert _search(browser, "hung", family=SUPERVISION) == set()
@@ -335,3 +336,21 @@ def test_overdue_pages_read_the_running_deadlines_index(db, world, sort):
             for walk in ("Seq Scan on case_file", "ix_case_file_state_due",
                          "ix_case_file_received ", "ix_case_file_updated "):
                 assert walk not in plan, f"{user} {f}:\n{plan}"
+
+
+def test_a_phrase_that_matches_nothing_falls_back_to_every_word_and_says_so(
+        browser, world, db):
+    apart = make_case(world.users["intake"], world.orgs["a"],
+                      title="Đơn khiếu nại việc nợ lương của Công ty Giày Hưng Thịnh")
+    make_case(world.users["intake"], world.orgs["a"],
+              title="Đơn về tiền thưởng của Công ty Giày Hưng Thịnh")
+    db.session.commit()
+    browser.login("handler")
+
+    page = browser.get("/cases/?q=no+luong+giay+hung+thinh").get_data(as_text=True)
+    assert 'data-testid="words-fallback"' in page
+    assert apart.code in page and page.count("<tr>") == 2  # header + the one case with every word
+
+    exact = browser.get("/cases/?q=giay+hung+thinh").get_data(as_text=True)
+    assert 'data-testid="words-fallback"' not in exact and exact.count("<tr>") == 3
+    assert 'words=1' in page and 'words=1' not in exact  # the export keeps the fallback
