@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import flask_babel
 from flask import Flask, request, session
 from flask_login import current_user
 
@@ -150,6 +151,8 @@ def create_app(config: type | str | None = None) -> Flask:
     from app.core.i18n import label_text
 
     app.add_template_filter(label_text, "label")
+    # Numbers grouped as the user's language writes them: "100.000" in Vietnamese.
+    app.add_template_filter(flask_babel.format_number, "number")
 
     @app.template_filter("dmy")
     def dmy_filter(value):
