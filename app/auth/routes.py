@@ -6,6 +6,7 @@ import time
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from app.auth import throttle
 from app.auth.forms import CodeForm, LoginForm
@@ -23,7 +24,8 @@ def load_user(user_id: str):
     ident, _sep, token = user_id.partition(":")
     if not (ident.isascii() and ident.isdigit()) or not token:
         return None  # includes the bare ids of sessions issued before session tokens
-    user = db.session.get(User, int(ident))
+    # The roles (and their units) in the same statement: every page reads them.
+    user = db.session.get(User, int(ident), options=[joinedload(User.roles)])
     if user is None or not user.active or not hmac.compare_digest(
             user.session_token.encode(), token.encode()):
         return None

@@ -1,6 +1,7 @@
 """Read side of cases: scoped lists, filters, the user's work queue."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -18,7 +19,7 @@ from app.extensions import db
 from app.orgs.models import Organisation
 from workflows import recommendation
 from workflows.registry import ALL_STATES, WORKFLOWS
-from workflows.vocab import CHANNELS
+from workflows.vocab import APPROVER, CHANNELS
 
 #: The orders the list offers, `id` breaking ties so that every order is total. "due" puts
 #: the cases with a deadline first, soonest first, then the others by id.
@@ -201,6 +202,44 @@ class CaseFilter:
     words: bool = False
 
 
+@dataclass(frozen=True)
+class OrgKey:
+    """The fields of a unit that a queue's statement is built from."""
+
+    id: int
+    path: str
+    level: int
+    parent_id: int | None
+
+
+@dataclass(frozen=True)
+class RoleKey:
+    role: str
+    org: OrgKey
+
+
+@dataclass(frozen=True)
+class RoleShape:
+    """A user as far as the queues' statements are concerned: which role they hold in which
+    unit. Hashable, and standing in for the user wherever those statements are built
+    (scope_condition, actionable_condition, units_of), so that each shape's statements are
+    built once per process and kept: at 10^6 cases building the home page's statements cost
+    more Python than the database took to run them. Everything else that varies (the day,
+    a subtree's ids) is a parameter given when the statement runs."""
+
+    roles: tuple[RoleKey, ...]
+
+
+def role_shape(user) -> RoleShape:
+    return RoleShape(tuple(sorted(
+        (RoleKey(a.role, OrgKey(a.org.id, a.org.path, a.org.level, a.org.parent_id))
+         for a in user.roles), key=lambda r: (r.org.path, r.role))))
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
 def scoped_cases(user) -> sa.Select:
     return sa.select(Case).where(scope_condition(user, Case.org_id))
 
@@ -345,18 +384,26 @@ def _subtree_of(org):
     one root, as in scope_condition), so a queue walks its index instead of the whole tree."""
     if org.level == 1 and org.parent_id is None:
         return sa.true()
-    subtree = sa.select(Organisation.id).where(
-        Organisation.path.startswith(org.path, autoescape=True))
     if db.session.get_bind().dialect.name != "postgresql":
-        return Case.org_id.in_(subtree)
+        return Case.org_id.in_(sa.select(Organisation.id).where(
+            Organisation.path.startswith(org.path, autoescape=True)))
     # PostgreSQL: the ids read once per request and sent as one array, which each state's
     # condition looks up in a hash; as a subquery each state built its own hash of the
     # subtree (~0.5 ms for a province) and the planner joined the subtree before filtering.
+    # The value is read when the statement runs, so a statement kept across requests
+    # (role_shape) always sends the subtree as it is now.
+    return Case.org_id == sa.any_(sa.bindparam(
+        f"subtree_{org.id}", callable_=functools.partial(subtree_ids, org.path),
+        type_=ARRAY(sa.Integer), unique=True))
+
+
+def subtree_ids(path: str) -> list[int]:
+    """The ids of the units under `path` (itself included), read once per request."""
     memo = g.setdefault("subtree_ids", {}) if has_app_context() else {}
-    if org.path not in memo:
-        memo[org.path] = sa.bindparam(f"subtree_{org.id}", db.session.scalars(subtree).all(),
-                                      type_=ARRAY(sa.Integer), unique=True)
-    return Case.org_id == sa.any_(memo[org.path])
+    if path not in memo:
+        memo[path] = db.session.scalars(sa.select(Organisation.id).where(
+            Organisation.path.startswith(path, autoescape=True))).all()
+    return memo[path]
 
 
 def _actions(user) -> dict[tuple[str, str], tuple]:
@@ -410,9 +457,15 @@ def units_of(user, roles=None):
 
 def work_queue(user, limit: int = 20) -> list[Case]:
     """Cases waiting for an action the user's roles allow, soonest deadline first."""
+    shape = role_shape(user)
+    return list(db.session.scalars(_work_queue_statement(shape, limit, _dialect())))
+
+
+@functools.lru_cache(maxsize=256)
+def _work_queue_statement(shape: RoleShape, limit: int, _dialect_name: str) -> sa.Select:
     branches = [(state, sa.or_(*conds)) for state, conds in sorted(
-        _actionable_states(user).items())]
-    return list(db.session.scalars(queue(branches, limit, units_of(user))))
+        _actionable_states(shape).items())]
+    return queue(branches, limit, units_of(shape))
 
 
 def count_by_state(user) -> list[tuple[str, str, int]]:
@@ -446,7 +499,7 @@ SUMMARY_LINES = (
 )
 
 
-def _summary_line(scope, family, states, overdue: bool, today: date):
+def _summary_line(scope, family, states, overdue: bool, today):
     """(state, condition) branches of one summary line."""
     condition = [scope]
     if family:
@@ -456,6 +509,10 @@ def _summary_line(scope, family, states, overdue: bool, today: date):
     return [(state, sa.and_(*condition)) for state in states]
 
 
+#: The day a statement kept across requests compares deadlines with, given when it runs.
+TODAY = sa.bindparam("today", type_=sa.Date)
+
+
 def work_summary(scope, today: date | None = None, limit: int = 10,
                  scopes: dict | None = None, cap: int = COUNT_CAP,
                  national: bool = False) -> dict:
@@ -463,15 +520,41 @@ def work_summary(scope, today: date | None = None, limit: int = 10,
     `scopes` narrows single lines (approvals are asked only of approvers); `national`: the
     scope is the whole country (see `queue`). A count above `cap` is cap + 1 (shown "cap+");
     the counts of every line come in one statement."""
-    today = today or local_today()
+    return _run_summary(_summary_statements(scope, scopes, limit, cap, national), today)
+
+
+def home_summary(user, today: date | None = None, limit: int = 10,
+                 cap: int = COUNT_CAP) -> dict:
+    """work_summary of the user's scope, approvals asked only of approvers: its statements
+    are built once per role_shape and kept (building them cost more than running them)."""
+    return _run_summary(_home_statements(role_shape(user), limit, cap, _dialect()), today)
+
+
+@functools.lru_cache(maxsize=256)
+def _home_statements(shape: RoleShape, limit: int, cap: int, _dialect_name: str):
+    return _summary_statements(
+        scope_condition(shape, Case.org_id),
+        {"approvals": scope_condition(shape, Case.org_id, roles={APPROVER})},
+        limit, cap, national=units_of(shape) is None)
+
+
+def _summary_statements(scope, scopes: dict | None, limit: int, cap: int, national: bool):
+    """The counts statement and each line's queue, comparing due dates with TODAY."""
     scopes = {key: (scopes or {}).get(key, scope) for key, *_rest in SUMMARY_LINES}
-    lines = {key: _summary_line(scopes[key], family, states, overdue, today)
+    lines = {key: _summary_line(scopes[key], family, states, overdue, TODAY)
              for key, family, states, overdue in SUMMARY_LINES}
-    counts = db.session.execute(sa.select(*(
-        capped_count(branches, cap).label(key) for key, branches in lines.items()))).one()._asdict()
-    return {key: (counts[key], db.session.scalars(
-        queue(branches, limit, None if national else scopes[key])).all())
-        for key, branches in lines.items()}
+    counts = sa.select(*(capped_count(branches, cap).label(key)
+                         for key, branches in lines.items()))
+    return counts, {key: queue(branches, limit, None if national else scopes[key])
+                    for key, branches in lines.items()}
+
+
+def _run_summary(statements, today: date | None) -> dict:
+    counts_stmt, queues = statements
+    params = {"today": today or local_today()}
+    counts = db.session.execute(counts_stmt, params).one()._asdict()
+    return {key: (counts[key], db.session.scalars(stmt, params).all())
+            for key, stmt in queues.items()}
 
 
 def subtree_condition(org):

@@ -1,13 +1,14 @@
 """Read side of deadlines: a case's deadlines, the user's warnings, the admin pages' lists."""
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
 from app.cases.models import Case
-from app.cases.queries import COUNT_CAP, actionable_condition
+from app.cases.queries import COUNT_CAP, TODAY, actionable_condition, role_shape
 from app.core.calendar import (
     local_today,
     official_holidays,
@@ -44,14 +45,33 @@ def warnings_for(user, today: date | None = None, limit: int = 10,
     one running deadline at a time), so an overdue case is one with due_on < today and a
     due-soon one lies between today and the widest warning window. Each walks the running
     cases' due-date index within the user's actionable states and stops at its limit; three
-    statements whatever the scope: the window, both counts, and the rows of both lists."""
+    statements whatever the scope: the window, both counts, and the rows of both lists (the
+    last two built once per role_shape and kept)."""
     today = today or local_today()
-    actionable = actionable_condition(user)
+    counts_stmt, rows_stmt = _warning_statements(role_shape(user), limit, cap,
+                                                 db.session.get_bind().dialect.name)
+    params = {"today": today, "soon_until": today + timedelta(days=_warn_span())}
+    counts = db.session.execute(counts_stmt, params).one()._asdict()
+    rows = db.session.scalars(rows_stmt, params).all()
+    lists = {"due_soon": [d for d in rows if d.due_on >= today],
+             "overdue": [d for d in rows if d.due_on < today]}
+    return {key: (counts[key], lists[key][:limit]) for key in WARNING_LISTS}
+
+
+#: The two lists of warnings, in the order the home page shows them.
+WARNING_LISTS = ("due_soon", "overdue")
+
+
+@functools.lru_cache(maxsize=256)
+def _warning_statements(shape, limit: int, cap: int, _dialect_name: str):
+    today = TODAY
+    soon_until = sa.bindparam("soon_until", type_=sa.Date)
+    actionable = actionable_condition(shape)
     in_window = sa.and_(CaseDeadline.status == RUNNING, CaseDeadline.warn_on <= today,
                         CaseDeadline.due_on >= today)
     cases = {
         "due_soon": sa.and_(
-            Case.due_on >= today, Case.due_on <= today + timedelta(days=_warn_span()),
+            Case.due_on >= today, Case.due_on <= soon_until,
             sa.select(CaseDeadline.id).where(CaseDeadline.case_id == Case.id, in_window)
             .exists()),
         "overdue": Case.due_on < today,
@@ -61,21 +81,18 @@ def warnings_for(user, today: date | None = None, limit: int = 10,
         return (sa.select(Case.id).where(actionable, cond)
                 .order_by(Case.due_on, Case.id).limit(n))
 
-    counts = db.session.execute(sa.select(*(
-        sa.select(sa.func.count()).select_from(first(cond, cap + 1).subquery())
-        .scalar_subquery().label(key) for key, cond in cases.items()))).one()._asdict()
+    counts = sa.select(*(
+        sa.select(sa.func.count()).select_from(first(cases[key], cap + 1).subquery())
+        .scalar_subquery().label(key) for key in WARNING_LISTS))
     # The first `limit` cases of each list hold its first `limit` deadlines in (due date,
     # case) order: every case before one of them has a running deadline due no later.
-    ids = sa.union_all(*(sa.select(first(cond, limit).subquery())
-                         for cond in cases.values())).subquery()
-    rows = db.session.scalars(
-        sa.select(CaseDeadline).join(Case).options(contains_eager(CaseDeadline.case))
-        .where(CaseDeadline.case_id.in_(sa.select(ids.c.id)), CaseDeadline.status == RUNNING,
-               sa.or_(in_window, CaseDeadline.due_on < today))
-        .order_by(CaseDeadline.due_on, CaseDeadline.case_id, CaseDeadline.id)).all()
-    lists = {"due_soon": [d for d in rows if d.due_on >= today],
-             "overdue": [d for d in rows if d.due_on < today]}
-    return {key: (counts[key], lists[key][:limit]) for key in cases}
+    ids = sa.union_all(*(sa.select(first(cases[key], limit).subquery())
+                         for key in WARNING_LISTS)).subquery()
+    rows = (sa.select(CaseDeadline).join(Case).options(contains_eager(CaseDeadline.case))
+            .where(CaseDeadline.case_id.in_(sa.select(ids.c.id)), CaseDeadline.status == RUNNING,
+                   sa.or_(in_window, CaseDeadline.due_on < today))
+            .order_by(CaseDeadline.due_on, CaseDeadline.case_id, CaseDeadline.id))
+    return counts, rows
 
 
 def calendar_year(year: int) -> dict:

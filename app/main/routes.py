@@ -13,16 +13,14 @@ from flask import (
 from flask_login import current_user
 
 from app.cases import queries
-from app.cases.models import Case
 from app.core.calendar import local_today
-from app.core.permissions import can_view_org, scope_condition
+from app.core.permissions import can_view_org
 from app.core.redirects import safe_next
 from app.critique import queries as critique_queries
 from app.deadlines import queries as deadline_queries
 from app.extensions import db
 from app.orgs.models import Organisation
 from workflows.registry import WORKFLOWS
-from workflows.vocab import APPROVER
 
 bp = Blueprint("main", __name__)
 
@@ -46,15 +44,11 @@ def _count_cap() -> int:
 
 @bp.route("/")
 def home():
-    # Approvals are "requested" only of those who may give them.
-    summary = queries.work_summary(
-        scope_condition(current_user, Case.org_id),
-        scopes={"approvals": scope_condition(current_user, Case.org_id, roles={APPROVER})},
-        cap=_count_cap(), national=queries.units_of(current_user) is None)
     return render_template(
         "main/home.html",
         queue=queries.work_queue(current_user),
-        summary=summary,
+        # Approvals are "requested" only of those who may give them.
+        summary=queries.home_summary(current_user, cap=_count_cap()),
         see_all=SEE_ALL,
         count_cap=_count_cap(),
         today=local_today(),

@@ -190,3 +190,42 @@ def test_home_plans_read_case_file_and_case_deadline_through_indexes(browser, db
                 assert re.search(r"using ix_case_deadline_(case_id|warn_span) ", line), \
                     f"{username}:\n{plan}"
         browser.logout()
+
+
+def _queue(browser) -> str:
+    html = browser.get("/").get_data(as_text=True)
+    return html[html.index('data-testid="work-queue"'):html.index('data-testid="see-all-queue"')]
+
+
+def test_kept_statements_follow_new_units_and_roles(browser, db, world):
+    """The home page's statements are built once per role shape and kept across requests;
+    what they do not hold is read on every request: the units under a role's unit (a unit
+    created since shows its cases in the work queue), and the roles themselves (a new role
+    is a new shape)."""
+    from app.auth.models import RoleAssignment
+    from app.orgs.services import create_org
+
+    u, o = world.users, world.orgs
+    browser.login("handler")  # a provincial handler: the queues walk the national indexes
+    _queue(browser)
+    built = (queries._home_statements.cache_info().misses,
+             queries._work_queue_statement.cache_info().misses)
+    _queue(browser)
+    assert (queries._home_statements.cache_info().misses,
+            queries._work_queue_statement.cache_info().misses) == built, "built again"
+
+    unit = create_org("Công đoàn cơ sở Công ty Mới Thành lập", "CĐCS Mới", "Hà Tĩnh", 4,
+                      o["a_zone"])
+    new = make_case(u["handler"], unit, SUPERVISION, title="Giám sát ở đơn vị mới thành lập")
+    elsewhere = make_case(u["b_handler"], o["b"], SUPERVISION, title="Giám sát ở tỉnh khác")
+    db.session.commit()
+    queue = _queue(browser)
+    assert queries._work_queue_statement.cache_info().misses == built[1]
+    assert f'href="/cases/{new.id}"' in queue
+    assert f'href="/cases/{elsewhere.id}"' not in queue
+
+    db.session.add(RoleAssignment(user_id=u["handler"].id, org_id=o["b"].id, role=HANDLER))
+    db.session.commit()
+    queue = _queue(browser)
+    assert queries._work_queue_statement.cache_info().misses == built[1] + 1
+    assert f'href="/cases/{elsewhere.id}"' in queue and f'href="/cases/{new.id}"' in queue
