@@ -236,8 +236,19 @@ def role_shape(user) -> RoleShape:
          for a in user.roles), key=lambda r: (r.org.path, r.role))))
 
 
-def _dialect() -> str:
-    return db.session.get_bind().dialect.name
+def kept_statement(builder):
+    """`builder(shape, *args)` builds its statements once per process for each RoleShape,
+    arguments and database dialect (builders pick SQL per dialect) and keeps the 256 last
+    used; the kept statements take what varies per request as parameters when they run."""
+    keep = functools.lru_cache(maxsize=256)(
+        lambda _dialect, *args: builder(*args))
+
+    @functools.wraps(builder)
+    def kept(*args):
+        return keep(db.session.get_bind().dialect.name, *args)
+
+    kept.cache_info = keep.cache_info
+    return kept
 
 
 def scoped_cases(user) -> sa.Select:
@@ -393,11 +404,11 @@ def _subtree_of(org):
     # The value is read when the statement runs, so a statement kept across requests
     # (role_shape) always sends the subtree as it is now.
     return Case.org_id == sa.any_(sa.bindparam(
-        f"subtree_{org.id}", callable_=functools.partial(subtree_ids, org.path),
+        f"subtree_{org.id}", callable_=functools.partial(_subtree_ids, org.path),
         type_=ARRAY(sa.Integer), unique=True))
 
 
-def subtree_ids(path: str) -> list[int]:
+def _subtree_ids(path: str) -> list[int]:
     """The ids of the units under `path` (itself included), read once per request."""
     memo = g.setdefault("subtree_ids", {}) if has_app_context() else {}
     if path not in memo:
@@ -457,12 +468,11 @@ def units_of(user, roles=None):
 
 def work_queue(user, limit: int = 20) -> list[Case]:
     """Cases waiting for an action the user's roles allow, soonest deadline first."""
-    shape = role_shape(user)
-    return list(db.session.scalars(_work_queue_statement(shape, limit, _dialect())))
+    return list(db.session.scalars(_work_queue_statement(role_shape(user), limit)))
 
 
-@functools.lru_cache(maxsize=256)
-def _work_queue_statement(shape: RoleShape, limit: int, _dialect_name: str) -> sa.Select:
+@kept_statement
+def _work_queue_statement(shape: RoleShape, limit: int) -> sa.Select:
     branches = [(state, sa.or_(*conds)) for state, conds in sorted(
         _actionable_states(shape).items())]
     return queue(branches, limit, units_of(shape))
@@ -527,11 +537,11 @@ def home_summary(user, today: date | None = None, limit: int = 10,
                  cap: int = COUNT_CAP) -> dict:
     """work_summary of the user's scope, approvals asked only of approvers: its statements
     are built once per role_shape and kept (building them cost more than running them)."""
-    return _run_summary(_home_statements(role_shape(user), limit, cap, _dialect()), today)
+    return _run_summary(_home_statements(role_shape(user), limit, cap), today)
 
 
-@functools.lru_cache(maxsize=256)
-def _home_statements(shape: RoleShape, limit: int, cap: int, _dialect_name: str):
+@kept_statement
+def _home_statements(shape: RoleShape, limit: int, cap: int):
     return _summary_statements(
         scope_condition(shape, Case.org_id),
         {"approvals": scope_condition(shape, Case.org_id, roles={APPROVER})},

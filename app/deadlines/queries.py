@@ -1,14 +1,19 @@
 """Read side of deadlines: a case's deadlines, the user's warnings, the admin pages' lists."""
 from __future__ import annotations
 
-import functools
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
 from app.cases.models import Case
-from app.cases.queries import COUNT_CAP, TODAY, actionable_condition, role_shape
+from app.cases.queries import (
+    COUNT_CAP,
+    TODAY,
+    actionable_condition,
+    kept_statement,
+    role_shape,
+)
 from app.core.calendar import (
     local_today,
     official_holidays,
@@ -35,6 +40,10 @@ def _warn_span() -> int:
         sa.select(sa.func.max(span)).where(CaseDeadline.status == RUNNING)) or 0)
 
 
+#: The two lists of warnings, in the order the home page shows them.
+WARNING_LISTS = ("due_soon", "overdue")
+
+
 def warnings_for(user, today: date | None = None, limit: int = 10,
                  cap: int = COUNT_CAP) -> dict:
     """Running deadlines of the cases the user can act on: inside their warning window, and
@@ -48,8 +57,7 @@ def warnings_for(user, today: date | None = None, limit: int = 10,
     statements whatever the scope: the window, both counts, and the rows of both lists (the
     last two built once per role_shape and kept)."""
     today = today or local_today()
-    counts_stmt, rows_stmt = _warning_statements(role_shape(user), limit, cap,
-                                                 db.session.get_bind().dialect.name)
+    counts_stmt, rows_stmt = _warning_statements(role_shape(user), limit, cap)
     params = {"today": today, "soon_until": today + timedelta(days=_warn_span())}
     counts = db.session.execute(counts_stmt, params).one()._asdict()
     rows = db.session.scalars(rows_stmt, params).all()
@@ -58,12 +66,8 @@ def warnings_for(user, today: date | None = None, limit: int = 10,
     return {key: (counts[key], lists[key][:limit]) for key in WARNING_LISTS}
 
 
-#: The two lists of warnings, in the order the home page shows them.
-WARNING_LISTS = ("due_soon", "overdue")
-
-
-@functools.lru_cache(maxsize=256)
-def _warning_statements(shape, limit: int, cap: int, _dialect_name: str):
+@kept_statement
+def _warning_statements(shape, limit: int, cap: int):
     today = TODAY
     soon_until = sa.bindparam("soon_until", type_=sa.Date)
     actionable = actionable_condition(shape)
