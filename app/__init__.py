@@ -134,7 +134,7 @@ def create_app(config: type | str | None = None) -> Flask:
 
     @app.context_processor
     def inject_helpers():
-        from app.core.i18n import current_locale
+        from app.core.i18n import current_locale, template_gettext
         from app.core.permissions import is_read_only
         from workflows import vocab
         from workflows.registry import WORKFLOWS
@@ -146,11 +146,12 @@ def create_app(config: type | str | None = None) -> Flask:
             "session_lang": session.get("lang"),
             "state_label": lambda family, state: WORKFLOWS[family].state(state).label,
             "has_endpoint": lambda name: name in app.view_functions,
+            **template_gettext(),
         }
 
-    from app.core.i18n import label_text
+    from app.core.i18n import label_filter
 
-    app.add_template_filter(label_text, "label")
+    app.add_template_filter(label_filter, "label")
     # Numbers grouped as the user's language writes them: "100.000" in Vietnamese.
     app.add_template_filter(flask_babel.format_number, "number")
 

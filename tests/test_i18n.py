@@ -176,3 +176,21 @@ def test_english_is_a_known_locale():
     buffer = BytesIO()
     write_mo(buffer, catalogue)
     assert buffer.tell() > 0
+
+
+@pytest.mark.parametrize("lang, done, left", [
+    ("vi", "Đã thực hiện: &lt;b&gt;x&lt;/b&gt;.", "Còn 3 ngày"),
+    ("en", "Done: &lt;b&gt;x&lt;/b&gt;.", "3 days left"),
+])
+def test_templates_translate_per_render_and_escape_the_variables(app, lang, done, left):
+    """`_()` and `ngettext()` in templates come bound to the request's catalogue once per
+    render (app.core.i18n.template_gettext): they translate, pick the plural, and escape what
+    they are given, as Jinja's own newstyle gettext does."""
+    from flask import render_template_string, session
+
+    with app.test_request_context("/"):
+        session["lang"] = lang
+        html = render_template_string(
+            "{{ _('Done: %(action)s.', action=value) }}|{{ ngettext('%(num)d day left', "
+            "'%(num)d days left', 3) }}|{{ _('100%% sure') }}", value="<b>x</b>")
+    assert html == f"{done}|{left}|100% sure"

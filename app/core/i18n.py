@@ -5,8 +5,10 @@ import os
 from pathlib import Path
 
 from flask import current_app, has_request_context, session
-from flask_babel import get_locale, lazy_gettext
+from flask_babel import get_locale, get_translations, lazy_gettext
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 
 SOURCE_DIR = Path(__file__).resolve().parent.parent / "translations"
 LOGIN_MESSAGE = lazy_gettext("Please log in to continue.")
@@ -62,3 +64,41 @@ def compiled_catalogues(app) -> str:
 def label_text(label) -> str:
     """A workflow or vocabulary Label in the user's language."""
     return label.get(current_locale()) if label is not None else ""
+
+
+@pass_context
+def label_filter(context, label) -> str:
+    """The template filter `label`: label_text with the locale the render already holds."""
+    if label is None:
+        return ""
+    return label.get(context.get("locale") or current_locale())
+
+
+def template_gettext() -> dict:
+    """`gettext` and `ngettext` for one render, bound to the request's catalogue.
+
+    Flask-Babel's callables find the catalogue again on every call, through several context-local
+    look-ups each (a list page makes a few hundred calls: about a tenth of its time). These do the
+    look-up once per render and behave as Jinja's newstyle gettext does: the message is always a
+    format string, and marked safe before formatting when autoescaping, so that the variables are
+    escaped. `_()` in templates resolves `gettext` from the render's context.
+    """
+    translations = get_translations()
+    ugettext, ungettext = translations.ugettext, translations.ungettext
+
+    @pass_context
+    def gettext(__context, __string: str, **variables) -> str:
+        rv = ugettext(__string)
+        if __context.eval_ctx.autoescape:
+            rv = Markup(rv)
+        return rv % variables
+
+    @pass_context
+    def ngettext(__context, __singular: str, __plural: str, __num: int, **variables) -> str:
+        variables.setdefault("num", __num)
+        rv = ungettext(__singular, __plural, __num)
+        if __context.eval_ctx.autoescape:
+            rv = Markup(rv)
+        return rv % variables
+
+    return {"gettext": gettext, "ngettext": ngettext}
