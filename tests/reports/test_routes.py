@@ -4,6 +4,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -104,6 +105,27 @@ def test_periodic_report_pdf_in_the_national_format(h1, browser):
     assert (order.index("VI. DIỄN BIẾN THEO THÁNG")
             < order.index("01/2025 02/2025 03/2025 04/2025 05/2025 06/2025")
             < order.index("Tiếp nhận Kết thúc") < order.index("03/2025 1 1"))
+
+
+@needs_pdftotext
+def test_periodic_report_follows_its_figures_and_its_unit(h1, browser, db):
+    """A report drawn once is kept for the same inputs (app.reports.render._DRAWN), but a new
+    case in the period, a renamed unit, or the public copy each give the report they should."""
+    from tests.factories import make_case
+    from workflows import vocab
+
+    def flat(extra=""):
+        return " ".join(pdf_text(browser.get(_url("periodic.pdf", h1, extra=extra)).data).split())
+
+    assert "Tổng cộng 2 6 8 1 7 0 3" in flat()
+    make_case(h1.users["handler"], h1.orgs["a"], vocab.SUPERVISION, channel="media",
+              received_on=date(2025, 3, 9))
+    h1.orgs["a"].name = "Liên đoàn Lao động tỉnh Hà Tĩnh (mới)"
+    db.session.commit()
+    again = flat()
+    assert "Tổng cộng 2 7 9 1 8 0 3" in again
+    assert "Đơn vị: Liên đoàn Lao động tỉnh Hà Tĩnh (mới) và các công đoàn cấp dưới" in again
+    assert "Bản công bố" in flat("&public=1") and "Bản công bố" not in flat()
 
 
 @needs_pdftotext
