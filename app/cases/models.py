@@ -45,7 +45,7 @@ class Case(db.Model):
             name="subject_category",
         ),
         sa.Index("ix_case_file_org_state", "org_id", "state"),
-        sa.Index("ix_case_file_family_state", "family", "state"),
+        sa.Index("ix_case_file_family_state_due", "family", "state", "due_on", "id"),
         #: The list's sorts, walked in order with a LIMIT and a keyset condition (id breaks
         #: ties): national lists, one unit's list, a family and state filter.
         sa.Index("ix_case_file_received", "received_on", "id"),
