@@ -64,7 +64,7 @@ COLUMNS = {
                   "subject_position", "subject_unit", "subject_party_committee",
                   "is_anonymous", "org_id", "parent_id", "assignee_id", "created_by_id",
                   "received_on", "due_on", "due_rule", "created_at", "updated_at", "closed_at",
-                  "search_text", "subject_key", "version"),
+                  "search_text", "subject_key", "version", "org_path"),
     "case_event": ("id", "case_id", "actor_id", "created_at", "action", "from_state",
                    "to_state", "comment", "data", "seq", "prev_hash", "hash"),
     "case_audit_head": ("case_id", "seq", "hash"),
@@ -890,7 +890,7 @@ class Generator:
                  parent_id, assignee, intake, received, due_on, due_rule, first, last,
                  last if terminal else None,
                  self.search_text(code, title, summary, s_name, s_unit, s_pos),
-                 self.subject_key(s_name), len(events))
+                 self.subject_key(s_name), len(events), self.orgs[org][2])
         self.emit_events(case_id, events)
         if self.staff_org[org] == org:
             self.add("case_handler", case_id, intake, None, first)

@@ -7,10 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import g, has_app_context
-from sqlalchemy.dialects.postgresql import ARRAY
 
-from app.cases.models import Case, CaseEvent
+from app.cases.models import Case, CaseEvent, in_subtree
 from app.core import permissions
 from app.core.calendar import local_today
 from app.core.permissions import scope_condition
@@ -391,30 +389,12 @@ def capped_count(branches, cap: int = COUNT_CAP):
 
 
 def _subtree_of(org):
-    """Case.org_id lies in `org`'s subtree; no condition under the national unit (the tree's
-    one root, as in scope_condition), so a queue walks its index instead of the whole tree."""
+    """The case's unit lies in `org`'s subtree: one range of Case.org_path, which the queues
+    read next to the state (ix_case_file_state_path_due); no condition under the national unit
+    (the tree's one root, as in scope_condition), so a queue walks its state's due dates."""
     if org.level == 1 and org.parent_id is None:
         return sa.true()
-    if db.session.get_bind().dialect.name != "postgresql":
-        return Case.org_id.in_(sa.select(Organisation.id).where(
-            Organisation.path.startswith(org.path, autoescape=True)))
-    # PostgreSQL: the ids read once per request and sent as one array, which each state's
-    # condition looks up in a hash; as a subquery each state built its own hash of the
-    # subtree (~0.5 ms for a province) and the planner joined the subtree before filtering.
-    # The value is read when the statement runs, so a statement kept across requests
-    # (role_shape) always sends the subtree as it is now.
-    return Case.org_id == sa.any_(sa.bindparam(
-        f"subtree_{org.id}", callable_=functools.partial(_subtree_ids, org.path),
-        type_=ARRAY(sa.Integer), unique=True))
-
-
-def _subtree_ids(path: str) -> list[int]:
-    """The ids of the units under `path` (itself included), read once per request."""
-    memo = g.setdefault("subtree_ids", {}) if has_app_context() else {}
-    if path not in memo:
-        memo[path] = db.session.scalars(sa.select(Organisation.id).where(
-            Organisation.path.startswith(path, autoescape=True))).all()
-    return memo[path]
+    return in_subtree(org.path)
 
 
 def _actions(user) -> dict[tuple[str, str], tuple]:
@@ -463,7 +443,7 @@ def units_of(user, roles=None):
     if any(a.org.level < SMALL_SCOPE_LEVEL for a in user.roles
            if roles is None or a.role in roles):
         return None
-    return scope_condition(user, Case.org_id, roles)
+    return scope_condition(user, Case.org_id, roles, path_column=Case.org_path)
 
 
 def work_queue(user, limit: int = 20) -> list[Case]:
@@ -543,8 +523,9 @@ def home_summary(user, today: date | None = None, limit: int = 10,
 @kept_statement
 def _home_statements(shape: RoleShape, limit: int, cap: int):
     return _summary_statements(
-        scope_condition(shape, Case.org_id),
-        {"approvals": scope_condition(shape, Case.org_id, roles={APPROVER})},
+        scope_condition(shape, Case.org_id, path_column=Case.org_path),
+        {"approvals": scope_condition(shape, Case.org_id, roles={APPROVER},
+                                      path_column=Case.org_path)},
         limit, cap, national=units_of(shape) is None)
 
 

@@ -10,13 +10,14 @@ from flask_babel import lazy_gettext as _l
 
 from app.cases import audit, deadlines
 from app.cases.guards import EFFECTS, GUARDS
-from app.cases.models import Case, CaseEvent, subject_key_of
+from app.cases.models import Case, CaseEvent, in_subtree, subject_key_of
 from app.core import permissions
 from app.core.calendar import local_today
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.i18n import label_text
 from app.core.text import fold, nfc
 from app.extensions import db
+from app.orgs.services import subtree_moved
 from workflows.engine import MachineError, available_triggers, fire
 from workflows.registry import WORKFLOWS, get_workflow
 from workflows.vocab import (
@@ -239,3 +240,19 @@ def _moment(day: date | None) -> datetime:
     if day is None or day >= local_today():
         return now
     return datetime(day.year, day.month, day.day, 5, 0, tzinfo=UTC)
+
+
+@subtree_moved.connect
+def _move_case_paths(org, old_prefix: str, new_prefix: str) -> None:
+    """A unit moved with its subtree: its cases' copies of their unit's path follow, in the
+    same transaction (one UPDATE over the subtree's range of ix_case_file_state_path_due's
+    column)."""
+    db.session.execute(
+        sa.update(Case).where(in_subtree(old_prefix))
+        .values(org_path=sa.literal(new_prefix)
+                + sa.func.substr(Case.org_path, len(old_prefix) + 1),
+                updated_at=Case.updated_at),  # the cases themselves did not change
+        execution_options={"synchronize_session": False})
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, Case):
+            db.session.expire(obj, ["org_path"])

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
-from app.orgs.models import Organisation
+from app.orgs.models import Organisation, path_range
 from workflows.base import Action
 from workflows.vocab import ADMIN, APPROVER, AUDITOR, DELEGATE, HANDLER, INTAKE
 
@@ -18,8 +18,10 @@ def _paths(user, roles: Iterable[str] | None = None) -> list[str]:
     return sorted({a.org.path for a in user.roles if wanted is None or a.role in wanted})
 
 
-def scope_condition(user, org_column, roles: Iterable[str] | None = None):
-    """SQL condition: `org_column` lies in the subtree of a unit where the user holds a role.
+def scope_condition(user, org_column, roles: Iterable[str] | None = None, path_column=None):
+    """SQL condition: `org_column` lies in the subtree of a unit where the user holds a role;
+    on `path_column` instead, when the rows carry their unit's path (one index range per unit,
+    no join of the tree).
 
     A role at the national unit (level 1, the tree's one root) covers every row: no condition
     at all, so that the planner walks a sort's index instead of joining the whole tree."""
@@ -30,6 +32,8 @@ def scope_condition(user, org_column, roles: Iterable[str] | None = None):
     paths = _paths(user, roles)
     if not paths:
         return sa.false()
+    if path_column is not None:
+        return sa.or_(*(path_range(path_column, p) for p in paths))
     subtree = sa.select(Organisation.id).where(
         sa.or_(*(Organisation.path.startswith(p, autoescape=True) for p in paths))
     )

@@ -13,6 +13,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def path_range(column, path: str):
+    """SQL condition: `column`, a copy of a unit's path compared bytewise, lies under the unit
+    whose path is `path` (itself included): "/1/4/" <= column < "/1/40", since "0" follows "/".
+    One range of an index, where a prefix LIKE needs a pattern index and SQLite's
+    case-insensitive LIKE none at all."""
+    return sa.and_(column >= path, column < path[:-1] + "0")
+
+
 class Organisation(db.Model):
     __tablename__ = "organisation"
     __table_args__ = (

@@ -4,11 +4,19 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from blinker import Namespace
 
 from app.core.calendar import local_today
 from app.core.text import nfc
 from app.extensions import db
 from app.orgs.models import Organisation, OrgParentLink
+
+
+_signals = Namespace()
+#: Sent when a unit moves with its subtree, inside the transaction, after every unit's path
+#: was rewritten: `subtree_moved.send(org, old_prefix=..., new_prefix=...)`. Whatever keeps a
+#: copy of a unit's path (the cases, app.cases.services) rewrites it here.
+subtree_moved = _signals.signal("subtree-moved")
 
 
 def create_org(
@@ -53,6 +61,7 @@ def move_org(org: Organisation, new_parent: Organisation, on: date) -> None:
         unit.path = new_prefix + unit.path[len(old_prefix):]
     org.parent = new_parent
     db.session.flush()
+    subtree_moved.send(org, old_prefix=old_prefix, new_prefix=new_prefix)
 
 
 def parent_on(org: Organisation, day: date) -> Organisation | None:

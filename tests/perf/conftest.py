@@ -64,7 +64,7 @@ def bulk_cases(db, n: int, org_ids: list[int], *, words: tuple[str, ...] = (
         INSERT INTO case_file (code, family, channel, intake_form, state, title, summary,
             subject_kind, subject_name, subject_position, subject_unit, subject_party_committee,
             is_anonymous, org_id, received_on, due_on, created_at, updated_at, search_text,
-            version)
+            version, org_path)
         SELECT 'BULK-' || g, (CAST(:families AS text[]))[1 + g % :np], (CAST(:channels AS text[]))[1 + g % :nc],
                (CAST(:forms AS text[]))[1 + g % :nf], (CAST(:states AS text[]))[1 + g % :np],
                'Vụ việc ' || g, '', 'organisation', '', '', '', '', false,
@@ -72,7 +72,9 @@ def bulk_cases(db, n: int, org_ids: list[int], *, words: tuple[str, ...] = (
                DATE '2016-01-01' + (g * 37) % 3650,
                CASE WHEN g % 3 = 0 THEN DATE '2026-01-01' + (g % 700) END,
                now(), now() - ((g % 5000) || ' minutes')::interval,
-               (CAST(:words AS text[]))[1 + g % :nw] || ' vu viec ' || g, 1
+               (CAST(:words AS text[]))[1 + g % :nw] || ' vu viec ' || g, 1,
+               (SELECT path FROM organisation
+                WHERE id = (CAST(:orgs AS int[]))[1 + (g * 7919) % :no])
         FROM generate_series(1, :n) AS g
     """), {
         "families": [f for f, _ in pairs], "states": [s for _, s in pairs], "np": len(pairs),

@@ -230,3 +230,40 @@ def test_kept_statements_follow_new_units_and_roles(browser, db, world):
     assert (queries._home_statements.cache_info().misses,
             queries._work_queue_statement.cache_info().misses) == (built[0] + 1, built[1] + 1)
     assert f'href="/cases/{elsewhere.id}"' in queue and f'href="/cases/{new.id}"' in queue
+
+
+def test_cases_carry_their_units_path_and_follow_a_moved_unit(browser, db, world):
+    """Case.org_path is its unit's path (the queues read a subtree as one range of it): set
+    when a case is logged or changes unit, and rewritten, in the same transaction, for every
+    case under a unit that moves to another province. The queues follow: the moved unit's
+    case leaves province A's work queue and joins province B's."""
+    from app.orgs.services import move_org
+
+    u, o = world.users, world.orgs
+    moving = make_case(u["handler"], o["a_grass"], SUPERVISION, title="Giám sát ở cơ sở")
+    staying = make_case(u["handler"], o["a"], SUPERVISION, title="Giám sát ở tỉnh A")
+    db.session.commit()
+    assert (moving.org_path, staying.org_path) == (o["a_grass"].path, o["a"].path)
+    browser.login("handler")
+    assert f'href="/cases/{moving.id}"' in _queue(browser)
+    browser.logout()
+    touched = db.session.scalar(sa.select(Case.updated_at).where(Case.id == moving.id))
+
+    move_org(o["a_zone"], o["b"], local_today())
+    db.session.commit()
+    paths = dict(db.session.execute(sa.select(Case.id, Case.org_path)).all())
+    assert paths[moving.id] == o["a_grass"].path
+    assert paths[moving.id].startswith(o["b"].path) and paths[staying.id] == o["a"].path
+    assert db.session.scalar(sa.select(Case.updated_at).where(Case.id == moving.id)) == touched
+    browser.login("handler")
+    queue = _queue(browser)
+    assert f'href="/cases/{moving.id}"' not in queue and f'href="/cases/{staying.id}"' in queue
+    browser.logout()
+    browser.login("b_handler")
+    assert f'href="/cases/{moving.id}"' in _queue(browser)
+
+    # A case handed to another unit carries that unit's path.
+    staying.org = o["b"]
+    db.session.commit()
+    assert db.session.scalar(
+        sa.select(Case.org_path).where(Case.id == staying.id)) == o["b"].path
