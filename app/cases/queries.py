@@ -173,8 +173,11 @@ def case_page(user, f: CaseFilter, per_page: int, after: str | None = None,
     OFFSET and no COUNT: a page costs the same at any depth."""
     stmt = _filtered(user, f, today)
     # Searches and deadline filters sort their matches (from the trigram index, or the
-    # running deadlines' index, which carries the sort keys) rather than walk a sort.
-    ids_first = bool(f.q) or f.overdue or f.due_by is not None
+    # running deadlines' index, which carries the sort keys) rather than walk a sort. SQLite
+    # always picks the ids first: it joins each matching case to its unit before sorting, and a
+    # province's 4,000 cases at 10^5 cost 8 ms that way, 1 ms from the covering index alone.
+    ids_first = (bool(f.q) or f.overdue or f.due_by is not None
+                 or db.session.get_bind().dialect.name == "sqlite")
     back = parse_token(before, f.sort) if before else None
     if back is not None:
         rows = _walk(stmt, f.sort, back, False, per_page + 1, ids_first)

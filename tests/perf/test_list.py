@@ -354,3 +354,23 @@ def test_a_phrase_that_matches_nothing_falls_back_to_every_word_and_says_so(
     exact = browser.get("/cases/?q=giay+hung+thinh").get_data(as_text=True)
     assert 'data-testid="words-fallback"' not in exact and exact.count("<tr>") == 3
     assert 'words=1' in page and 'words=1' not in exact  # the export keeps the fallback
+
+
+def test_sqlite_sorts_a_subtrees_ids_before_reading_its_cases(browser, db, world,
+                                                              count_statements):
+    """SQLite joined every case of a province to its unit before sorting them (8 ms at 10^5
+    cases); the list now sorts the ids from the covering (org_id, received_on, id) index and
+    reads the page's cases alone."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's planner")
+    _cases(world, 30)
+    db.session.commit()
+    browser.login("handler")  # provincial
+    with count_statements() as log:
+        page = browser.get("/cases/").get_data(as_text=True)
+    assert len(_ids(page)) == 25
+    listed = next(s for s in log.statements if "FROM case_file" in s and "ORDER BY" in s)
+    conn = db.session.connection()
+    plan = " | ".join(row[3] for row in conn.exec_driver_sql(
+        "EXPLAIN QUERY PLAN " + listed, tuple(["/"] * listed.count("?"))))
+    assert "COVERING INDEX ix_case_file_org_received" in plan, plan
