@@ -29,6 +29,10 @@ class Config:
     DB_PARALLEL_WORKERS = int(os.environ.get("DB_PARALLEL_WORKERS", "0"))
     DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = int(
         os.environ.get("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", "60000"))
+    #: Runs of a statement on a connection before psycopg prepares it (PostgreSQL then plans it
+    #: once per connection); "off" behind a transaction-pooling PgBouncer without
+    #: max_prepared_statements (docs/deployment.md).
+    DB_PREPARE_THRESHOLD = os.environ.get("DB_PREPARE_THRESHOLD", "5")
     REDIS_URL = os.environ.get("REDIS_URL", "")
     #: Background jobs (app.core.jobs): the RQ queue's name, a job's time limit on a worker,
     #: how long a finished job's file stays downloadable, and the case-list export size (an

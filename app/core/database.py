@@ -29,6 +29,13 @@ def engine_options(uri: str, config) -> dict:
             config.get("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS") or 0),
     }
     connect_args = dict(options.get("connect_args") or {})
+    # psycopg prepares a statement on its connection after this many runs (see
+    # end_reads_with_commit); "off" behind a transaction-pooling PgBouncer older than 1.21 (or
+    # one without max_prepared_statements), which would hand the prepared name to another
+    # server connection.
+    threshold = str(config.get("DB_PREPARE_THRESHOLD", "5")).strip().lower()
+    connect_args["prepare_threshold"] = (
+        None if threshold in ("", "off", "none", "false") else int(threshold))
     given = connect_args.get("options", "")
     connect_args["options"] = " ".join(
         [given] * bool(given) + [f"-c {key}={value}" for key, value in settings.items()])

@@ -45,3 +45,21 @@ def test_command_line_runs_have_no_timeout_and_sqlite_is_untouched():
         cli = engine_options("postgresql+psycopg://x/y", config)["connect_args"]["options"]
     assert "-c statement_timeout=0" in cli
     assert engine_options("sqlite://", config) == {"pool_pre_ping": True}
+
+
+def test_statement_preparing_can_be_switched_off_for_a_transaction_pooler(pg, database_url):
+    """DB_PREPARE_THRESHOLD=off (behind a PgBouncer in transaction mode without
+    max_prepared_statements): a statement run many times is never prepared."""
+    def prepared_after_runs(threshold) -> int:
+        options = engine_options(database_url, {"DB_PREPARE_THRESHOLD": threshold})
+        engine = sa.create_engine(database_url, **options)
+        try:
+            with engine.connect() as conn:
+                for _ in range(8):
+                    conn.execute(sa.text("SELECT 1 WHERE 1 = :one"), {"one": 1}).all()
+                return conn.scalar(sa.text("SELECT count(*) FROM pg_prepared_statements"))
+        finally:
+            engine.dispose()
+
+    assert prepared_after_runs("5") >= 1
+    assert prepared_after_runs("off") == 0
