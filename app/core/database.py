@@ -11,6 +11,7 @@ runs (jobs, sweeps, backups, migrations) are long by nature and get no timeout.
 from __future__ import annotations
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 
 def engine_options(uri: str, config) -> dict:
@@ -71,6 +72,9 @@ def end_reads_with_commit(app, db) -> None:
         if (not session.in_transaction() or session.new or session.dirty or session.deleted
                 or session.get_bind().dialect.name != "postgresql"):
             return
-        if session.connection().exec_driver_sql(
-                "SELECT txid_current_if_assigned() IS NULL").scalar():
-            session.commit()
+        try:
+            if session.connection().exec_driver_sql(
+                    "SELECT txid_current_if_assigned() IS NULL").scalar():
+                session.commit()
+        except SQLAlchemyError:  # the database went away: the rollback that follows will do
+            return
