@@ -227,8 +227,8 @@ class RoleShape:
     unit. Hashable, and standing in for the user wherever those statements are built
     (scope_condition, actionable_condition, units_of), so that each shape's statements are
     built once per process and kept: at 10^6 cases building the home page's statements cost
-    more Python than the database took to run them. Everything else that varies (the day,
-    a subtree's ids) is a parameter given when the statement runs."""
+    more Python than the database took to run them. The units' paths are part of the shape (a
+    moved unit makes a new one); the day is given when the statement runs."""
 
     roles: tuple[RoleKey, ...]
 
@@ -389,8 +389,8 @@ def queue(branches, limit: int, units=None) -> sa.Select:
     """The first `limit` cases in QUEUE_ORDER among `branches`, (state, condition) pairs.
 
     National scope (`units` None): each branch reads one state's (state, due_on, id) index in
-    order and stops at `limit`. A smaller scope (`units`: a condition on Case.org_id that
-    holds for every branch) is read by unit and state instead, and its few rows sorted: a
+    order and stops at `limit`. A smaller scope (`units`: a condition on the case's unit that
+    holds for every branch) is read by state and unit instead, and its few rows sorted: a
     walk of a national index would pass over the rest of the country first."""
     if not branches:
         return sa.select(Case).where(sa.false())
@@ -418,7 +418,7 @@ def capped_count(branches, cap: int = COUNT_CAP):
     return sa.select(sa.func.count()).select_from(capped).scalar_subquery()
 
 
-def _subtree_of(org):
+def unit_subtree(org):
     """The case's unit lies in `org`'s subtree: one range of Case.org_path, which the queues
     read next to the state (ix_case_file_state_path_due); no condition under the national unit
     (the tree's one root, as in scope_condition), so a queue walks its state's due dates."""
@@ -445,7 +445,7 @@ def _actionable_states(user) -> dict[str, list]:
     by_state: dict[str, list] = {}
     for (state, _path), (org, fams) in sorted(_actions(user).items()):
         by_state.setdefault(state, []).append(
-            sa.and_(_subtree_of(org), Case.family.in_(sorted(fams))))
+            sa.and_(unit_subtree(org), Case.family.in_(sorted(fams))))
     return by_state
 
 
@@ -458,7 +458,7 @@ def actionable_condition(user):
         groups.setdefault((path, tuple(sorted(fams))), (org, []))[1].append(state)
     if not groups:
         return sa.false()
-    return sa.or_(*(sa.and_(Case.state.in_(states), _subtree_of(org), Case.family.in_(fams))
+    return sa.or_(*(sa.and_(Case.state.in_(states), unit_subtree(org), Case.family.in_(fams))
                     for (_path, fams), (org, states) in groups.items()))
 
 
@@ -469,7 +469,7 @@ SMALL_SCOPE_LEVEL = 3
 
 def units_of(user, roles=None):
     """None for a user with a role at a national or provincial unit (queues walk each
-    state's index), else the condition on Case.org_id of their scope (read by unit)."""
+    state's index), else their scope as ranges of Case.org_path (read by state and unit)."""
     if any(a.org.level < SMALL_SCOPE_LEVEL for a in user.roles
            if roles is None or a.role in roles):
         return None

@@ -61,17 +61,15 @@ def compiled_catalogues(app) -> str:
 
 
 
-def label_text(label) -> str:
-    """A workflow or vocabulary Label in the user's language."""
-    return label.get(current_locale()) if label is not None else ""
+def label_text(label, locale: str | None = None) -> str:
+    """A workflow or vocabulary Label in `locale`, by default the user's language."""
+    return label.get(locale or current_locale()) if label is not None else ""
 
 
 @pass_context
 def label_filter(context, label) -> str:
     """The template filter `label`: label_text with the locale the render already holds."""
-    if label is None:
-        return ""
-    return label.get(context.get("locale") or current_locale())
+    return label_text(label, context.get("locale"))
 
 
 def template_gettext() -> dict:

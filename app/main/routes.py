@@ -67,7 +67,7 @@ def unit(org_id: int):
     return render_template(
         "main/home.html",
         queue=[],
-        summary=queries.work_summary(queries.subtree_condition(org), cap=_count_cap(),
+        summary=queries.work_summary(queries.unit_subtree(org), cap=_count_cap(),
                                      national=org.level < queries.SMALL_SCOPE_LEVEL),
         see_all=SEE_ALL,
         count_cap=_count_cap(),
