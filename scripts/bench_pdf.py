@@ -1,10 +1,10 @@
-"""Benchmark the PDF builder (app.documents.layout).
+"""Benchmark the PDF builder (app.core.pdf.layout).
 
     .venv/bin/python scripts/bench_pdf.py [--runs 20] [--register-runs 3]
 
 Prints, for a 3-page báo cáo kết quả giám sát, a ~200-page sổ theo dõi
 đơn thư (register table) and a ~200-page sổ đăng ký văn bản đi (the register
-book of app.documents.register): median/min/max build time, page count, size,
+book of app.core.pdf.register): median/min/max build time, page count, size,
 and peak Python memory of one build measured with tracemalloc.
 Targets: report < 100 ms (median), registers < 5 s.
 """
@@ -20,8 +20,8 @@ import tracemalloc
 from collections.abc import Callable
 from datetime import date
 
-from app.documents.fonts import register_fonts
-from app.documents.layout import (
+from app.core.pdf.fonts import register_fonts
+from app.core.pdf.layout import (
     Document,
     Heading,
     Para,
@@ -29,7 +29,7 @@ from app.documents.layout import (
     Table,
     build_pdf,
 )
-from app.documents.register import register_pdf
+from app.core.pdf.register import register_pdf
 
 REPORT_TARGET_S = 0.100
 REGISTER_TARGET_S = 5.0

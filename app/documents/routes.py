@@ -13,7 +13,7 @@ from app.core.params import int_arg, year_arg
 from app.documents import queries, services
 from app.documents.forms import DraftForm, NewDocumentForm
 from app.documents.models import CaseDocument
-from app.documents.register import register_pdf
+from app.core.pdf.register import register_pdf
 from app.documents.templates import (
     OUTGOING,
     REGISTERS,

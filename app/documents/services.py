@@ -32,7 +32,7 @@ from app.core import permissions
 from app.core.calendar import local_today
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.text import nfc
-from app.documents import layout, markup
+from app.core.pdf import layout, markup
 from app.documents.models import CaseDocument, DocumentCounter
 from app.documents.templates import get_template, org_header
 from app.extensions import db

@@ -28,7 +28,7 @@ from flask_babel import gettext as _
 
 from app.core.calendar import fmt_date, local_today
 from app.core.errors import Invalid
-from app.documents.layout import (
+from app.core.pdf.layout import (
     DOCUMENT_TYPES,
     Document,
     Heading,

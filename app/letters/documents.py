@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.cases.models import Attachment, CaseEvent
 from app.core.calendar import fmt_date, local_today
-from app.documents.layout import Document, Para, Signature
+from app.core.pdf.layout import Document, Para, Signature
 from app.extensions import db
 from app.identity.services import Reporter
 from app.letters.services import OWNER_KIND

@@ -7,7 +7,7 @@ from app.cases.routes import load_case, render_detail, require_action
 from app.core import permissions, uploads
 from app.core.errors import DomainError, NotFound
 from app.core.forms import handle_form
-from app.documents.layout import build_pdf
+from app.core.pdf.layout import build_pdf
 from app.extensions import db
 from app.identity import services as identity
 from app.letters import documents, rules, services

@@ -1,5 +1,5 @@
 """The periodic report (báo cáo định kỳ) and the registers as PDF (Nghị định 30/2020 layout of
-app.documents.layout) and XLSX. Pure builders: they take figures and rows and return bytes or
+app.core.pdf.layout) and XLSX. Pure builders: they take figures and rows and return bytes or
 a file; nothing here writes to the database."""
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import threading
 from collections import OrderedDict
 from datetime import date
 
-from app.documents import fonts
-from app.documents.layout import (
+from app.core.pdf import fonts
+from app.core.pdf.layout import (
     FRAME_WIDTH,
     Document,
     Heading,
@@ -18,7 +18,7 @@ from app.documents.layout import (
     Table,
     build_pdf,
 )
-from app.documents.register import register_book
+from app.core.pdf.register import register_book
 from app.documents.templates import org_header
 from app.reports import charts
 from app.reports.exports import write_xlsx

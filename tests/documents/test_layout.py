@@ -1,4 +1,4 @@
-"""Tests for the pure PDF builder (app.documents.layout).
+"""Tests for the pure PDF builder (app.core.pdf.layout).
 
 The PDF checks use the real poppler tools (pdftotext, pdffonts, pdfinfo);
 they are skipped only when pdftotext is not installed. No Flask is involved.
@@ -20,8 +20,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
-from app.documents import fonts
-from app.documents.layout import (
+from app.core.pdf import fonts
+from app.core.pdf.layout import (
     Document,
     Heading,
     Para,
@@ -551,7 +551,7 @@ def test_body_refuses_other_blocks():
 
 @poppler
 def test_register_book_is_neither_numbered_nor_a_draft(tmp_path):
-    from app.documents.register import register_book, register_pdf
+    from app.core.pdf.register import register_book, register_pdf
 
     header = {"superior_body": "Tổng Liên đoàn Lao động Việt Nam",
               "issuing_unit": "Liên đoàn Lao động tỉnh Hà Tĩnh", "unit_short": "LĐLĐ",

@@ -8,9 +8,10 @@ import pytest
 import sqlalchemy as sa
 
 from app.core.errors import Forbidden, Invalid
-from app.documents import fonts, services
-from app.documents.layout import DOCUMENT_TYPES
-from app.documents.markup import blocks_to_text, text_to_blocks
+from app.core.pdf import fonts
+from app.core.pdf.layout import DOCUMENT_TYPES
+from app.core.pdf.markup import blocks_to_text, text_to_blocks
+from app.documents import services
 from app.documents.models import CaseDocument, DocumentCounter
 from app.documents.templates import TEMPLATES, templates_for
 from tests.documents.helpers import (
@@ -222,7 +223,7 @@ def test_a_builder_for_the_subject_that_reveals_the_sender_is_stopped(db, world)
 
     @template("test_leaky", "Rò rỉ", "Leaky", "TB", {"letter"}, to_subject=True)
     def leaky(case, actor):
-        from app.documents.layout import Document
+        from app.core.pdf.layout import Document
         from app.documents.templates import letterhead, standing_committee
 
         reporter = reveal(case, actor, "document:test")

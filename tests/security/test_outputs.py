@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from app.cases.models import Case
 from app.core.text import clean, strip_controls
-from app.documents.layout import Document, Table, build_pdf
+from app.core.pdf.layout import Document, Table, build_pdf
 from app.documents.models import CaseDocument
 from app.identity.services import reveal
 from tests.documents.helpers import pdf_text, poppler, supervision_at

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from app.documents.layout import Block, Document, Para, Table, build_pdf
+from app.core.pdf.layout import Block, Document, Para, Table, build_pdf
 
 COLUMNS = ["Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung",
            "Người ký", "Nơi nhận văn bản", "Hồ sơ"]

@@ -12,8 +12,8 @@ import unicodedata
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from app.documents import fonts
-from app.documents.layout import Block, Heading, Para, Table
+from app.core.pdf import fonts
+from app.core.pdf.layout import Block, Heading, Para, Table
 
 _ARTICLE = re.compile(r"^(Điều \d+[a-z]?\.)\s+(.*)$")
 
