@@ -15,7 +15,6 @@ from app.orgs.models import Organisation, path_range, utcnow
 from workflows.registry import ALL_STATES, WORKFLOWS, get_workflow
 from workflows.vocab import CHANNELS, INTAKE_FORMS, SUBJECT_CATEGORIES, SUBJECT_KINDS
 
-
 #: Room for the folded subject name: folding rarely lengthens a name (a decomposed Hangul
 #: syllable, a dotted capital I), and the key is cut to fit.
 SUBJECT_KEY_LENGTH = 255

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.critique.rules import consultations_of, critique_of, meetings_of, points_of
 from app.core.pdf.layout import Document, Para, build_pdf
+from app.critique.rules import consultations_of, critique_of, meetings_of, points_of
 from app.documents.models import CaseDocument
 from app.documents.services import pdf_of
 from app.documents.templates import letterhead, standing_committee, template

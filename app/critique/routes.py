@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.cases.models import Attachment, Case
-from app.cases.routes import load_case, render_detail
+from app.cases.views import load_case, render_detail
 from app.core import permissions, uploads
 from app.core.calendar import local_today
 from app.core.errors import DomainError

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.cases import services as case_services
-from app.cases.routes import load_case, render_detail, require_action
+from app.cases.views import load_case, render_detail, require_action
 from app.core.calendar import fmt_date, local_today
 from app.core.deadline_rules import START_EVENTS
 from app.core.errors import DomainError

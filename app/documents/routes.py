@@ -3,17 +3,17 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.cases.routes import load_case, render_detail
+from app.cases.views import load_case, render_detail
 from app.core import permissions
 from app.core.calendar import fmt_date, local_today
 from app.core.errors import DomainError
 from app.core.forms import BaseForm, handle_form
 from app.core.i18n import label_text
 from app.core.params import int_arg, year_arg
+from app.core.pdf.register import register_pdf
 from app.documents import queries, services
 from app.documents.forms import DraftForm, NewDocumentForm
 from app.documents.models import CaseDocument
-from app.core.pdf.register import register_pdf
 from app.documents.templates import (
     OUTGOING,
     REGISTERS,

@@ -31,8 +31,8 @@ from app.cases.services import record_event
 from app.core import permissions
 from app.core.calendar import local_today
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
-from app.core.text import nfc
 from app.core.pdf import layout, markup
+from app.core.text import nfc
 from app.documents.models import CaseDocument, DocumentCounter
 from app.documents.templates import get_template, org_header
 from app.extensions import db

@@ -12,7 +12,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.cases.routes import load_case, render_detail
+from app.cases.views import load_case, render_detail
 from app.core import uploads
 from app.core.errors import DomainError
 from app.core.params import int_arg

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.models import User
-from app.cases.routes import load_case, render_detail
+from app.cases.views import load_case, render_detail
 from app.core.errors import DomainError
 from app.core.params import int_arg
 from app.core.uploads import file_response

@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.cases.models import Attachment, Case
-from app.cases.routes import load_case, render_detail, require_action
+from app.cases.views import load_case, render_detail, require_action
 from app.core import permissions, uploads
 from app.core.errors import DomainError, NotFound
 from app.core.forms import handle_form

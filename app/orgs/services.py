@@ -11,7 +11,6 @@ from app.core.text import nfc
 from app.extensions import db
 from app.orgs.models import Organisation, OrgParentLink
 
-
 _signals = Namespace()
 #: Sent when a unit moves with its subtree, inside the transaction, after every unit's path
 #: was rewritten: `subtree_moved.send(org, old_prefix=..., new_prefix=...)`. Whatever keeps a

@@ -26,8 +26,8 @@ from sqlalchemy.sql.expression import ClauseElement, Executable
 
 from app.cases.models import Case
 from app.core.calendar import local_today
-from app.core.jobs import JobFailed, Progress, Result
 from app.core.i18n import current_locale
+from app.core.jobs import JobFailed, Progress, Result
 from app.core.text import strip_controls
 from app.extensions import db
 from app.orgs.models import Organisation
@@ -188,12 +188,12 @@ def export_cases(progress: Progress, *, user_id: int, args: dict, fmt: str) -> R
 
     from app.auth.models import User
     from app.cases import queries as case_queries
-    from app.cases.routes import _filter_from_args
+    from app.cases.views import filter_from_args
 
     user = db.session.get(User, user_id)
     if user is None or not user.is_active:
         raise JobFailed(_l("The account that asked for this export is closed."))
-    stmt = case_queries.filtered_cases(user, _filter_from_args(MultiDict(args)))
+    stmt = case_queries.filtered_cases(user, filter_from_args(MultiDict(args)))
     total = max(row_estimate(stmt, 0), 1)
     header = case_list_columns()
 

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.cases import queries as case_queries
-from app.cases.routes import _filter_from_args
+from app.cases.views import filter_from_args
 from app.core import jobs
 from app.core.calendar import local_today
 from app.core.errors import Invalid
@@ -30,8 +30,15 @@ from app.core.params import int_arg
 from app.core.permissions import can_view_org, visible_orgs
 from app.extensions import db
 from app.orgs.models import Organisation
-from app.reports import background  # noqa: F401  (registers the reports' jobs)
-from app.reports import charts, exports, queries, render, stats, tables
+from app.reports import (
+    background,  # noqa: F401  (registers the reports' jobs)
+    charts,
+    exports,
+    queries,
+    render,
+    stats,
+    tables,
+)
 from workflows.vocab import CHANNELS, FAMILIES
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -161,7 +168,7 @@ def cases(fmt: str):
                            args=request.args.to_dict(), fmt=fmt)
         db.session.commit()
         return redirect(url_for("jobs.status", job_id=job.id))
-    stmt = case_queries.filtered_cases(current_user, _filter_from_args(request.args))
+    stmt = case_queries.filtered_cases(current_user, filter_from_args(request.args))
     limit = current_app.config["EXPORT_INLINE_MAX_ROWS"]
     estimate = exports.row_estimate(stmt, limit)
     if estimate > limit:

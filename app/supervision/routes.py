@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from app.auth.models import RoleAssignment, User
 from app.cases.models import Attachment
-from app.cases.routes import load_case
+from app.cases.views import load_case
 from app.core import permissions, uploads
 from app.core.calendar import local_today
 from app.core.forms import BaseForm, handle_form

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from app.auth.services import create_user
 from app.cases.models import Case, CaseEvent
-from app.cases.routes import EVENT_LABELS
 from app.cases.services import transition_case
+from app.cases.views import EVENT_LABELS
 from app.core.calendar import local_today
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.critique import services as cs

@@ -281,7 +281,7 @@ def test_hostile_values_in_every_form_leave_every_output_rendering(browser, db, 
 
 
 #: Every GET route that reads the query string, with the parameters it reads
-#: (`grep -rn "request.args" app`, app.cases.routes._filter_from_args, stats.parse_period).
+#: (`grep -rn "request.args" app`, app.cases.views.filter_from_args, stats.parse_period).
 CASE_FILTERS = ["family", "channel", "state", "org", "q", "overdue", "open", "due_by", "sort",
                 "per_page", "page"]
 PERIOD = ["org", "from", "to", "year", "period"]

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from app.cases.models import Case
-from app.core.text import clean, strip_controls
 from app.core.pdf.layout import Document, Table, build_pdf
+from app.core.text import clean, strip_controls
 from app.documents.models import CaseDocument
 from app.identity.services import reveal
 from tests.documents.helpers import pdf_text, poppler, supervision_at
