@@ -156,15 +156,13 @@ def create_app(config: type | str | None = None) -> Flask:
     # Numbers grouped as the user's language writes them: "100.000" in Vietnamese.
     app.add_template_filter(flask_babel.format_number, "number")
 
-    @app.template_filter("dmy")
-    def dmy_filter(value):
-        if value is None or value == "":
-            return ""
-        if isinstance(value, str):  # ISO dates kept in event data
-            from datetime import date as _date
+    # Dates as dd/mm/yyyy, stored UTC timestamps as dd/mm/yyyy HH:mm in Vietnam time
+    # (app.core.dates): `dmy` takes either, `day` and `moment` say which is meant.
+    from app.core import dates
 
-            value = _date.fromisoformat(value[:10])
-        return value.strftime("%d/%m/%Y %H:%M") if hasattr(value, "hour") else value.strftime("%d/%m/%Y")
+    app.add_template_filter(dates.format_dmy, "dmy")
+    app.add_template_filter(dates.format_day, "day")
+    app.add_template_filter(dates.format_moment, "moment")
 
     return app
 

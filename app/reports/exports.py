@@ -12,7 +12,7 @@ import json
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -26,6 +26,7 @@ from sqlalchemy.sql.expression import ClauseElement, Executable
 
 from app.cases.models import Case
 from app.core.calendar import local_today
+from app.core.dates import format_day, format_moment, to_local
 from app.core.i18n import current_locale
 from app.core.jobs import JobFailed, Progress, Result
 from app.core.text import strip_controls
@@ -39,6 +40,7 @@ BATCH = 1000
 #: A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "DD/MM/YYYY"
+DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 #: Characters Excel refuses in a sheet's name.
 SHEET_TITLE_FORBIDDEN = re.compile(r"[\\*?:/\[\]]")
 #: Characters XML 1.0 cannot carry beyond the C0 controls: a workbook holding one cannot be
@@ -52,12 +54,15 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 
 
 def csv_safe(value) -> str:
-    """A CSV cell: dates as dd/mm/yyyy, text that a spreadsheet would run as a formula quoted
-    with a leading apostrophe."""
+    """A CSV cell: dates as dd/mm/yyyy, stored (UTC) times as dd/mm/yyyy HH:mm in Vietnam time
+    (app.core.dates), text that a spreadsheet would run as a formula quoted with a leading
+    apostrophe."""
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        return format_moment(value)
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return format_day(value)
     text = strip_controls(str(value))
     return "'" + text if text.startswith(FORMULA_START) else text
 
@@ -82,6 +87,11 @@ def xlsx_text(value: str) -> str:
 
 
 def _cell(ws, value):
+    if isinstance(value, datetime):
+        # A real date-time in Vietnam time: Excel has no time zones (openpyxl refuses aware ones).
+        cell = WriteOnlyCell(ws, value=to_local(value).replace(tzinfo=None))
+        cell.number_format = DATETIME_FORMAT
+        return cell
     if isinstance(value, date):
         cell = WriteOnlyCell(ws, value=value)
         cell.number_format = DATE_FORMAT

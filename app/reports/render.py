@@ -8,6 +8,7 @@ import threading
 from collections import OrderedDict
 from datetime import date
 
+from app.core.dates import format_day, format_dmy
 from app.core.pdf import fonts
 from app.core.pdf.layout import (
     FRAME_WIDTH,
@@ -35,7 +36,7 @@ NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
 def _scope_line(stats: Stats) -> str:
     return (f"Đơn vị: {stats.org.name} và các công đoàn cấp dưới. "
             f"Kỳ báo cáo: {stats.period.label_vi} "
-            f"(từ ngày {stats.period.start:%d/%m/%Y} đến ngày {stats.period.end:%d/%m/%Y}).")
+            f"(từ ngày {format_day(stats.period.start)} đến ngày {format_day(stats.period.end)}).")
 
 
 def trend_chart(stats: Stats, received: str, closed: str, title: str) -> charts.Chart:
@@ -132,7 +133,7 @@ def register_pdf(org, title: str, period_label: str, header: list[str], rows,
                  widths: list[float], printed_on: date) -> bytes:
     """A register (sổ theo dõi) printed as a register book (no number, no signature, no draft
     mark, dated `printed_on`): one long table, its header repeated on every page."""
-    data = [header] + [[v.strftime("%d/%m/%Y") if isinstance(v, date) else
+    data = [header] + [[format_dmy(v) if isinstance(v, date) else
                         ("" if v is None else str(v)) for v in row] for row in rows]
     return register_book(
         org_header(org), title, period_label, printed_on,
