@@ -9,8 +9,17 @@ Revises: d58f853bdf58
 Create Date: 2026-11-24 18:13:40.007405
 
 """
+import hashlib
+import hmac
+import json
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from alembic import op
+from cryptography.fernet import Fernet, MultiFernet
+from flask import current_app
 
 OLD_STATES = "'accepted', 'agenda_sent', 'awaiting_approval', 'cancelled', 'classified', 'closed', 'concluded', 'consolidating', 'consulting', 'delegation_formed', 'dialogue', 'escalated', 'fieldwork', 'filed', 'following_up', 'forwarded', 'guided', 'held', 'implemented', 'issued', 'minuted', 'not_implemented', 'overdue', 'paused', 'plan_approved', 'plan_drafted', 'postponed', 'received', 'reminded', 'report_drafted', 'resolved', 'scheduled', 'subject_notified', 'verifying', 'waiting', 'withdrawn'"
 NEW_STATES = "'accepted', 'agenda_sent', 'awaiting_approval', 'cancelled', 'classified', 'closed', 'concluded', 'consolidating', 'consulting', 'delegation_formed', 'dialogue', 'escalated', 'fieldwork', 'filed', 'following_up', 'forwarded', 'guided', 'held', 'implemented', 'issued', 'merged', 'minuted', 'not_implemented', 'overdue', 'paused', 'plan_approved', 'plan_drafted', 'postponed', 'received', 'reminded', 'report_drafted', 'resolved', 'scheduled', 'subject_notified', 'verifying', 'waiting', 'withdrawn'"
@@ -321,10 +330,6 @@ def upgrade():
 
 def _seal_reporters():
     """Encrypt every reporter still held in clear on case_file into sealed_identity."""
-    import json
-
-    from app.identity.services import Reporter, _encrypt, sender_digest
-
     conn = op.get_bind()
     rows = conn.execute(sa.text(
         "SELECT id, reporter_name, reporter_contact, created_by_id FROM case_file "
@@ -333,16 +338,88 @@ def _seal_reporters():
     table = sa.table("sealed_identity", sa.column("case_id"), sa.column("ciphertext"),
                      sa.column("sender_digest"), sa.column("created_by_id"),
                      sa.column("created_at"))
-    from datetime import datetime, timezone
-
     for case_id, name, contact, created_by in rows:
-        reporter = Reporter(name=name or "", contact=contact or "")
+        reporter = _Reporter(name=name or "", contact=contact or "")
         payload = json.dumps({"name": reporter.name, "address": "", "contact": reporter.contact,
                               "representative": "", "signers": []}, ensure_ascii=False)
         conn.execute(table.insert().values(
             case_id=case_id, ciphertext=_encrypt(payload.encode()),
-            sender_digest=sender_digest(reporter), created_by_id=created_by,
-            created_at=datetime.now(timezone.utc)))
+            sender_digest=_sender_digest(reporter), created_by_id=created_by,
+            created_at=datetime.now(UTC)))
+
+
+# --- a frozen copy of what app.identity.services and app.core.text did for the seal ----------
+# A migration imports nothing from the app: later changes there must not change (or break)
+# upgrading an old database. tests/test_migrations_frozen.py keeps these equal to the app's.
+
+class _IdentityKeyError(RuntimeError):
+    """IDENTITY_KEY is missing or not a Fernet key (app.identity.services.IdentityKeyError)."""
+
+
+@dataclass(frozen=True)
+class _Reporter:
+    name: str = ""
+    address: str = ""
+    contact: str = ""
+    representative: str = ""
+    signers: tuple = field(default_factory=tuple)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.representative or ", ".join(self.signers)
+
+
+def _identity_keys() -> list:
+    """IDENTITY_KEY from the app's configuration: several keys, newest first, in a rotation."""
+    return [k.strip() for k in (current_app.config.get("IDENTITY_KEY") or "").split(",")
+            if k.strip()]
+
+
+def _fernet() -> MultiFernet:
+    """Encrypts with the first key."""
+    try:
+        return MultiFernet([Fernet(key) for key in _identity_keys()])
+    except (ValueError, TypeError) as exc:
+        raise _IdentityKeyError("IDENTITY_KEY is not a valid Fernet key") from exc
+
+
+def _encrypt(value: bytes) -> bytes:
+    return _fernet().encrypt(value)
+
+
+_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d"})
+
+
+def _fold(value) -> str:
+    """Lower-case, strip diacritics (đ included): "Nguyễn Văn Đức" -> "nguyen van duc"."""
+    if not value:
+        return ""
+    decomposed = unicodedata.normalize("NFD", value.translate(_FOLD_EXTRA))
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return " ".join(stripped.lower().split())
+
+
+def _fold_name(value) -> str:
+    """NFKC, every format/control/private/surrogate character removed, then `_fold`."""
+    if not value:
+        return ""
+    text = unicodedata.normalize("NFKC", value)
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cc", "Co", "Cs"))
+    return _fold(text)
+
+
+def _digest_key() -> bytes:
+    keys = _identity_keys()
+    return hmac.new((keys[0] if keys else "").encode(), b"giamsat/sender-digest",
+                    hashlib.sha256).digest()
+
+
+def _sender_digest(reporter: _Reporter):
+    """Keyed digest (HMAC-SHA256, hex) of the folded sender name; None without a name."""
+    name = _fold_name(reporter.display_name)
+    if not name:
+        return None
+    return hmac.new(_digest_key(), name.encode(), hashlib.sha256).hexdigest()
 
 
 def downgrade():
