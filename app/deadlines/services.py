@@ -15,8 +15,6 @@ import sqlalchemy as sa
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from app.core.calendar import WorkCalendar, fmt_date, local_today
 from app.core.deadline_rules import (
@@ -380,8 +378,13 @@ def resume(case, day: date) -> dict:
 
 
 def recompute(case, actor=None) -> list[CaseDeadline]:
-    """Recompute open deadlines after the letter's kind, round or modifiers or the calendar
-    changed; writes a timeline line for each due date that moved."""
+    """Recompute the case's open deadlines from what they depend on; writes a timeline line
+    (by `actor`) for each running due date that moved. Returns the deadlines that moved.
+
+    Nothing watches for changes: whoever changes what a case's deadlines depend on calls this
+    in the same transaction. That is a letter's kind, complaint round, complexity or remote
+    area (app.letters.services: classify_letter, open_second_complaint) and the calendar
+    (recompute_from, from the calendar's administration)."""
     from app.cases.services import record_event
 
     moved = []
@@ -484,33 +487,6 @@ def sweep(today: date | None = None, *, chunk: int = SWEEP_CHUNK, on_chunk=None)
         if len(rows) < chunk:
             break
     return counts
-
-
-# -- recompute when a letter's classification changes --------------------------------------
-
-_LETTER_FIELDS = ("complexity", "remote_area", "complaint_round")
-
-
-@event.listens_for(Session, "before_flush")
-def _letter_changed(session, flush_context, instances) -> None:
-    """A letter's kind, round, complexity or area changed: its open deadlines follow."""
-    from app.cases.models import Case
-    from app.letters.models import LetterDetails
-
-    cases = []
-    for obj in (*session.new, *session.dirty):
-        if isinstance(obj, LetterDetails):
-            state = sa.inspect(obj)
-            changed = any(state.attrs[f].history.has_changes() for f in _LETTER_FIELDS)
-            if changed and obj.case is not None:
-                cases.append(obj.case)
-        elif (isinstance(obj, Case) and obj.family == LETTER and obj.id is not None
-              and sa.inspect(obj).attrs.kind.history.has_changes()):
-            cases.append(obj)
-    with session.no_autoflush:
-        for case in dict.fromkeys(cases):
-            if open_deadlines(case):
-                recompute(case)
 
 
 # -- administration -------------------------------------------------------------------------

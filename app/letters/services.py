@@ -1,7 +1,9 @@
 """Writers of letters: log one, classify it, link a duplicate, open a second complaint.
 
 Each validates plain values, flushes, and leaves the commit to the view. State changes go
-through app.cases.services.transition_case.
+through app.cases.services.transition_case. A change of what the letter's deadlines depend on
+(its kind, complaint round, complexity or remote area) is followed by
+app.deadlines.services.recompute, in the same transaction.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from app.cases.services import open_case, record_event, transition_case
 from app.core import permissions, uploads
 from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.text import fold_name, nfc
+from app.deadlines import services as deadlines
 from app.extensions import db
 from app.identity.services import Reporter, note_kind, reveal, was_ever_sealed
 from app.letters.models import COMPLEXITY_LEVELS
@@ -92,7 +95,8 @@ def classify_letter(case, actor, *, kind: str, is_valid: bool, invalid_reason: s
                     complexity: str = "normal", remote_area: bool = False, comment: str = "",
                     expected_version: int | None = None):
     """Classify a received letter (fires "classify"), or correct the classification of a
-    classified one before any decision is taken on it."""
+    classified one before any decision is taken on it. The screening deadline follows the new
+    kind and modifiers."""
     invalid_reason, competent_body = nfc(invalid_reason or ""), nfc(competent_body or "")
     if kind not in LETTER_KINDS:
         raise Invalid(_("Choose the kind of letter."), field="kind")
@@ -119,7 +123,9 @@ def classify_letter(case, actor, *, kind: str, is_valid: bool, invalid_reason: s
         case.kind = kind
         transition_case(case, "classify", actor, comment=comment,
                         expected_version=expected_version, context={"classification": values})
+        deadlines.recompute(case, actor)
         note_kind(case, actor)
+        db.session.flush()
         return case
     if case.state != "classified":
         raise Conflict(_("The classification can no longer be changed: a decision was "
@@ -136,6 +142,7 @@ def classify_letter(case, actor, *, kind: str, is_valid: bool, invalid_reason: s
     record_event(case, actor, "letter_reclassified", comment=nfc(comment or ""),
                  data={"kind": kind, "valid": is_valid, "within_competence": within_competence,
                        "complexity": complexity, "remote_area": remote_area})
+    deadlines.recompute(case, actor)
     note_kind(case, actor)  # a seal, once set, outlives the kind; only the leader lifts it
     db.session.flush()
     return case
@@ -176,6 +183,7 @@ def open_second_complaint(first, actor, *, title: str, summary: str,
             "subject_kind", "subject_name", "subject_category", "subject_position",
             "subject_unit", "subject_party_committee")})
     details_of(case).complaint_round = 2
+    deadlines.recompute(case, actor)
     record_event(first, actor, "second_complaint_opened", data={"case": case.code})
     db.session.flush()
     return case

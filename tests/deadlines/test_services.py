@@ -142,32 +142,44 @@ def test_complaint_resolution_modifiers(db, world, complexity, remote, complaint
     assert case.deadlines[0].status == "met" and case.deadlines[0].ended_on == date(2026, 3, 2)
 
 
-def test_changing_the_modifiers_recomputes_the_running_deadline(db, world):
+def test_recompute_follows_changed_modifiers_of_the_running_deadline(db, world):
+    handler = world.users["handler"]
     case = accepted(world)
     assert case.due_on == date(2026, 4, 1)
     case.letter.complexity = "complex"
     db.session.flush()
+    # Nothing watches the letter: a flush alone moves nothing; its writer recomputes.
+    assert case.due_on == date(2026, 4, 1)
+    assert services.recompute(case, handler) == running(case)
     # 45 days from 02/03/2026 -> Thu 16/04/2026.
     assert case.due_on == date(2026, 4, 16)
     assert "Mức độ phức tạp: 45 ngày thay cho 30 ngày" in running(case)[0].explanation
     [event] = events(db, case, "deadline_recomputed")
-    assert event.data["due_on"] == "2026-04-16"
+    assert (event.data["due_on"], event.actor_id) == ("2026-04-16", handler.id)
     # A second complaint round changes the rule itself: 60 days -> Mon 04/05/2026.
     case.letter.complaint_round = 2
-    db.session.flush()
+    services.recompute(case, handler)
     assert (case.due_rule, case.due_on) == ("complaint.second.resolve", date(2026, 5, 4))
+    # Recomputing again moves nothing and writes no line.
+    assert services.recompute(case, handler) == []
+    assert len(events(db, case, "deadline_recomputed")) == 2
 
 
 def test_classifying_an_unclassified_letter_switches_its_screening_rule(db, world):
+    from app.letters.services import classify_letter
+
     case = make_case(world.users["intake"], world.orgs["a"], family="letter", kind=None,
                      received_on=date(2026, 3, 2))
     # No kind yet: the internal 3 working days -> Thu 05/03/2026.
     assert (case.due_rule, case.due_on) == ("intake.log", date(2026, 3, 5))
-    case.kind = "denunciation"
-    db.session.flush()
+    classify_letter(case, world.users["handler"], kind="denunciation", is_valid=True,
+                    within_competence=True)
     # 7 working days from Mon 02/03/2026 -> Wed 11/03/2026.
     assert (case.due_rule, case.due_on) == ("denunciation.initial", date(2026, 3, 11))
     assert [d.rule_code for d in case.deadlines] == ["denunciation.initial"]
+    [event] = events(db, case, "deadline_recomputed")
+    assert (event.data["rule"], event.actor_id) == ("denunciation.initial",
+                                                     world.users["handler"].id)
 
 
 # -- extensions ----------------------------------------------------------------------------------

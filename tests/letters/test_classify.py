@@ -163,3 +163,49 @@ def test_the_whole_path_of_a_denunciation(db, world):
                            ("record_result", "handler"), ("close", "approver")):
         transition_case(case, trigger, u[actor], comment="Ghi chú")
     assert case.state == "closed" and case.letter.complexity == "especially_complex"
+
+
+def test_classifying_and_correcting_the_classification_move_the_screening_deadline(db, world):
+    """The screening deadline's rule follows the kind and its length the complexity: the
+    letters service recomputes it (app.deadlines.services.recompute) and the timeline says so,
+    by the officer who classified, after the classification."""
+    u = world.users
+    case = log_letter(u["intake"], world.orgs["a"], received_on=date(2026, 3, 2))
+    # Not classified: 3 working days from Mon 02/03/2026 -> Thu 05/03/2026.
+    assert (case.due_rule, case.due_on) == ("intake.log", date(2026, 3, 5))
+    classify(case, u["handler"], kind="complaint")
+    # A complaint is accepted within 10 days -> Thu 12/03/2026.
+    assert (case.due_rule, case.due_on) == ("complaint.accept", date(2026, 3, 12))
+    classify(case, u["handler"], kind="denunciation")
+    # Initial processing of a denunciation, 7 working days -> Wed 11/03/2026.
+    assert (case.due_rule, case.due_on) == ("denunciation.initial", date(2026, 3, 11))
+    classify(case, u["handler"], kind="denunciation", complexity="complex")
+    # Complex: 10 working days -> Mon 16/03/2026.
+    assert case.due_on == date(2026, 3, 16)
+    [row] = [d for d in case.deadlines if d.is_open]
+    assert (row.rule_code, row.complexity, row.due_on) == (
+        "denunciation.initial", "complex", date(2026, 3, 16))
+    timeline = [(e.action, e.actor_id, e.data.get("due_on")) for e in db.session.scalars(
+        sa.select(CaseEvent).where(CaseEvent.case_id == case.id,
+                                   CaseEvent.action != "identity_sealed")
+        .order_by(CaseEvent.id))]
+    handler = u["handler"].id
+    assert timeline == [
+        ("open", u["intake"].id, "2026-03-05"),
+        ("classify", handler, None),
+        ("deadline_recomputed", handler, "2026-03-12"),
+        ("letter_reclassified", handler, None),
+        ("deadline_recomputed", handler, "2026-03-11"),
+        ("letter_reclassified", handler, None),
+        ("deadline_recomputed", handler, "2026-03-16"),
+    ]
+
+
+def test_a_classification_that_moves_nothing_writes_no_deadline_line(db, world):
+    u = world.users
+    case = log_letter(u["intake"], world.orgs["a"], received_on=date(2026, 3, 2))
+    classify(case, u["handler"], kind="complaint")
+    classify(case, u["handler"], kind="complaint", remote_area=True)  # no effect on thụ lý
+    assert (case.due_rule, case.due_on) == ("complaint.accept", date(2026, 3, 12))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CaseEvent).where(
+        CaseEvent.case_id == case.id, CaseEvent.action == "deadline_recomputed")) == 1
