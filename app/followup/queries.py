@@ -86,6 +86,34 @@ def reply_counts(case_ids) -> dict[int, int]:
     return dict(db.session.execute(stmt).all())
 
 
+def reply_count(case_id) -> sa.ScalarSelect:
+    """How many replies the recommendation `case_id` has received: a scalar subquery to
+    select per case, correlated to the enclosing query (`case_id` is its case id column,
+    e.g. Case.id); it reads the replies through their case_id index."""
+    return (sa.select(sa.func.count(RecommendationReply.id))
+            .where(RecommendationReply.case_id == case_id)
+            .correlate_except(RecommendationReply).scalar_subquery())
+
+
+def last_reply_received_on(case_id) -> sa.ScalarSelect:
+    """The day the recommendation `case_id` received its latest reply (NULL without one): a
+    scalar subquery correlated like `reply_count`."""
+    return (sa.select(sa.func.max(RecommendationReply.received_on))
+            .where(RecommendationReply.case_id == case_id)
+            .correlate_except(RecommendationReply).scalar_subquery())
+
+
+def answered_by(day: date, case_id) -> sa.ColumnElement[bool]:
+    """Whether the recommendation `case_id` had received a reply by `day` (inclusive), for a
+    query over cases (`case_id` its case id column). A LIMIT 1 lookup per case, which
+    PostgreSQL cannot turn into a hash of the whole reply table as it may an EXISTS in a
+    select list."""
+    return (sa.select(sa.literal(1))
+            .where(RecommendationReply.case_id == case_id,
+                   RecommendationReply.received_on <= day)
+            .limit(1).scalar_subquery().is_not(None))
+
+
 def replies_with_attachments(case: Case) -> list[tuple[RecommendationReply, list[Attachment]]]:
     """The case's replies, oldest received first, each with its files (bytes not loaded)."""
     replies = list(db.session.scalars(

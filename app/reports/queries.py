@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from app.cases.models import Case, CaseEvent
 from app.cases.queries import subtree_condition
-from app.followup.models import RecommendationReply
-from app.letters.models import LetterDetails
+from app.followup.queries import last_reply_received_on, reply_count
+from app.letters.queries import details_columns, outerjoin_details
 from app.reports.exports import streamed
 from app.reports.stats import DECISIONS, Period
 from app.reports.tables import DECISION_LABELS
@@ -45,14 +45,16 @@ def sender(is_anonymous: bool, signers: int | None) -> str:
 
 
 def letter_register(org, period: Period) -> Iterator[list]:
+    details = details_columns()
     stmt = (
-        sa.select(Case.code, Case.received_on, Case.is_anonymous, LetterDetails.signer_count,
-                  Case.kind, Case.title, Case.summary,
-                  _last_event(CaseEvent.action, CaseEvent.action.in_(DECISIONS)),
-                  LetterDetails.competent_body, Case.due_on,
-                  _last_event(CaseEvent.comment, CaseEvent.action == "record_result"),
-                  Case.state)
-        .outerjoin(LetterDetails, LetterDetails.case_id == Case.id)
+        outerjoin_details(
+            sa.select(Case.code, Case.received_on, Case.is_anonymous, details.signer_count,
+                      Case.kind, Case.title, Case.summary,
+                      _last_event(CaseEvent.action, CaseEvent.action.in_(DECISIONS)),
+                      details.competent_body, Case.due_on,
+                      _last_event(CaseEvent.comment, CaseEvent.action == "record_result"),
+                      Case.state),
+            Case.id)
         .where(*_in_period(org, period, LETTER))
         .order_by(Case.received_on, Case.id)
     )
@@ -69,14 +71,10 @@ def letter_register(org, period: Period) -> Iterator[list]:
 
 def recommendation_register(org, period: Period) -> Iterator[list]:
     parent = sa.orm.aliased(Case)
-    replies = (sa.select(sa.func.count(RecommendationReply.id))
-               .where(RecommendationReply.case_id == Case.id).correlate(Case).scalar_subquery())
-    last_reply = (sa.select(sa.func.max(RecommendationReply.received_on))
-                  .where(RecommendationReply.case_id == Case.id).correlate(Case)
-                  .scalar_subquery())
     stmt = (
         sa.select(Case.code, Case.subject_name, Case.subject_unit, Case.title, Case.summary,
-                  parent.code, Case.received_on, Case.due_on, replies, last_reply, Case.state)
+                  parent.code, Case.received_on, Case.due_on, reply_count(Case.id),
+                  last_reply_received_on(Case.id), Case.state)
         .outerjoin(parent, parent.id == Case.parent_id)
         .where(*_in_period(org, period, RECOMMENDATION))
         .order_by(Case.received_on, Case.id)

@@ -41,8 +41,8 @@ from app.core.calendar import LOCAL_TZ, local_today
 from app.core.errors import Invalid
 from app.core.params import MAX_YEAR, MIN_YEAR, year_arg
 from app.extensions import db
-from app.followup.models import RecommendationReply
-from app.letters.models import LetterDetails
+from app.followup.queries import answered_by
+from app.letters.queries import details_columns, outerjoin_details
 from app.orgs.models import Organisation
 from app.reports.models import StatsSnapshot
 from workflows import letter, recommendation
@@ -245,8 +245,7 @@ def _has_event(moment: datetime, **where):
 
 def _recommendations(scope, period: Period, reference: date, targets, by_org: bool) -> None:
     end = local_midnight(period.end + timedelta(days=1))
-    answered = _any(RecommendationReply.case_id == Case.id,
-                    RecommendationReply.received_on <= period.end)
+    answered = answered_by(period.end, Case.id)
     state = sa.func.coalesce(_state_at(end, Case.id), Case.state)
     key = (Case.org_id,) if by_org else ()
     rows = db.session.execute(
@@ -280,12 +279,13 @@ def _letters(handled: sa.Subquery, period: Period, targets, by_org: bool) -> Non
                     CaseEvent.action == "record_result", CaseEvent.created_at < end,
                     correlate=handled)
     key = (handled.c.org_id,) if by_org else ()
-    rows = db.session.execute(
+    details = details_columns()
+    rows = db.session.execute(outerjoin_details(
         _grouped(*key, handled.c.carried, handled.c.kind, handled.c.is_anonymous,
-                 handled.c.state_end, LetterDetails.is_valid, LetterDetails.within_competence,
-                 (LetterDetails.signer_count > 1).label("several"), decision.label("decision"),
+                 handled.c.state_end, details.is_valid, details.within_competence,
+                 (details.signer_count > 1).label("several"), decision.label("decision"),
                  resolved.label("resolved"))
-        .select_from(handled).outerjoin(LetterDetails, LetterDetails.case_id == handled.c.id)
+        .select_from(handled), handled.c.id)
         .where(handled.c.family == LETTER))
     for row in rows:
         org_id, rest = (row[0], row[1:]) if by_org else (None, row)
