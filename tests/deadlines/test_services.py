@@ -370,3 +370,31 @@ def test_cli_sweep(app, db, world):
     assert "0 warning(s), 1 expiry notice(s)" in result.output
     result = runner.invoke(args=["deadlines", "sweep"])
     assert "0 warning(s), 0 expiry notice(s)" in result.output
+
+
+# -- the feature's modules -----------------------------------------------------------------------
+
+
+def test_services_is_the_public_api_of_modules_with_one_job_each():
+    """Other packages import only app.deadlines.services (or queries): every name they use is
+    there, whichever module does the work; and the feature imports no letters module (the
+    letters service calls `recompute` when a letter changes)."""
+    import ast
+    from pathlib import Path
+
+    from app.deadlines import admin, clock, sweep, table
+
+    used = {"start", "stop", "OPENING_RULE", "resolve_rule", "CONFIG_DAYS", "sweep",
+            "recompute", "extension_refusal", "decision_problem", "extend", "pause", "resume",
+            "rule_table", "work_calendar", "default_rules", "EDITABLE_FIELDS", "save_rule",
+            "reset_rule", "RuleInvalid", "add_calendar_day", "remove_calendar_day",
+            "LETTER_RULES", "NOT_MET_BY", "COMPLEXITY_VI", "_event_data"}
+    assert not used - set(dir(services))
+    assert set(services.__all__) <= set(dir(services))
+    assert (services.start, services.sweep, services.save_rule, services.rule_table) == (
+        clock.start, sweep.sweep, admin.save_rule, table.rule_table)
+    for path in Path(services.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            assert not [n for n in names if n.startswith("app.letters")], path.name
