@@ -8,6 +8,19 @@ import flask_babel
 from flask import Flask, request, session
 from flask_login import current_user
 
+from app import (
+    cases,
+    critique,
+    deadlines,
+    documents,
+    followup,
+    identity,
+    jobs,
+    letters,
+    main,
+    reports,
+    supervision,
+)
 from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,7 +32,16 @@ PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.code", "main.healthz", "static
 STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
 
 
-def create_app(config: type | str | None = None) -> Flask:
+#: The kernel, installed first and always, and the features create_app installs, in order. Each
+#: package's ``register(app)`` adds everything it contributes: its blueprint, guards and
+#: effects, document templates, case-page panels, home blocks, timeline labels, menu entries
+#: and CLI commands (app.cases.plugins). Leave one out and the app runs without it.
+KERNEL = (cases, identity, main)
+FEATURES = (deadlines, documents, supervision, followup, letters, critique, reports, jobs)
+
+
+def create_app(config: type | str | None = None, features=FEATURES) -> Flask:
+    """The app with the kernel and `features` (packages with a ``register(app)``)."""
     from config import CONFIGS
 
     if config is None:
@@ -72,30 +94,10 @@ def create_app(config: type | str | None = None) -> Flask:
 
     from app import models  # noqa: F401  (register every table with the metadata)
     from app.auth import routes as auth_routes
-    from app.cases import routes as case_routes
-    from app.critique import routes as critique_routes
-    from app.deadlines import routes as deadline_routes
-    from app.documents import routes as document_routes
-    from app.followup import routes as followup_routes
-    from app.identity import routes as identity_routes
-    from app.jobs import routes as job_routes
-    from app.letters import routes as letter_routes
-    from app.main import routes as main_routes
-    from app.reports import routes as report_routes
-    from app.supervision import routes as supervision_routes
 
     app.register_blueprint(auth_routes.bp)
-    app.register_blueprint(main_routes.bp)
-    app.register_blueprint(case_routes.bp)
-    app.register_blueprint(supervision_routes.bp)
-    app.register_blueprint(followup_routes.bp)
-    app.register_blueprint(letter_routes.bp)
-    app.register_blueprint(identity_routes.bp)
-    app.register_blueprint(deadline_routes.bp)
-    app.register_blueprint(document_routes.bp)
-    app.register_blueprint(report_routes.bp)
-    app.register_blueprint(critique_routes.bp)
-    app.register_blueprint(job_routes.bp)
+    for package in (*KERNEL, *features):
+        package.register(app)
 
     from app.core import errors_web
     errors_web.register(app)
@@ -135,8 +137,9 @@ def create_app(config: type | str | None = None) -> Flask:
 
     @app.context_processor
     def inject_helpers():
+        from app.auth.permissions import is_read_only
+        from app.cases.plugins import contributions
         from app.core.i18n import current_locale, template_gettext
-        from app.core.permissions import is_read_only
         from workflows import vocab
         from workflows.registry import WORKFLOWS
 
@@ -147,6 +150,7 @@ def create_app(config: type | str | None = None) -> Flask:
             "session_lang": session.get("lang"),
             "state_label": lambda family, state: WORKFLOWS[family].state(state).label,
             "has_endpoint": lambda name: name in app.view_functions,
+            "nav_items": contributions(app).visible_nav,
             **template_gettext(),
         }
 

@@ -6,18 +6,12 @@ import sqlalchemy as sa
 
 from app import backup
 from app.auth import cli as auth_cli
-from app.cases import cli as audit_cli
-from app.deadlines import cli as deadlines_cli
 from app.extensions import db
-from app.reports import cli as stats_cli
 
 
 def register(app) -> None:
     auth_cli.register(app)
-    audit_cli.register(app)
     backup.register(app)
-    deadlines_cli.register(app)
-    stats_cli.register(app)
 
     @app.cli.command("seed-demo")
     @click.option("--cases", default=240, show_default=True, help="Number of demo cases.")

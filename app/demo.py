@@ -11,12 +11,12 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from app.auth.models import User
+from app.auth.permissions import can_create_in, can_fire, roles_in
 from app.auth.services import create_user
 from app.cases.models import Case
 from app.cases.services import open_case, transition_case
 from app.core.calendar import local_today
 from app.core.errors import DomainError
-from app.core.permissions import can_create_in, can_fire, roles_in
 from app.extensions import db
 from app.orgs.models import Organisation
 from app.orgs.services import create_org

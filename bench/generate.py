@@ -30,7 +30,6 @@ import argparse
 import bisect
 import hashlib
 import json
-import math
 import os
 import random
 import sys
@@ -450,7 +449,7 @@ class Generator:
         from app.core.deadline_rules import rule_days
         from app.core.text import fold
         from app.deadlines import services as deadlines
-        from app.documents.templates import get_template
+        from app.documents.services import get_template
         from app.identity import services as identity
         from workflows.registry import WORKFLOWS
         from workflows.vocab import FAMILY_PREFIX
@@ -823,8 +822,15 @@ class Generator:
         return base + timedelta(minutes=7 * i, microseconds=int(self.rng.random() * 6e7))
 
     def generate(self) -> None:
-        from workflows.vocab import (CRITIQUE, CRITIQUE_KINDS, DIALOGUE, DIALOGUE_KINDS,
-                                     LETTER, SUPERVISION, SUPERVISION_KINDS)
+        from workflows.vocab import (
+            CRITIQUE,
+            CRITIQUE_KINDS,
+            DIALOGUE,
+            DIALOGUE_KINDS,
+            LETTER,
+            SUPERVISION,
+            SUPERVISION_KINDS,
+        )
 
         rng = self.rng
         roots = weighted([(SUPERVISION, 150), (LETTER, 350), (DIALOGUE, 60), (CRITIQUE, 40)])

@@ -26,7 +26,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -350,8 +350,8 @@ def _transition_cases(users: dict) -> dict | None:
     """TRANSITIONS cases one bench user may move with a simple transition, with their versions."""
     import sqlalchemy as sa
 
+    from app.auth import permissions
     from app.cases.models import Case
-    from app.core import permissions
     from app.extensions import db
     from workflows.registry import WORKFLOWS
 

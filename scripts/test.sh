@@ -6,4 +6,6 @@ set -euo pipefail
 source "$(dirname "$0")/_venv.sh" "[test,bench]"
 # Security lint first: medium and high findings fail (configured in pyproject.toml).
 .venv/bin/bandit -c pyproject.toml -r app workflows config.py wsgi.py -ll -q
+# The layering (docs/architecture.md; contracts in pyproject.toml): a breach fails the build.
+.venv/bin/lint-imports --no-cache
 exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" "$@"

@@ -78,7 +78,7 @@ def advance(case, users_by_role, triggers, today: date | None = None):
     Supervision records are written first where a guard needs them, and the clock jumps past
     the notice period before fieldwork.
     """
-    from app.core.permissions import can_fire
+    from app.auth.permissions import can_fire
 
     users = list(users_by_role)
     clock = today or local_today()

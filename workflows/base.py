@@ -20,6 +20,10 @@ class State:
     name: str
     label: Label
     is_terminal: bool = False
+    #: The case's records (a feature's: "plan", "session", "points"…) that may be written in
+    #: this state. The feature's service refuses a write elsewhere, and its page shows the
+    #: button only here: both read this.
+    records: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,10 @@ class Workflow:
     def open_states(self) -> tuple[str, ...]:
         return tuple(s.name for s in self.states if not s.is_terminal)
 
+    def states_taking(self, record: str) -> tuple[str, ...]:
+        """The states in which `record` may be written (State.records)."""
+        return tuple(s.name for s in self.states if record in s.records)
+
     def transition_table(self) -> list[dict]:
         """The table in the shape `transitions.Machine(transitions=...)` takes."""
         return [
@@ -97,8 +105,8 @@ class Workflow:
         ]
 
 
-def S(name: str, vi: str, en: str, terminal: bool = False) -> State:
-    return State(name, Label(vi, en), terminal)
+def S(name: str, vi: str, en: str, terminal: bool = False, records=()) -> State:
+    return State(name, Label(vi, en), terminal, frozenset(records))
 
 
 def A(trigger: str, sources, dest: str, roles, vi: str, en: str, **meta) -> Action:

@@ -8,8 +8,8 @@ WORKFLOW = Workflow(
     initial="scheduled",
     states=(
         S("scheduled", "Đã lên lịch", "Scheduled"),
-        S("agenda_sent", "Đã gửi nội dung", "Agenda sent"),
-        S("held", "Đã tổ chức", "Held"),
+        S("agenda_sent", "Đã gửi nội dung", "Agenda sent", records={"dialogue"}),
+        S("held", "Đã tổ chức", "Held", records={"dialogue"}),
         S("minuted", "Đã có biên bản", "Minutes recorded"),
         S("following_up", "Theo dõi thực hiện", "Following up"),
         S("closed", "Kết thúc", "Closed", terminal=True),

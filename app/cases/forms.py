@@ -16,16 +16,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.core.forms import BaseForm
-from app.core.i18n import current_locale
+from app.core.forms import BaseForm, choices
 from workflows import vocab
-
-
-def _choices(mapping, blank=None):
-    loc = current_locale()
-    items = [(key, label.get(loc)) for key, label in mapping.items()]
-    return ([("", blank)] if blank is not None else []) + items
-
 
 #: Families logged only through their own form, which makes their own checks (a letter's sealed
 #: sender and required content, a critique's draft): the generic form refuses them.
@@ -60,15 +52,15 @@ class NewCaseForm(BaseForm):
 
     def fill_choices(self, orgs):
         families = {k: v for k, v in vocab.FAMILIES.items() if k not in OWN_FORM_FAMILIES}
-        self.family.choices = _choices(families)
+        self.family.choices = choices(families)
         kinds = {}
         for family in families:
             kinds.update(vocab.KINDS_BY_FAMILY[family])
-        self.kind.choices = _choices(kinds, blank="—")
-        self.channel.choices = _choices(vocab.CHANNELS)
-        self.intake_form.choices = _choices(vocab.INTAKE_FORMS)
-        self.subject_kind.choices = _choices(vocab.SUBJECT_KINDS)
-        self.subject_category.choices = _choices(vocab.SUBJECT_CATEGORIES, blank="—")
+        self.kind.choices = choices(kinds, blank="—")
+        self.channel.choices = choices(vocab.CHANNELS)
+        self.intake_form.choices = choices(vocab.INTAKE_FORMS)
+        self.subject_kind.choices = choices(vocab.SUBJECT_KINDS)
+        self.subject_category.choices = choices(vocab.SUBJECT_CATEGORIES, blank="—")
         self.org_id.choices = [(o.id, ("— " * (o.level - 1)) + o.name) for o in orgs]
 
     def validate_family(self, field):

@@ -1,9 +1,9 @@
-"""Named guards the workflows refer to, and effects that run after a transition.
+"""The kernel's named guards, and a helper for the features' readers of draft authors.
 
-A guard returns None when satisfied, else the reason shown to the user. An effect runs inside
-the same transaction after the state changed and returns data for the timeline event.
-Feature modules register theirs with @guard / @effect (see app.supervision.rules), and say
-with @draft_authors who wrote the draft an approval concerns (the four-eyes guard asks them).
+A guard returns None when satisfied, else the reason shown to the user. Features add theirs to
+their own `app.cases.plugins.Feature` (``@feature.guard``, ``@feature.effect``) and say with
+``@feature.draft_authors`` who wrote the draft an approval concerns: the four-eyes guard here
+asks them.
 """
 from __future__ import annotations
 
@@ -11,35 +11,10 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from app.cases import feature
+from app.cases.plugins import installed
 from app.core.calendar import local_today
 from app.extensions import db
-
-GUARDS = {}
-EFFECTS: dict[tuple[str, str], list] = {}
-#: (family, approving trigger) -> readers `fn(case) -> set of user ids` of everyone who wrote,
-#: changed or submitted the draft that trigger approves.
-DRAFT_AUTHORS: dict[tuple[str, str], list] = {}
-
-
-def guard(name):
-    def register(fn):
-        GUARDS[name] = fn
-        return fn
-    return register
-
-
-def effect(family: str, trigger: str):
-    def register(fn):
-        EFFECTS.setdefault((family, trigger), []).append(fn)
-        return fn
-    return register
-
-
-def draft_authors(family: str, trigger: str):
-    def register(fn):
-        DRAFT_AUTHORS.setdefault((family, trigger), []).append(fn)
-        return fn
-    return register
 
 
 def event_actors(case, actions: tuple[str, ...]) -> set[int]:
@@ -53,10 +28,10 @@ def event_actors(case, actions: tuple[str, ...]) -> set[int]:
                CaseEvent.actor_id.is_not(None))))
 
 
-@guard("not_own_draft")
+@feature.guard("not_own_draft")
 def not_own_draft(case, actor, context):
     """Four eyes: nobody approves a draft they wrote, changed or submitted, in any version."""
-    readers = DRAFT_AUTHORS.get((case.family, context.get("trigger")))
+    readers = installed().draft_authors.get((case.family, context.get("trigger")))
     if not readers:
         # A trigger guarded without a reader of its authors: refuse rather than let anyone pass.
         return _("The authors of this draft are not known, so nobody can approve it.")
@@ -66,7 +41,7 @@ def not_own_draft(case, actor, context):
     return None
 
 
-@guard("all_recommendations_closed")
+@feature.guard("all_recommendations_closed")
 def all_recommendations_closed(case, actor, context):
     from app.cases.models import Case
 
@@ -80,15 +55,9 @@ def all_recommendations_closed(case, actor, context):
     return None
 
 
-@guard("deadline_passed")
+@feature.guard("deadline_passed")
 def deadline_passed(case, actor, context):
     today = context.get("today") or local_today()
     if case.due_on is None or case.due_on >= today:
         return _("The reply deadline has not passed yet.")
     return None
-
-
-from app.critique import rules as _critique_rules  # noqa: F401  (critique guards)
-from app.deadlines import rules as _deadline_rules  # noqa: F401  (extension guard)
-from app.letters import rules as _letter_rules  # noqa: F401  (letter guards)
-from app.supervision import rules  # noqa: F401  (registers the supervision guards)

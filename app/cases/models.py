@@ -151,6 +151,11 @@ class Case(db.Model):
     def is_overdue(self, today: date | None = None) -> bool:
         return self.due_on is not None and self.due_on < (today or local_today())
 
+    def takes(self, record: str) -> bool:
+        """`record` (a feature's: "plan", "points"…) may be written in the current state, as
+        the workflow says (workflows.base.State.records)."""
+        return record in self.workflow.state(self.state).records
+
 
 class CaseEvent(db.Model):
     """One line of a case's timeline and audit trail; rows are never updated or deleted."""

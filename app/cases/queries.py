@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import BindParameter
 
+from app.auth import permissions
+from app.auth.permissions import scope_condition
 from app.cases.models import Case, CaseEvent, in_subtree
-from app.core import permissions
 from app.core.calendar import local_today
-from app.core.permissions import scope_condition
 from app.core.text import fold
 from app.extensions import db
 from app.orgs.models import Organisation
@@ -383,6 +384,11 @@ QUEUE_ORDER = (Case.due_on.asc().nulls_last(), Case.id.asc())
 #: Queue counts stop here: beyond it the page says "100+" (a count of a national scope
 #: would read a million rows per request; the dashboard has the statistics).
 COUNT_CAP = 100
+
+
+def count_cap() -> int:
+    """How far the home page counts before it says "over N" (HOME_COUNT_CAP)."""
+    return current_app.config.get("HOME_COUNT_CAP", COUNT_CAP)
 
 
 def queue(branches, limit: int, units=None) -> sa.Select:

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.auth import permissions
 from app.cases import queries, services
 from app.cases.forms import ActionForm, NewCaseForm
 from app.cases.views import (
@@ -14,7 +15,6 @@ from app.cases.views import (
     render_detail,
     require_action,
 )
-from app.core import permissions
 from app.core.errors import DomainError
 from app.core.forms import handle_form
 from app.core.i18n import label_text

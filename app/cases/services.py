@@ -1,17 +1,20 @@
 """The only writers of cases: open one, and move one along its workflow (`transition_case`)."""
 from __future__ import annotations
 
+import hashlib
 import json
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.cases import audit, deadlines
-from app.cases.guards import EFFECTS, GUARDS
-from app.cases.models import Case, CaseEvent, in_subtree, subject_key_of
-from app.core import permissions
+from app.auth import permissions
+from app.cases import audit
+from app.cases.models import Attachment, Case, CaseEvent, in_subtree, subject_key_of
+from app.cases.plugins import installed
+from app.core import uploads
 from app.core.calendar import local_today
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.i18n import label_text
@@ -121,13 +124,15 @@ def open_case(actor, org, family: str, *, reporter=None, reporter_files=(),
               reporter_confidential: bool = False, **values) -> Case:
     """Log a new case in `org`; it starts in the family's initial state.
 
-    The reporter (an app.identity.services.Reporter, or the name/contact shortcuts) is kept
-    apart from the case, sealed for good when `reporter_confidential` (the sender asked) or the
-    case is a denunciation; the officer who logs it is named its first handler."""
-    from app.identity import services as identity
-
-    if reporter is None and (reporter_name or reporter_contact):
-        reporter = identity.Reporter(name=reporter_name, contact=reporter_contact)
+    The reporter (an app.identity.services.Reporter, or the name/contact shortcuts) and their
+    files go to the opening hooks with the case: app.identity keeps them apart from the case,
+    sealed for good when `reporter_confidential` (the sender asked) or the case is a
+    denunciation, and names the officer who logs it its first handler. The other hooks (the
+    opening deadline) add their data to the "open" event."""
+    hooks = installed()
+    if "identity" not in hooks.features:
+        # Fail closed: a sender's identity is never dropped or stored on the case.
+        raise RuntimeError("app.identity is not installed: nobody would seal the sender")
     unknown = set(values) - set(OPEN_FIELDS)
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
@@ -148,16 +153,26 @@ def open_case(actor, org, family: str, *, reporter=None, reporter_files=(),
     db.session.add(case)
     db.session.flush()
     case.code = f"{FAMILY_PREFIX[family]}-{case.received_on.year}-{case.id:06d}"
-    identity.seal(case, actor, reporter, reporter_files, confidential=reporter_confidential)
-    identity.add_handler(case, actor, actor, automatic=True)
-    _refresh_search_text(case)
+    intake = Intake(reporter=reporter, name=reporter_name, contact=reporter_contact,
+                    files=tuple(reporter_files), confidential=reporter_confidential)
     data = {"org": org.short_name, "channel": case.channel}
-    data.update(deadlines.start(case, deadlines.OPENING_RULE.get(family), case.received_on,
-                                trigger="open"))
+    for hook in hooks.open_hooks:
+        data.update(hook(case, actor, intake) or {})
+    _refresh_search_text(case)
     record_event(case, actor, "open", to_state=case.state, data=data,
                  at=_moment(values.get("received_on")))
     db.session.flush()
     return case
+
+
+@dataclass(frozen=True)
+class Intake:
+    """Who sent a case being opened, handed to the opening hooks (never stored on the case)."""
+    reporter: object = None
+    name: str = ""
+    contact: str = ""
+    files: tuple = ()
+    confidential: bool = False
 
 
 def allowed_actions(user, case: Case) -> list:
@@ -209,8 +224,12 @@ def transition_case(case: Case, trigger: str, actor, *, comment: str = "",
             raise Invalid(_("Fill in “%(field)s” before “%(action)s”.",
                             field=FIELD_LABELS.get(field, field),
                             action=label_text(action.label)), field=field)
+    plugins = installed()
     for name in action.guards:
-        reason = GUARDS[name](case, actor, context)
+        check = plugins.guards.get(name)
+        if check is None:  # the feature that owns this step is not installed
+            raise Conflict(_("This action is not available in this installation."))
+        reason = check(case, actor, context)
         if reason:
             raise Invalid(reason)
     before = case.state
@@ -220,13 +239,11 @@ def transition_case(case: Case, trigger: str, actor, *, comment: str = "",
         raise Conflict(_("This action is not possible now.")) from exc
     data = dict(context.get("data") or {})
     case.state = after
-    if action.stops_deadline:
-        deadlines.stop(case, today, trigger)
-    elif action.starts_deadline:
-        data.update(deadlines.start(case, action.starts_deadline, today, trigger=trigger))
+    for hook in plugins.transition_hooks:
+        data.update(hook(case, action, today, trigger) or {})
     if workflow.state(after).is_terminal:
         case.closed_at = datetime.now(UTC)
-    for run_effect in EFFECTS.get((case.family, trigger), ()):
+    for run_effect in plugins.effects.get((case.family, trigger), ()):
         data.update(run_effect(case, actor, context) or {})
     record_event(case, actor, trigger, from_state=before, to_state=after, comment=comment,
                  data=data, at=_moment(context.get("today_given")))
@@ -256,3 +273,17 @@ def _move_case_paths(org, old_prefix: str, new_prefix: str) -> None:
     for obj in list(db.session.identity_map.values()):
         if isinstance(obj, Case):
             db.session.expire(obj, ["org_path"])
+
+
+def attach_files(case: Case, actor, owner_kind: str, owner_id: int | None, files) -> list[str]:
+    """Check `files` (app.core.uploads.Upload) and store them on `case` as attachments of the
+    record (`owner_kind`, `owner_id`); returns the stored names."""
+    names = []
+    for name, content_type, data in uploads.check_files(files):
+        db.session.add(Attachment(
+            case_id=case.id, owner_kind=owner_kind, owner_id=owner_id, filename=name,
+            content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+            data=data, uploaded_by_id=actor.id,
+        ))
+        names.append(name)
+    return names

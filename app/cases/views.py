@@ -11,9 +11,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.cases import queries, services
+from app.auth import permissions
+from app.cases import feature, queries, services
 from app.cases.forms import ActionForm
-from app.core import permissions
+from app.cases.plugins import SLOTS, installed
 from app.core.errors import Forbidden
 from app.core.i18n import label_text
 from app.core.params import int_arg
@@ -69,42 +70,9 @@ def per_page(args) -> int:
     return wanted if wanted in (10, 25, 50, 100) else 25
 
 
-
-#: Timeline labels of events that are not workflow transitions.
-EVENT_LABELS = {
-    "open": _l("Case logged"),
-    "plan_saved": _l("Plan saved"),
-    "delegation_named": _l("Delegation named"),
-    "working_session": _l("Working session recorded"),
-    "dialogue_recorded": _l("Dialogue recorded"),
-    "report_saved": _l("Draft report saved"),
-    "reply": _l("Reply received"),
-    "supervision_opened": _l("Supervision opened from this signal"),
-    "deadline_warning": _l("Deadline approaching"),
-    "deadline_expired": _l("Deadline expired"),
-    "deadline_recomputed": _l("Deadline recomputed"),
-    "draft_registered": _l("Draft registered for social critique"),
-    "articles_saved": _l("Articles of the draft saved"),
-    "critique_meeting": _l("Critique conference or dialogue recorded"),
-    "consultation_sent": _l("Draft sent for comments"),
-    "consultation_comments": _l("Comments received"),
-    "consultation_reminder": _l("Reminder sent to units that have not answered"),
-    "points_saved": _l("Points of the critique saved"),
-    "critique_response": _l("Drafting body's response recorded"),
-    "document_drafted": _l("Document drafted"),
-    "document_issued": _l("Document issued"),
-    "document_edited": _l("Document draft edited"),
-    "document_approved": _l("Document approved for issuing"),
-    "document_approval_voided": _l("Document approval voided by an edit"),
-    "identity_viewed": _l("Sender's identity viewed"),
-    "identity_sealed": _l("Sender's identity sealed"),
-    "identity_seal_lifted": _l("Seal on the sender's identity lifted"),
-    "handler_added": _l("Handler named"),
-    "handler_removed": _l("Handler removed"),
-    "letter_documents": _l("Documents of the letter attached"),
-    "letter_reclassified": _l("Classification corrected"),
-    "second_complaint_opened": _l("Second complaint opened"),
-}
+#: Timeline labels of the kernel's own events that are not workflow transitions; features add
+#: theirs to their Feature (app.cases.plugins).
+feature.event_labels.update({"open": _l("Case logged")})
 
 
 def render_detail(case, status: int = 200, error: str | None = None, failed_trigger=None,
@@ -117,24 +85,11 @@ def render_detail(case, status: int = 200, error: str | None = None, failed_trig
             formdata=None, version=case.version)
         f.version.data = case.version
         forms[action.trigger] = f
+    panels = installed()
     return render_template(
         "cases/detail.html", case=case, actions=actions, forms=forms, error=error,
         failed_trigger=failed_trigger, events=queries.timeline(case),
-        can_create_here=permissions.can_create_in(current_user, case.org),
-        event_labels=EVENT_LABELS, own_form_actions=[a for a in allowed if a.own_form],
-        **_identity_context(case),
+        event_labels=panels.event_labels,
+        panels={slot: [(p, p.context(case)) for p in panels.panels_for(case, slot)]
+                for slot in SLOTS},
     ), status
-
-
-def _identity_context(case) -> dict:
-    from app.identity import services as identity
-
-    can_name = identity.can_name_handlers(current_user, case)
-    return {
-        "sender": identity.sender_panel(case, current_user),
-        "handlers": identity.handlers(case),
-        "can_name_handlers": can_name,
-        "handler_candidates": identity.candidates(case) if can_name else [],
-    }
-
-

@@ -33,3 +33,9 @@ class Conflict(DomainError):
     """The case moved on (state or version) since the actor loaded it."""
 
     status = 409
+
+
+class IdentityKeyError(RuntimeError):
+    """The stored identity cannot be decrypted with the configured key (wrong or rotated key).
+
+    Raised instead of showing anything: a wrong key must fail loudly, never print garbage."""

@@ -9,9 +9,8 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlch
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from app.core.errors import DomainError
+from app.core.errors import DomainError, IdentityKeyError
 from app.extensions import db, login_manager
-from app.identity.services import IdentityKeyError
 
 TITLES = {
     400: _l("The request could not be understood"),

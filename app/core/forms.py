@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import NumberRange
 
+from app.core.i18n import current_locale
 from app.core.params import MAX_ID
 from app.core.text import clean
 
@@ -96,3 +97,11 @@ def _wtforms_messages():  # pragma: no cover - never called
     gettext("Number must be between %(min)s and %(max)s.")
     ngettext("Field cannot be longer than %(max)d character.",
              "Field cannot be longer than %(max)d characters.", 2)
+
+
+def choices(mapping, blank=None) -> list[tuple[str, str]]:
+    """A select's choices from a vocabulary of Labels, in the user's language; `blank` first
+    when given."""
+    loc = current_locale()
+    items = [(key, label.get(loc)) for key, label in mapping.items()]
+    return ([("", blank)] if blank is not None else []) + items

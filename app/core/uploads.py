@@ -33,6 +33,9 @@ FILE_TYPES = {
     "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
 }
 
+#: The file inputs' `accept` attribute: the types above.
+ACCEPT = ",".join(f".{extension}" for extension in FILE_TYPES)
+
 
 @dataclass(frozen=True)
 class Upload:
@@ -84,22 +87,6 @@ def check_files(files) -> list[tuple[str, str, bytes]]:
                             "renamed).", name=name, ext=extension), field="files")
         checked.append((name, content_type, upload.data))
     return checked
-
-
-def attach(case, actor, owner_kind: str, owner_id: int | None, files) -> list[str]:
-    """Check `files` (Uploads) and store them on `case`; returns the stored names."""
-    from app.cases.models import Attachment
-    from app.extensions import db
-
-    names = []
-    for name, content_type, data in check_files(files):
-        db.session.add(Attachment(
-            case_id=case.id, owner_kind=owner_kind, owner_id=owner_id, filename=name,
-            content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
-            data=data, uploaded_by_id=actor.id,
-        ))
-        names.append(name)
-    return names
 
 
 def file_response(filename: str, content_type: str, data: bytes):

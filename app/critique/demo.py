@@ -120,7 +120,7 @@ def prepare_records(case, trigger: str, users, day: date) -> None:
     """Write what a critique trigger's guard asks for, for the demo walker and the tests'
     `advance` (called from app.demo.prepare_records): articles, a conference, points,
     responses. Other families pass through untouched."""
-    from app.core.permissions import roles_in
+    from app.auth.permissions import roles_in
     from app.critique.rules import consultations_of, meetings_of
     from workflows.vocab import CRITIQUE, HANDLER
 

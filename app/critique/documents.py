@@ -11,18 +11,17 @@ gives the draft (watermarked, no number or date).
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 from app.core.pdf.layout import Document, Para, build_pdf
-from app.critique.rules import consultations_of, critique_of, meetings_of, points_of
-from app.documents.models import CaseDocument
-from app.documents.services import pdf_of
-from app.documents.templates import letterhead, standing_committee, template
-from app.extensions import db
+from app.critique.rules import (
+    TEMPLATE,
+    consultations_of,
+    critique_of,
+    meetings_of,
+    points_of,
+)
+from app.documents import queries as document_queries
+from app.documents.services import letterhead, pdf_of, standing_committee, template
 from workflows.vocab import CRITIQUE
-
-#: The code of the template in the documents registry.
-TEMPLATE = "critique_document"
 
 MEETING_NAMES = {"conference": "hội nghị phản biện xã hội", "dialogue": "đối thoại trực tiếp"}
 
@@ -39,11 +38,9 @@ def _opening(case, drafting_body: str, invitees: int, meetings) -> str:
             f"{basis} {case.org.name} có ý kiến phản biện như sau:")
 
 
-def issued_critique(case) -> CaseDocument | None:
+def issued_critique(case):
     """The critique document issued on `case`, if the committee approved it."""
-    return db.session.scalar(sa.select(CaseDocument).where(
-        CaseDocument.case_id == case.id, CaseDocument.template == TEMPLATE,
-        CaseDocument.issued_at.is_not(None)))
+    return document_queries.latest_issued([case.id], TEMPLATE)
 
 
 @template(TEMPLATE, "Văn bản phản biện xã hội", "Social critique document", None,

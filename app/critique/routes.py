@@ -10,13 +10,14 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.auth import permissions
 from app.cases.models import Attachment, Case
 from app.cases.views import load_case, render_detail
-from app.core import permissions, uploads
+from app.core import uploads
 from app.core.calendar import local_today
 from app.core.errors import DomainError
 from app.core.forms import BaseForm, handle_form
-from app.critique import queries, rules, services
+from app.critique import feature, queries, rules, services
 from app.critique.documents import critique_pdf, issued_critique
 from app.critique.forms import (
     MEETING_LABELS,
@@ -31,9 +32,10 @@ from app.critique.forms import (
     ResponseForm,
 )
 from app.critique.models import Consultation, CritiqueMeeting, CritiquePoint
+from app.documents import services as document_services
 from app.extensions import db
 from app.orgs.models import Organisation
-from workflows.vocab import CRITIQUE, HANDLER, INTAKE
+from workflows.vocab import CRITIQUE
 
 bp = Blueprint("critique", __name__, url_prefix="/critique", static_folder="static")
 
@@ -41,10 +43,13 @@ bp = Blueprint("critique", __name__, url_prefix="/critique", static_folder="stat
 DRAFT_FILES = "critique_draft"
 
 
-@bp.app_context_processor
-def panel_helpers():
-    return {"critique_records": _records, "critique_labels": {
-        "positions": POSITION_LABELS, "responses": RESPONSE_LABELS, "meetings": MEETING_LABELS}}
+#: The labels of comments, responses and meetings, for the critique pages and the case panel.
+LABELS = {"positions": POSITION_LABELS, "responses": RESPONSE_LABELS, "meetings": MEETING_LABELS}
+
+
+@bp.context_processor
+def labels():
+    return {"critique_labels": LABELS}
 
 
 def _draft_files(case):
@@ -52,22 +57,28 @@ def _draft_files(case):
         Attachment.case_id == case.id, Attachment.owner_kind == DRAFT_FILES)).all()
 
 
-def _records(case):
+@feature.panel("critique", "critique/_panel.html", families={CRITIQUE}, order=10)
+def records_panel(case):
     critique = rules.critique_of(case)
-    roles = permissions.roles_in(current_user, case.org)
     points = rules.points_of(case)
+    document = issued_critique(case)
+    notice = rules.notice(case.received_on, critique.submission_on) if critique else None
     return {
         "critique": critique,
-        "document": issued_critique(case),
-        "notice": rules.notice(case.received_on, critique.submission_on) if critique else None,
+        "document": document,
+        "number": document_services.number_label(document) if document else None,
+        "notice": notice,
+        "short_notice": short_notice(notice) if notice and notice.is_short else None,
+        "labels": LABELS,
         "articles": rules.articles_of(case),
         "meetings": rules.meetings_of(case),
         "consultations": rules.consultations_of(case),
         "points": points,
         "tally": queries.response_tally(points),
         "files": _draft_files(case),
-        "is_handler": HANDLER in roles,
-        "can_respond": bool(roles & {HANDLER, INTAKE}),
+        # The buttons of each record, by the rule its service enforces.
+        "can": {record: services.can_edit(current_user, case, record)
+                for record in services.WRITERS},
     }
 
 
@@ -114,8 +125,7 @@ def new():
         done)
 
 
-@bp.app_template_global()
-def critique_short_notice(notice) -> str:
+def short_notice(notice) -> str:
     """The warning shown on a case whose draft arrived with less notice than the rule."""
     return _("The draft arrived %(days)d days before its submission; the drafting body must send "
              "it at least %(required)d days before (%(basis)s).", days=notice.days,
@@ -212,8 +222,7 @@ def consolidation(case_id: int):
                                      [e.form.data for e in form.points.entries]),
         _("The points of the critique have been saved."),
         table=queries.comments_side_by_side(case),
-        can_edit=case.state == "consolidating" and HANDLER in permissions.roles_in(
-            current_user, case.org))
+        can_edit=services.can_edit(current_user, case, "points"))
 
 
 @bp.route("/<int:case_id>/points/<int:point_id>/response", methods=["GET", "POST"])
@@ -297,7 +306,7 @@ def request_page(invitee_id: int):
         lambda: render_template("critique/request.html", invitee=invitee, case=case,
                                 critique=rules.critique_of(case), articles=articles,
                                 entries=entries, form=form, files=_draft_files(case),
-                                open_for_comments=case.state in services.COMMENTING_STATES,
+                                open_for_comments=case.takes("comments"),
                                 today=local_today()),
         done)
 

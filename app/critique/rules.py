@@ -1,4 +1,4 @@
-"""Critique guards and effects (registered with app.cases.guards) and the small reads they use."""
+"""Critique guards and effects (on the feature's plugin) and the small reads they use."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,8 +8,9 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from app.cases.guards import draft_authors, effect, event_actors, guard
+from app.cases.guards import event_actors
 from app.core.deadline_rules import DEFAULT_RULES
+from app.critique import feature
 from app.critique.models import (
     Consultation,
     Critique,
@@ -17,11 +18,15 @@ from app.critique.models import (
     CritiquePoint,
     DraftArticle,
 )
+from app.documents.services import issue_now, number_label
 from app.extensions import db
 from workflows.vocab import CRITIQUE
 
 #: The rule (with its legal basis) for how early the draft must reach the union.
 NOTICE_RULE = "critique.notice"
+
+#: The code of the critique document's template in the documents registry.
+TEMPLATE = "critique_document"
 
 
 def critique_of(case) -> Critique | None:
@@ -73,7 +78,7 @@ def notice_days_required() -> int:
     return DEFAULT_RULES[NOTICE_RULE].days
 
 
-@guard("critique_has_articles")
+@feature.guard("critique_has_articles")
 def critique_has_articles(case, actor, context):
     if not articles_of(case):
         return _("Enter the articles of the draft before asking for comments: "
@@ -81,7 +86,7 @@ def critique_has_articles(case, actor, context):
     return None
 
 
-@guard("critique_has_input")
+@feature.guard("critique_has_input")
 def critique_has_input(case, actor, context):
     if not consultations_of(case) and not meetings_of(case):
         return _("Send the draft for comments, or record a conference or a dialogue, "
@@ -89,14 +94,14 @@ def critique_has_input(case, actor, context):
     return None
 
 
-@guard("critique_has_points")
+@feature.guard("critique_has_points")
 def critique_has_points(case, actor, context):
     if not points_of(case):
         return _("Write the points of the critique before submitting it.")
     return None
 
 
-@guard("critique_points_answered")
+@feature.guard("critique_points_answered")
 def critique_points_answered(case, actor, context):
     missing = sum(1 for p in points_of(case) if p.response is None)
     if missing:
@@ -107,20 +112,17 @@ def critique_points_answered(case, actor, context):
     return None
 
 
-@draft_authors(CRITIQUE, "approve_critique")
+@feature.draft_authors(CRITIQUE, "approve_critique")
 def critique_authors(case) -> set[int]:
     """Whoever saved the points of the critique (save_points writes points_saved) or submitted
     it. The articles are the drafting body's text, and comments are input, not the critique."""
     return event_actors(case, ("points_saved", "submit_critique"))
 
 
-@effect(CRITIQUE, "approve_critique")
+@feature.effect(CRITIQUE, "approve_critique")
 def issue_the_critique(case, actor, context):
     """Approval issues the critique document: numbered in the unit's register (sổ văn bản đi)
     with every other outgoing document, signed by the approver, its PDF frozen."""
-    from app.critique.documents import TEMPLATE
-    from app.documents.services import issue_now, number_label
-
     doc = issue_now(case, actor, TEMPLATE, today=context.get("today_given"))
     return {"document_id": doc.id, "number": number_label(doc),
             "issued_on": doc.issued_on.isoformat()}

@@ -13,8 +13,9 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.cases.services import open_case, record_event
-from app.core import permissions, uploads
+from app.auth import permissions
+from app.cases.services import attach_files, open_case, record_event
+from app.core import uploads
 from app.core.calendar import local_today
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.text import nfc
@@ -33,13 +34,13 @@ from app.critique.models import (
 from app.critique.rules import articles_of, notice, points_of
 from app.extensions import db
 from app.orgs.models import Organisation
+from workflows.registry import get_workflow
 from workflows.vocab import APPROVER, CRITIQUE, CRITIQUE_KINDS, HANDLER, INTAKE
 
 #: Roles whose holders answer a consultation for their own unit.
 OFFICER_ROLES = frozenset({HANDLER, APPROVER, INTAKE})
 #: States in which invitees may still send comments (late ones are marked, not refused).
-COMMENTING_STATES = ("consulting", "consolidating")
-RESPONSE_STATES = ("issued", "following_up")
+COMMENTING_STATES = get_workflow(CRITIQUE).states_taking("comments")
 _ARTICLE_LINE = re.compile(r"^\s*Điều\s+(\d+[a-zđ]?)\s*[.:]\s*(.*)$", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -49,8 +50,9 @@ def _require_critique(case) -> None:
         raise Invalid(_("This is not a social critique case."))
 
 
-def _require_state(case, states, message) -> None:
-    if case.state not in states:
+def _require_open(case, record: str, message) -> None:
+    """409 with `message` when the workflow does not open `record` in the case's state."""
+    if not case.takes(record):
         raise Conflict(message)
 
 
@@ -63,11 +65,20 @@ WRITERS = {
     "reminder": frozenset({HANDLER}),
     "points": frozenset({HANDLER}),
     "response": frozenset({HANDLER, INTAKE}),
+    # Comments typed in for an invitee outside the system (invitees answer on their own page).
+    "comments": frozenset({HANDLER}),
 }
 
 
 def can_write(actor, case, record: str) -> bool:
+    """The actor's roles let them write `record` on the case (403 otherwise)."""
     return bool(permissions.roles_in(actor, case.org) & WRITERS[record])
+
+
+def can_edit(actor, case, record: str) -> bool:
+    """The actor may write `record` now: their role, and the state the workflow opens it in.
+    The case page shows a record's button exactly when this holds."""
+    return case.takes(record) and can_write(actor, case, record)
 
 
 def _require_writer(actor, case, record: str) -> None:
@@ -130,7 +141,7 @@ def register_draft(actor, org, *, title: str, drafting_body: str, kind: str,
     db.session.add(critique)
     _store_articles(case, rows)
     db.session.flush()
-    names = uploads.attach(case, actor, "critique_draft", critique.id, files)
+    names = attach_files(case, actor, "critique_draft", critique.id, files)
     n = notice(received_on, submission_on)
     record_event(case, actor, "draft_registered", data={
         "drafting_body": drafting_body, "submission_on": submission_on.isoformat(),
@@ -148,7 +159,7 @@ def _store_articles(case, rows) -> None:
 def set_articles(case, actor, rows: list[dict]) -> list[DraftArticle]:
     """Replace the draft's articles; only before comments are asked for (they refer to them)."""
     _require_critique(case)
-    _require_state(case, ("received",),
+    _require_open(case, "articles",
                    _("The articles can no longer be changed: comments refer to them."))
     _require_writer(actor, case, "articles")
     cleaned = _clean_articles(rows)
@@ -168,7 +179,7 @@ def record_meeting(case, actor, *, kind: str, held_on: date | None, place: str,
                    meeting: CritiqueMeeting | None = None) -> CritiqueMeeting:
     """Invite to a critique conference or a dialogue with the drafters; add the minutes later."""
     _require_critique(case)
-    _require_state(case, COMMENTING_STATES,
+    _require_open(case, "meeting",
                    _("Conferences and dialogues are recorded while comments are gathered."))
     _require_writer(actor, case, "meeting")
     if kind not in MEETING_KINDS:
@@ -205,7 +216,7 @@ def send_consultation(case, actor, *, deadline: date | None, org_ids, experts, m
                       today: date | None = None) -> Consultation:
     """Send the draft to lower units and named experts for comments by `deadline`."""
     _require_critique(case)
-    _require_state(case, ("consulting",), _("Open the consultation stage first."))
+    _require_open(case, "consultation", _("Open the consultation stage first."))
     _require_writer(actor, case, "consultation")
     today = today or local_today()
     if deadline is None or deadline < today:
@@ -261,7 +272,7 @@ def submit_comments(invitee: ConsultationInvitee, actor, entries: list[dict],
     if not can_answer(actor, invitee):
         raise NotFound(_("Consultation not found."))
     case = invitee.consultation.case
-    _require_state(case, COMMENTING_STATES, _("Comments are no longer taken: the critique has "
+    _require_open(case, "comments", _("Comments are no longer taken: the critique has "
                                               "been submitted for approval."))
     today = today or local_today()
     late = today > invitee.consultation.deadline
@@ -297,7 +308,7 @@ def submit_comments(invitee: ConsultationInvitee, actor, entries: list[dict],
 def send_reminder(consultation: Consultation, actor) -> list[ConsultationInvitee]:
     """Remind every invitee that has not answered yet; the invitees see it on their request."""
     case = consultation.case
-    _require_state(case, COMMENTING_STATES, _("Comments are no longer taken."))
+    _require_open(case, "reminder", _("Comments are no longer taken."))
     _require_writer(actor, case, "reminder")
     missing = [i for i in consultation.invitees if i.responded_at is None]
     if not missing:
@@ -317,7 +328,7 @@ def save_points(case, actor, points: list[dict]) -> list[CritiquePoint]:
     """Write the consolidated critique: the points the union raises, each optionally on an
     article; replaces the previous draft of the points."""
     _require_critique(case)
-    _require_state(case, ("consolidating",),
+    _require_open(case, "points",
                    _("The points are written while consolidating (or after a return)."))
     _require_writer(actor, case, "points")
     articles = {a.id for a in articles_of(case)}
@@ -346,7 +357,7 @@ def save_points(case, actor, points: list[dict]) -> list[CritiquePoint]:
 def record_response(point: CritiquePoint, case, actor, *, response: str, text: str,
                     responded_on: date | None) -> CritiquePoint:
     """The drafting body's answer to one point: taken in, explained, or not taken in."""
-    _require_state(case, RESPONSE_STATES,
+    _require_open(case, "response",
                    _("Responses are recorded once the critique has been issued."))
     _require_writer(actor, case, "response")
     if response not in RESPONSES:

@@ -5,11 +5,10 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from app.cases.models import Case
 from app.cases.queries import subtree_condition
-from app.critique.documents import TEMPLATE
 from app.critique.models import CritiquePoint
-from app.documents.models import CaseDocument
+from app.critique.rules import TEMPLATE
+from app.documents import queries as document_queries
 from app.extensions import db
 
 
@@ -20,14 +19,8 @@ def share_taken_in(org, date_from: date | None = None, date_to: date | None = No
     Returns {"critiques", "points", "taken_in", "explained", "not_taken_in", "unanswered",
     "share"}; "share" is taken_in / points, None when there are no points.
     """
-    issued = sa.select(CaseDocument.case_id).join(Case, Case.id == CaseDocument.case_id).where(
-        subtree_condition(org), CaseDocument.template == TEMPLATE,
-        CaseDocument.issued_on.isnot(None))
-    if date_from is not None:
-        issued = issued.where(CaseDocument.issued_on >= date_from)
-    if date_to is not None:
-        issued = issued.where(CaseDocument.issued_on <= date_to)
-    case_ids = list(db.session.scalars(issued))
+    case_ids = document_queries.issued_case_ids(TEMPLATE, subtree_condition(org), date_from,
+                                                date_to)
     rows = {response or "unanswered": n for response, n in db.session.execute(
         sa.select(CritiquePoint.response, sa.func.count())
         .where(CritiquePoint.case_id.in_(case_ids)).group_by(CritiquePoint.response))

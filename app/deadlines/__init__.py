@@ -1,1 +1,60 @@
-"""Deadlines on the Vietnamese working-day calendar: rules, calendar, per-case deadlines."""
+"""Deadlines on the Vietnamese working-day calendar: rules, calendar, per-case deadlines.
+
+The kernel knows nothing of deadlines: this feature starts a case's opening deadline when the
+case is opened and starts or stops one when a step of the workflow says so (`starts_deadline`,
+`stops_deadline` in workflows/), through the kernel's hooks."""
+from flask_babel import lazy_gettext as _l
+
+from app.cases.plugins import Feature, NavItem
+from workflows.vocab import ADMIN
+
+
+def is_deadline_admin(user) -> bool:
+    """The rule table and the calendar are national: any admin role may edit them."""
+    return user.is_authenticated and any(a.role == ADMIN for a in user.roles)
+
+
+feature = Feature("deadlines")
+feature.nav.append(NavItem("deadlines.rules", _l("Deadlines and calendar"), order=90,
+                           visible=is_deadline_admin, testid="admin-deadlines"))
+feature.event_labels.update({
+    "deadline_warning": _l("Deadline approaching"),
+    "deadline_expired": _l("Deadline expired"),
+    "deadline_recomputed": _l("Deadline recomputed"),
+})
+
+
+@feature.on_open
+def opening_deadline(case, actor, intake) -> dict:
+    from app.deadlines import services
+
+    return services.start(case, services.OPENING_RULE.get(case.family), case.received_on,
+                          trigger="open")
+
+
+@feature.on_transition
+def follow_the_step(case, action, today, trigger) -> dict | None:
+    from app.deadlines import services
+
+    if action.stops_deadline:
+        services.stop(case, today, trigger)
+        return None
+    if action.starts_deadline:
+        return services.start(case, action.starts_deadline, today, trigger=trigger)
+    return None
+
+
+@feature.home_section("deadline_warnings", "deadlines/_warnings.html", order=10)
+def my_warnings(user):
+    """My cases whose deadline is near or past."""
+    from app.cases.queries import count_cap
+    from app.deadlines import queries
+
+    return queries.warnings_for(user, cap=count_cap())
+
+
+def register(app) -> None:
+    from app.deadlines import cli, routes, rules  # noqa: F401  (the extension guard and effects)
+
+    feature.install(app, blueprints=[routes.bp])
+    cli.register(app)

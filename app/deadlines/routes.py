@@ -20,7 +20,7 @@ from app.core.deadline_rules import START_EVENTS
 from app.core.errors import DomainError
 from app.core.forms import BaseForm, attach_error, handle_form
 from app.core.params import int_arg
-from app.deadlines import queries, services
+from app.deadlines import feature, is_deadline_admin, queries, services
 from app.deadlines.forms import (
     DAY_KIND_LABELS,
     UNIT_LABELS,
@@ -30,17 +30,11 @@ from app.deadlines.forms import (
 )
 from app.deadlines.models import RuleSetting
 from app.extensions import db
-from workflows.vocab import ADMIN
 
 bp = Blueprint("deadlines", __name__)
 
 #: The admin pages' URL prefix.
 PREFIX = "/admin/deadlines"
-
-
-def is_deadline_admin(user) -> bool:
-    """The rule table and the calendar are national: any admin role may edit them."""
-    return user.is_authenticated and any(a.role == ADMIN for a in user.roles)
 
 
 def admin_only(view):
@@ -52,15 +46,18 @@ def admin_only(view):
     return wrapped
 
 
-@bp.app_context_processor
-def panel_helpers():
-    return {"deadline_panel": _panel, "is_deadline_admin": is_deadline_admin,
-            "deadline_units": UNIT_LABELS}
+@bp.context_processor
+def unit_labels():
+    return {"deadline_units": UNIT_LABELS}
 
 
-def _panel(case):
+@feature.panel("deadlines", "deadlines/_panel.html", order=60)
+def panel(case):
     form = g.get("extension_form") or ExtensionForm(formdata=None)
     return {
+        "units": UNIT_LABELS,
+        "can_extend": any(action.trigger == "extend"
+                          for action in case_services.allowed_actions(current_user, case)),
         "rows": queries.of_case(case),
         "today": local_today(),
         "form": form,

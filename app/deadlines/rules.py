@@ -1,14 +1,13 @@
-"""Deadline guard and effects of the letter workflow (registered with app.cases.guards)."""
+"""Deadline guard and effects of the letter workflow (on the feature's plugin)."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from app.cases.guards import effect, guard
-from app.deadlines import services
+from app.deadlines import feature, services
 from workflows.vocab import LETTER
 
 
-@guard("extension_allowed")
+@feature.guard("extension_allowed")
 def extension_allowed(case, actor, context):
     refusal = services.extension_refusal(case)
     if refusal:
@@ -21,16 +20,16 @@ def extension_allowed(case, actor, context):
     return problem.message if problem else None
 
 
-@effect(LETTER, "extend")
+@feature.effect(LETTER, "extend")
 def apply_extension(case, actor, context):
     return services.extend(case, actor, context["extension"], context["today"])
 
 
-@effect(LETTER, "pause")
+@feature.effect(LETTER, "pause")
 def pause_deadlines(case, actor, context):
     return services.pause(case, context["today"])
 
 
-@effect(LETTER, "resume")
+@feature.effect(LETTER, "resume")
 def resume_deadlines(case, actor, context):
     return services.resume(case, context["today"])

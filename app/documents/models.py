@@ -29,7 +29,7 @@ class CaseDocument(db.Model):
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
     #: The issuing unit (the case's unit when the draft was made).
     org_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"))
-    #: Code of the template in app.documents.templates.
+    #: Code of the template in app.documents.registry.
     template: Mapped[str] = mapped_column(sa.String(40))
     #: "QĐ", "KH", ...; None for a công văn.
     type_code: Mapped[str | None] = mapped_column(sa.String(8))

@@ -31,3 +31,25 @@ def register_years(org_id: int) -> list[int]:
         sa.select(CaseDocument.year).where(CaseDocument.org_id == org_id,
                                            CaseDocument.year.is_not(None))
         .distinct().order_by(CaseDocument.year.desc())))
+
+
+def latest_issued(case_ids, template: str) -> CaseDocument | None:
+    """The last document from `template` issued on one of `case_ids`."""
+    return db.session.scalar(
+        sa.select(CaseDocument).where(CaseDocument.case_id.in_(list(case_ids)),
+                                      CaseDocument.template == template,
+                                      CaseDocument.issued_at.is_not(None))
+        .order_by(CaseDocument.issued_at.desc()).limit(1))
+
+
+def issued_case_ids(template: str, cases_where, date_from=None, date_to=None) -> list[int]:
+    """The cases (among those `cases_where`, a condition on Case) with a document from
+    `template` issued between `date_from` and `date_to` (both included, either open)."""
+    issued = (sa.select(CaseDocument.case_id).join(Case, Case.id == CaseDocument.case_id)
+              .where(cases_where, CaseDocument.template == template,
+                     CaseDocument.issued_on.is_not(None)))
+    if date_from is not None:
+        issued = issued.where(CaseDocument.issued_on >= date_from)
+    if date_to is not None:
+        issued = issued.where(CaseDocument.issued_on <= date_to)
+    return list(db.session.scalars(issued))

@@ -3,18 +3,18 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.auth import permissions
 from app.cases.views import load_case, render_detail
-from app.core import permissions
 from app.core.calendar import fmt_date, local_today
 from app.core.errors import DomainError
 from app.core.forms import BaseForm, handle_form
 from app.core.i18n import label_text
 from app.core.params import int_arg, year_arg
 from app.core.pdf.register import register_pdf
-from app.documents import queries, services
+from app.documents import feature, queries, services
 from app.documents.forms import DraftForm, NewDocumentForm
 from app.documents.models import CaseDocument
-from app.documents.templates import (
+from app.documents.registry import (
     OUTGOING,
     REGISTERS,
     get_template,
@@ -58,21 +58,25 @@ def _new_form(case) -> NewDocumentForm:
     return form
 
 
-@bp.app_context_processor
-def panel_helpers():
-    return {"documents_panel": _panel, "document_title": _title,
-            "document_number": services.number_label}
-
-
-def _title(doc: CaseDocument) -> str:
+def title_of(doc: CaseDocument) -> str:
     tpl = get_template(doc.template)
     return label_text(tpl.title) if tpl else doc.template
 
 
-def _panel(case) -> dict:
+#: Template helpers of the documents' pages and panel.
+HELPERS = {"document_title": title_of, "document_number": services.number_label}
+
+
+@bp.context_processor
+def helpers():
+    return HELPERS
+
+
+@feature.panel("documents", "documents/_panel.html", order=70)
+def panel(case) -> dict:
     drafting = services.can_draft(current_user, case)
     return {"documents": queries.documents_of(case), "can_draft": drafting,
-            "form": _new_form(case) if drafting else None}
+            "form": _new_form(case) if drafting else None, **HELPERS}
 
 
 @bp.route("/case/<int:case_id>/new", methods=["POST"])

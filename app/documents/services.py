@@ -25,18 +25,35 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.auth import permissions
 from app.auth.models import User
 from app.cases.models import CaseEvent
 from app.cases.services import record_event
-from app.core import permissions
 from app.core.calendar import local_today
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.pdf import layout, markup
 from app.core.text import nfc
 from app.documents.models import CaseDocument, DocumentCounter
-from app.documents.templates import get_template, org_header
+
+# The registry's API, for the builders of the features (which import it from here).
+from app.documents.registry import (  # noqa: F401  (re-exported)
+    OUTGOING,
+    REGISTERS,
+    TEMPLATES,
+    DocumentTemplate,
+    dmy,
+    get_template,
+    letterhead,
+    org_header,
+    paras,
+    recommendation_reply_days,
+    standing_committee,
+    superior_recipient,
+    template,
+    templates_for,
+)
 from app.extensions import db
-from workflows.vocab import APPROVER, HANDLER, INTAKE, SUPERVISION
+from workflows.vocab import APPROVER, DELEGATE, HANDLER, INTAKE, SUPERVISION
 
 DRAFT_ROLES = frozenset({HANDLER, INTAKE, APPROVER})
 
@@ -47,11 +64,8 @@ LIST_FIELDS = ("addressees", "bases", "recipients")
 def can_draft(user, case) -> bool:
     if permissions.roles_in(user, case.org) & DRAFT_ROLES:
         return True
-    if case.family == SUPERVISION:
-        from app.supervision.rules import is_delegation_member
-
-        return is_delegation_member(case, user)
-    return False
+    # On a supervision case, a member of its delegation.
+    return case.family == SUPERVISION and permissions.named_on_case(user, case, DELEGATE)
 
 
 def _holds(user, org, role: str) -> bool:

@@ -7,9 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.core.calendar import local_today
 from app.core.forms import BaseForm
-
-#: What the file picker offers; the service decides what is accepted.
-ACCEPT = ".pdf,.doc,.docx,.xls,.xlsx,.jpg,.jpeg,.png"
+from app.core.uploads import ACCEPT
 
 
 class ReplyForm(BaseForm):

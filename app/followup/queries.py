@@ -7,10 +7,10 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.auth.permissions import scope_condition
 from app.cases.models import Attachment, Case
 from app.cases.queries import scoped_cases
 from app.core.calendar import local_today
-from app.core.permissions import scope_condition
 from app.core.text import fold
 from app.extensions import db
 from app.followup.models import RecommendationReply

@@ -17,7 +17,7 @@ from app.core import uploads
 from app.core.errors import DomainError
 from app.core.params import int_arg
 from app.extensions import db
-from app.followup import queries, services
+from app.followup import feature, queries, services
 from app.followup.forms import ReplyForm
 from workflows.registry import get_workflow
 from workflows.vocab import RECOMMENDATION
@@ -86,6 +86,7 @@ def _render_case(case, status: int, form: ReplyForm, error: str | None = None):
     return render_detail(case, status, error)
 
 
+@feature.panel("followup", "followup/_panel.html", families={RECOMMENDATION}, order=10)
 def panel(case) -> dict:
     """What templates/followup/_panel.html shows for a recommendation."""
     can_reply = case.is_open and services.can_record_reply(current_user, case)
@@ -98,8 +99,3 @@ def panel(case) -> dict:
         "form": form,
         "is_overdue": case.state in queries.AWAITING_STATES and case.is_overdue(),
     }
-
-
-@bp.app_context_processor
-def inject_followup():
-    return {"followup_panel": panel}

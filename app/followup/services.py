@@ -5,9 +5,10 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from app.auth import permissions
 from app.cases.models import Case
-from app.cases.services import record_event
-from app.core import permissions, uploads
+from app.cases.services import attach_files, record_event
+from app.core import uploads
 from app.core.calendar import local_today
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.text import nfc
@@ -58,7 +59,7 @@ def record_reply(case: Case, actor, *, received_on: date, text: str,
                                 recorded_by_id=actor.id)
     db.session.add(reply)
     db.session.flush()
-    names = uploads.attach(case, actor, "reply", reply.id, files)
+    names = attach_files(case, actor, "reply", reply.id, files)
     record_event(case, actor, "reply", comment=text, data={
         "reply_id": reply.id,
         "received_on": received_on.isoformat(),

@@ -9,10 +9,23 @@ from app.core.errors import DomainError
 from app.core.params import int_arg
 from app.core.uploads import file_response
 from app.extensions import db
-from app.identity import services
+from app.identity import feature, services
 from app.identity.forms import LiftSealForm
 
 bp = Blueprint("identity", __name__, url_prefix="/cases")
+
+
+@feature.panel("sender", "identity/_sender.html", slot="facts")
+def sender_panel(case):
+    """The sender, as far as this user may see them."""
+    return services.sender_panel(case, current_user)
+
+
+@feature.panel("handlers", "identity/_handlers.html", order=90)
+def handlers_panel(case):
+    can_name = services.can_name_handlers(current_user, case)
+    return {"handlers": services.handlers(case), "can_name": can_name,
+            "candidates": services.candidates(case) if can_name else []}
 
 
 @bp.route("/<int:case_id>/identity")

@@ -26,23 +26,20 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
+from app.auth import permissions
 from app.auth.models import RoleAssignment, User
 from app.cases.models import Case, CaseHandler
-from app.core import permissions, uploads
-from app.core.errors import Conflict, Forbidden, Invalid
+from app.cases.services import record_event
+from app.core import uploads
+from app.core.errors import Conflict, Forbidden, IdentityKeyError, Invalid
 from app.core.text import fold_name, nfc
 from app.extensions import db
+from app.identity import feature
 from app.identity.models import IdentitySeal, SealedFile, SealedIdentity
 from workflows.vocab import APPROVER, HANDLER, INTAKE, LETTER
 
 #: Roles a user must hold at the case's own unit to be named one of its handlers.
 HANDLER_ROLES = frozenset({INTAKE, HANDLER, APPROVER})
-
-
-class IdentityKeyError(RuntimeError):
-    """The stored identity cannot be decrypted with the configured key (wrong or rotated key).
-
-    Raised instead of showing anything: a wrong key must fail loudly, never print garbage."""
 
 
 @dataclass(frozen=True)
@@ -174,8 +171,6 @@ def was_ever_sealed(case: Case) -> bool:
 def seal_case(case: Case, actor, reason: str, *, record: bool = True) -> None:
     """Seal the reporter of `case` for good (or again, after a lift), on the timeline (at
     intake the row itself, with who and when, is the record)."""
-    from app.cases.services import record_event
-
     if case.is_anonymous:  # nobody to protect: no identity is kept
         return
     row = _seal_row(case)
@@ -227,8 +222,6 @@ def lift_seal(case: Case, actor, reason: str) -> None:
     Refused while the case is a denunciation (or not yet classified): the law protects a
     denouncer's identity (Luật Tố cáo 2018, Điều 9 khoản 1 điểm b), so the kind has to be
     corrected first, which is itself on the timeline."""
-    from app.cases.services import record_event
-
     check_can_lift(actor, case)
     reason = nfc(reason or "")
     if not reason:
@@ -285,8 +278,6 @@ def candidates(case: Case) -> list[User]:
 
 
 def add_handler(case: Case, actor, user: User | None, *, automatic: bool = False) -> None:
-    from app.cases.services import record_event
-
     if not automatic and not can_name_handlers(actor, case):
         raise Forbidden(_("Only the leader of the case's unit may name its handlers."))
     if user is None or user.id in handler_ids(case):
@@ -304,8 +295,6 @@ def add_handler(case: Case, actor, user: User | None, *, automatic: bool = False
 
 
 def remove_handler(case: Case, actor, user_id: int) -> None:
-    from app.cases.services import record_event
-
     if not can_name_handlers(actor, case):
         raise Forbidden(_("Only the leader of the case's unit may name its handlers."))
     row = db.session.get(CaseHandler, (case.id, user_id))
@@ -323,8 +312,6 @@ def _refused() -> Forbidden:
 
 
 def _audit(case: Case, user, purpose: str) -> None:
-    from app.cases.services import record_event
-
     record_event(case, user, "identity_viewed", data={"purpose": purpose})
 
 
@@ -472,3 +459,14 @@ def rotate_keys() -> int:
             raise IdentityKeyError(f"sealed file {row.id} matches none of the keys") from exc
         count += 1
     return count
+
+
+@feature.on_open
+def seal_sender(case: Case, actor, intake) -> None:
+    """Opening hook of the kernel (app.cases.services.open_case): keep the sender and their
+    files apart from the case, and name the officer who logs it its first handler."""
+    reporter = intake.reporter
+    if reporter is None and (intake.name or intake.contact):
+        reporter = Reporter(name=intake.name, contact=intake.contact)
+    seal(case, actor, reporter, intake.files, confidential=intake.confidential)
+    add_handler(case, actor, actor, automatic=True)

@@ -1,1 +1,17 @@
 """Letters (đơn thư): intake, classification, decisions, duplicates, second complaints."""
+from flask_babel import lazy_gettext as _l
+
+from app.cases.plugins import Feature
+
+feature = Feature("letters")
+feature.event_labels.update({
+    "letter_documents": _l("Documents of the letter attached"),
+    "letter_reclassified": _l("Classification corrected"),
+    "second_complaint_opened": _l("Second complaint opened"),
+})
+
+
+def register(app) -> None:
+    from app.letters import documents, routes, rules  # noqa: F401  (guards, effects, templates)
+
+    feature.install(app, blueprints=[routes.bp])

@@ -15,9 +15,11 @@ from flask_babel import lazy_gettext as _l
 
 from app.cases.models import Attachment, CaseEvent
 from app.core.calendar import fmt_date, local_today
+from app.core.errors import Invalid
 from app.core.pdf.layout import Document, Para, Signature
+from app.documents.services import template
 from app.extensions import db
-from app.identity.services import Reporter
+from app.identity.services import Reporter, is_sealed, reveal
 from app.letters.services import OWNER_KIND
 from workflows.vocab import INTAKE_FORMS
 
@@ -255,15 +257,10 @@ def build(slug: str, case, reporter: Reporter | None) -> Document:
 
 def _open_sender(case) -> bool:
     """A named sender whose identity is not sealed (not a denunciation, kind decided)."""
-    from app.identity.services import is_sealed
-
     return not case.is_anonymous and not is_sealed(case)
 
 
 def _reporter_for(case, actor, slug: str) -> Reporter:
-    from app.core.errors import Invalid
-    from app.identity.services import reveal
-
     reporter = reveal(case, actor, f"document:{slug}")
     if reporter is None:
         raise Invalid(_l("No sender was recorded for this letter."))
@@ -277,8 +274,6 @@ REPORTER_SLUGS = frozenset({"receipt", "acceptance", "guidance", "refusal", "for
 
 def _registered(slug: str, type_code: str | None, title_vi: str, title_en: str,
                 condition, to_subject: bool = False) -> None:
-    from app.documents.templates import template
-
     spec = DOCUMENTS[slug]
 
     def build_registered(case, actor):

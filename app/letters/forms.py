@@ -19,10 +19,9 @@ from wtforms.validators import (
     Optional,
 )
 
-from app.cases.forms import _choices
 from app.core.calendar import local_today
-from app.core.forms import BaseForm
-from app.followup.forms import ACCEPT
+from app.core.forms import BaseForm, choices
+from app.core.uploads import ACCEPT
 from workflows import vocab
 
 CONTENT_REQUIRED = _l("The content of the letter is required: summarise what the sender asks "
@@ -77,10 +76,10 @@ class LetterForm(BaseForm):
                                      render_kw={"accept": ACCEPT})
 
     def fill_choices(self, orgs):
-        self.channel.choices = _choices(vocab.CHANNELS)
-        self.intake_form.choices = _choices(vocab.INTAKE_FORMS)
-        self.subject_kind.choices = _choices(vocab.SUBJECT_KINDS)
-        self.subject_category.choices = _choices(vocab.SUBJECT_CATEGORIES, blank="—")
+        self.channel.choices = choices(vocab.CHANNELS)
+        self.intake_form.choices = choices(vocab.INTAKE_FORMS)
+        self.subject_kind.choices = choices(vocab.SUBJECT_KINDS)
+        self.subject_category.choices = choices(vocab.SUBJECT_CATEGORIES, blank="—")
         self.org_id.choices = [(o.id, ("— " * (o.level - 1)) + o.name) for o in orgs]
 
     @property
@@ -112,7 +111,7 @@ class ClassifyForm(BaseForm):
     comment = TextAreaField(_l("Comment"), validators=[Length(max=5000)])
 
     def fill_choices(self):
-        self.kind.choices = _choices(vocab.LETTER_KINDS, blank="—")
+        self.kind.choices = choices(vocab.LETTER_KINDS, blank="—")
         self.is_valid.choices = self.within_competence.choices = YES_NO
         self.complexity.choices = list(COMPLEXITY.items())
 

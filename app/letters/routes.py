@@ -2,15 +2,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.auth import permissions
 from app.cases.models import Attachment, Case
 from app.cases.views import load_case, render_detail, require_action
-from app.core import permissions, uploads
+from app.core import uploads
 from app.core.errors import DomainError, NotFound
 from app.core.forms import handle_form
 from app.core.pdf.layout import build_pdf
 from app.extensions import db
 from app.identity import services as identity
-from app.letters import documents, rules, services
+from app.letters import documents, feature, rules, services
 from app.letters.forms import (
     COMPLEXITY,
     ClassifyForm,
@@ -31,12 +32,8 @@ def _to_case(message):
     return done
 
 
-@bp.app_context_processor
-def panel_helpers():
-    return {"letter_panel": _panel, "letter_complexity": COMPLEXITY}
-
-
-def _panel(case) -> dict:
+@feature.panel("letter", "letters/_panel.html", families={LETTER}, order=10)
+def panel(case) -> dict:
     """What the letter panel shows this user; never another letter's sender."""
     letter = case.letter
     primary = rules.primary_of(case)
@@ -62,6 +59,7 @@ def _panel(case) -> dict:
             .order_by(Attachment.id)).all(),
         "second_complaints": [c for c in case.children if c.family == LETTER],
         "can_open_second": services.can_open_second_complaint(current_user, case),
+        "complexity_labels": COMPLEXITY,
     }
 
 

@@ -1,4 +1,4 @@
-"""Letter guards and effects (registered with app.cases.guards) and the small reads they use.
+"""Letter guards and effects (on the feature's plugin) and the small reads they use.
 
 Luật Khiếu nại 2011, Luật Tố cáo 2018 (Điều 25: anonymous letters), domain.md §4.3.
 """
@@ -10,11 +10,11 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from app.cases.guards import effect, guard
+from app.auth.permissions import scope_condition
 from app.cases.models import SUBJECT_KEY_LENGTH, Case, subject_key_of
-from app.core.permissions import scope_condition
 from app.core.text import fold
 from app.extensions import db
+from app.letters import feature
 from app.letters.models import LetterDetails
 from workflows.vocab import LETTER
 
@@ -156,7 +156,7 @@ def duplicate_candidates(case, user, *, earlier_only: bool = True,
     return pairs if limit is None else pairs[-limit:]
 
 
-@guard("letter_acceptable")
+@feature.guard("letter_acceptable")
 def letter_acceptable(case, actor, context):
     letter = case.letter
     if letter is None or letter.is_valid is None or letter.within_competence is None:
@@ -173,14 +173,14 @@ def letter_acceptable(case, actor, context):
     return None
 
 
-@guard("competent_body_named")
+@feature.guard("competent_body_named")
 def competent_body_named(case, actor, context):
     if case.letter is None or not case.letter.competent_body:
         return _("Name the competent body in the classification before forwarding.")
     return None
 
 
-@guard("denunciation_forwarded_once")
+@feature.guard("denunciation_forwarded_once")
 def denunciation_forwarded_once(case, actor, context):
     """A denunciation goes to the competent body once, whichever copy of it was received.
 
@@ -201,7 +201,7 @@ def denunciation_forwarded_once(case, actor, context):
     return None
 
 
-@guard("duplicate_chosen")
+@feature.guard("duplicate_chosen")
 def duplicate_chosen(case, actor, context):
     primary = context.get("duplicate_of")
     if primary is None:
@@ -212,7 +212,7 @@ def duplicate_chosen(case, actor, context):
     return None
 
 
-@effect(LETTER, "classify")
+@feature.effect(LETTER, "classify")
 def save_classification(case, actor, context):
     values = context.get("classification")
     if not values:
@@ -225,14 +225,14 @@ def save_classification(case, actor, context):
             "remote_area": letter.remote_area}
 
 
-@effect(LETTER, "forward")
+@feature.effect(LETTER, "forward")
 def record_forwarding(case, actor, context):
     letter = details_of(case)
     letter.forwarded_on = context["today"]
     return {"competent_body": letter.competent_body}
 
 
-@effect(LETTER, "merge_duplicate")
+@feature.effect(LETTER, "merge_duplicate")
 def link_duplicate(case, actor, context):
     primary = primary_of(context["duplicate_of"])
     details_of(case).duplicate_of_id = primary.id

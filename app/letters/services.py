@@ -12,8 +12,9 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from app.cases.services import open_case, record_event, transition_case
-from app.core import permissions, uploads
+from app.auth import permissions
+from app.cases.services import attach_files, open_case, record_event, transition_case
+from app.core import uploads
 from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.text import fold_name, nfc
 from app.deadlines import services as deadlines
@@ -82,7 +83,7 @@ def receive_letter(actor, org, *, title: str, summary: str, channel: str, intake
         **({"received_on": received_on} if received_on else {}), **subject)
     letter = details_of(case)
     letter.received_by_id, letter.signer_count = actor.id, signer_count or signers
-    names = uploads.attach(case, actor, OWNER_KIND, None, files)
+    names = attach_files(case, actor, OWNER_KIND, None, files)
     if names:
         record_event(case, actor, "letter_documents", data={"files": names})
     db.session.flush()

@@ -12,12 +12,11 @@ from flask import (
 )
 from flask_login import current_user
 
+from app.auth.permissions import can_view_org
 from app.cases import queries
+from app.cases.plugins import installed
 from app.core.calendar import local_today
-from app.core.permissions import can_view_org
 from app.core.redirects import safe_next
-from app.critique import queries as critique_queries
-from app.deadlines import queries as deadline_queries
 from app.extensions import db
 from app.orgs.models import Organisation
 from workflows.registry import WORKFLOWS
@@ -38,24 +37,19 @@ SEE_ALL = {
 }
 
 
-def _count_cap() -> int:
-    return current_app.config.get("HOME_COUNT_CAP", queries.COUNT_CAP)
-
-
 @bp.route("/")
 def home():
     return render_template(
         "main/home.html",
         queue=queries.work_queue(current_user),
         # Approvals are "requested" only of those who may give them.
-        summary=queries.home_summary(current_user, cap=_count_cap()),
+        summary=queries.home_summary(current_user, cap=queries.count_cap()),
         see_all=SEE_ALL,
-        count_cap=_count_cap(),
+        count_cap=queries.count_cap(),
         today=local_today(),
         unit=None,
-        critique_requests=critique_queries.requests_for(current_user, pending_only=True,
-                                                        limit=10),
-        deadline_warnings=deadline_queries.warnings_for(current_user, cap=_count_cap()),
+        home_sections=[(section, section.context(current_user))
+                       for section in installed().home_sections],
     )
 
 
@@ -67,10 +61,10 @@ def unit(org_id: int):
     return render_template(
         "main/home.html",
         queue=[],
-        summary=queries.work_summary(queries.unit_subtree(org), cap=_count_cap(),
+        summary=queries.work_summary(queries.unit_subtree(org), cap=queries.count_cap(),
                                      national=org.level < queries.SMALL_SCOPE_LEVEL),
         see_all=SEE_ALL,
-        count_cap=_count_cap(),
+        count_cap=queries.count_cap(),
         today=local_today(),
         unit=org,
     )

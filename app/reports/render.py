@@ -20,7 +20,7 @@ from app.core.pdf.layout import (
     build_pdf,
 )
 from app.core.pdf.register import register_book
-from app.documents.templates import org_header
+from app.documents.services import org_header
 from app.reports import charts
 from app.reports.exports import write_xlsx
 from app.reports.stats import Stats, to_json

@@ -20,6 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.auth.permissions import can_view_org, visible_orgs
 from app.cases import queries as case_queries
 from app.cases.views import filter_from_args
 from app.core import jobs
@@ -27,18 +28,9 @@ from app.core.calendar import local_today
 from app.core.errors import Invalid
 from app.core.i18n import current_locale
 from app.core.params import int_arg
-from app.core.permissions import can_view_org, visible_orgs
 from app.extensions import db
 from app.orgs.models import Organisation
-from app.reports import (
-    background,  # noqa: F401  (registers the reports' jobs)
-    charts,
-    exports,
-    queries,
-    render,
-    stats,
-    tables,
-)
+from app.reports import charts, exports, queries, render, stats, tables
 from workflows.vocab import CHANNELS, FAMILIES
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")

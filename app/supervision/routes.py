@@ -3,16 +3,17 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.auth import permissions
 from app.auth.models import RoleAssignment, User
 from app.cases.models import Attachment
 from app.cases.views import load_case
-from app.core import permissions, uploads
+from app.core import uploads
 from app.core.calendar import local_today
 from app.core.forms import BaseForm, handle_form
 from app.core.params import year_arg
 from app.extensions import db
 from app.orgs.models import Organisation
-from app.supervision import rules, services
+from app.supervision import feature, rules, services
 from app.supervision.forms import (
     DelegationForm,
     DialogueForm,
@@ -27,8 +28,17 @@ from app.supervision.models import (
     SupervisionReport,
     WorkingSession,
 )
+from workflows.registry import WORKFLOWS
+from workflows.vocab import RECOMMENDATION, SUPERVISION
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
+
+
+@feature.panel("open_supervision", "supervision/_from_signal.html", slot="actions",
+               families=set(WORKFLOWS) - {SUPERVISION, RECOMMENDATION})
+def from_signal_panel(case):
+    """A signal of any other family can open a supervision, where the user may log cases."""
+    return {"can_open": permissions.can_create_in(current_user, case.org)}
 
 
 def _case_form(case, record, form, template, save, message, **extra):
@@ -45,12 +55,8 @@ def _case_form(case, record, form, template, save, message, **extra):
                                                            **extra), done)
 
 
-@bp.app_context_processor
-def panel_helpers():
-    return {"supervision": rules, "supervision_records": _records}
-
-
-def _records(case):
+@feature.panel("supervision", "supervision/_panel.html", families={SUPERVISION}, order=10)
+def records_panel(case):
     return {
         "plan": rules.plan_of(case),
         "delegation": rules.delegation_of(case),
@@ -62,6 +68,9 @@ def _records(case):
         "attachments": db.session.scalars(db.select(Attachment).where(
             Attachment.case_id == case.id, Attachment.owner_kind == "working_session")).all(),
         "earliest_fieldwork": rules.earliest_fieldwork(case),
+        # The buttons of each record, by the rule its service enforces.
+        "can": {record: services.can_edit(current_user, case, record)
+                for record in services.WRITERS},
     }
 
 

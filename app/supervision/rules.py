@@ -1,4 +1,4 @@
-"""Supervision guards and effects (registered with app.cases.guards) and the small reads they use."""
+"""Supervision guards and effects (on the feature's plugin) and the small reads they use."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
@@ -7,9 +7,10 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from app.cases.guards import draft_authors, effect, event_actors, guard
+from app.cases.guards import event_actors
 from app.core.calendar import LOCAL_TZ, local_today
 from app.extensions import db
+from app.supervision import feature
 from app.supervision.models import DelegationMember, SupervisionPlan, SupervisionReport
 from workflows.vocab import SUPERVISION
 
@@ -71,7 +72,7 @@ def _fmt(d: date) -> str:
     return d.strftime("%d/%m/%Y")
 
 
-@guard("plan_complete")
+@feature.guard("plan_complete")
 def plan_complete(case, actor, context):
     plan = plan_of(case)
     if plan is None or not (plan.purpose and plan.content and plan.starts_on and plan.ends_on):
@@ -79,7 +80,7 @@ def plan_complete(case, actor, context):
     return None
 
 
-@guard("delegation_has_leader")
+@feature.guard("delegation_has_leader")
 def delegation_has_leader(case, actor, context):
     leaders = [m for m in delegation_of(case) if m.role == "leader"]
     if len(leaders) != 1:
@@ -87,7 +88,7 @@ def delegation_has_leader(case, actor, context):
     return None
 
 
-@guard("fieldwork_date_set")
+@feature.guard("fieldwork_date_set")
 def fieldwork_date_set(case, actor, context):
     plan = plan_of(case)
     if plan is None or plan.starts_on is None:
@@ -95,7 +96,7 @@ def fieldwork_date_set(case, actor, context):
     return None
 
 
-@guard("notice_period_elapsed")
+@feature.guard("notice_period_elapsed")
 def notice_period_elapsed(case, actor, context):
     earliest = earliest_fieldwork(case)
     today = context["today"]
@@ -109,7 +110,7 @@ def notice_period_elapsed(case, actor, context):
     return None
 
 
-@guard("report_ready")
+@feature.guard("report_ready")
 def report_ready(case, actor, context):
     report = latest_report(case)
     if report is None or report.is_frozen or not report.findings or not report.conclusion:
@@ -117,19 +118,19 @@ def report_ready(case, actor, context):
     return None
 
 
-@draft_authors(SUPERVISION, "approve_plan")
+@feature.draft_authors(SUPERVISION, "approve_plan")
 def plan_authors(case) -> set[int]:
     """Whoever saved the plan in any round (save_plan writes plan_saved) or submitted it."""
     return event_actors(case, ("plan_saved", "draft_plan"))
 
 
-@draft_authors(SUPERVISION, "approve_conclusion")
+@feature.draft_authors(SUPERVISION, "approve_conclusion")
 def report_authors(case) -> set[int]:
     """Whoever saved any version of the report (save_report writes report_saved) or submitted it."""
     return event_actors(case, ("report_saved", "submit_report"))
 
 
-@effect(SUPERVISION, "approve_conclusion")
+@feature.effect(SUPERVISION, "approve_conclusion")
 def freeze_report(case, actor, context):
     report = latest_report(case)
     report.approved_by_id = actor.id
@@ -137,7 +138,7 @@ def freeze_report(case, actor, context):
     return {"report_version": report.version}
 
 
-@effect(SUPERVISION, "issue_conclusion")
+@feature.effect(SUPERVISION, "issue_conclusion")
 def open_recommendations(case, actor, context):
     """Each recommendation of the approved report becomes a case followed on its own."""
     from app.cases.services import open_case
@@ -155,7 +156,7 @@ def open_recommendations(case, actor, context):
     return {"recommendations": codes}
 
 
-@effect(SUPERVISION, "close")
+@feature.effect(SUPERVISION, "close")
 def send_ethics_result(case, actor, context):
     """Ethics supervision (124-QĐ/TW, 44/HD-TLĐ): the result goes to the managing Party committee."""
     if case.kind != "ethics":
@@ -166,7 +167,7 @@ def send_ethics_result(case, actor, context):
     }
 
 
-@guard("dialogue_recorded")
+@feature.guard("dialogue_recorded")
 def dialogue_recorded(case, actor, context):
     from app.supervision.models import DialogueSession
 

@@ -9,12 +9,14 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from app.cases.services import open_case, record_event
-from app.core import permissions, uploads
+from app.auth import permissions
+from app.cases.services import attach_files, open_case, record_event
+from app.core import uploads
 from app.core.calendar import local_today
 from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.text import nfc
 from app.extensions import db
+from app.supervision import rules
 from app.supervision.models import (
     DELEGATION_ROLES,
     DelegationMember,
@@ -27,16 +29,15 @@ from app.supervision.models import (
 from app.supervision.rules import earliest_fieldwork, latest_report, plan_of
 from workflows.vocab import APPROVER, DIALOGUE_KINDS, HANDLER, INTAKE, SUPERVISION
 
-PLAN_STATES = ("classified", "dialogue", "plan_drafted")
-
 
 def _require_supervision(case) -> None:
     if case.family != SUPERVISION:
         raise Invalid(_("This is not a supervision case."))
 
 
-def _require_state(case, states, message) -> None:
-    if case.state not in states:
+def _require_open(case, record: str, message) -> None:
+    """409 with `message` when the workflow does not open `record` in the case's state."""
+    if not case.takes(record):
         raise Conflict(message)
 
 
@@ -61,11 +62,17 @@ def can_add_to_programme(actor, org=None) -> bool:
 
 
 def can_write(actor, case, record: str) -> bool:
-    from app.supervision.rules import is_delegation_member
-
+    """The actor's roles (or their place in the delegation) let them write `record` (403
+    otherwise)."""
     roles, members_too = WRITERS[record]
     return bool(permissions.roles_in(actor, case.org) & roles) or (
-        members_too and is_delegation_member(case, actor))
+        members_too and rules.is_delegation_member(case, actor))
+
+
+def can_edit(actor, case, record: str) -> bool:
+    """The actor may write `record` now: their role, and the state the workflow opens it in.
+    The case page shows a record's button exactly when this holds."""
+    return case.takes(record) and can_write(actor, case, record)
 
 
 def _require_writer(actor, case, record: str) -> None:
@@ -78,7 +85,7 @@ def save_plan(case, actor, *, purpose: str, content: str, form: str, place: str,
               subject_preparation: str) -> SupervisionPlan:
     """Create or edit the plan while it is not yet approved."""
     _require_supervision(case)
-    _require_state(case, PLAN_STATES, _("The plan can no longer be changed: it was approved."))
+    _require_open(case, "plan", _("The plan can no longer be changed: it was approved."))
     _require_writer(actor, case, "plan")
     if not nfc(purpose) or not nfc(content):
         raise Invalid(_("The purpose and the content of the supervision are required."))
@@ -102,7 +109,7 @@ def save_plan(case, actor, *, purpose: str, content: str, form: str, place: str,
 def set_delegation(case, actor, members: list[dict]) -> list[DelegationMember]:
     """Name the delegation: rows of {user_id?, name, position, role}; exactly one leader."""
     _require_supervision(case)
-    _require_state(case, ("plan_approved",),
+    _require_open(case, "delegation",
                    _("The delegation is named after the plan is approved and before the "
                      "decision is issued."))
     _require_writer(actor, case, "delegation")
@@ -144,7 +151,7 @@ def record_working_session(case, actor, *, held_on: date, place: str, participan
                            minutes: str, documents_received: str, files=(),
                            today: date | None = None) -> WorkingSession:
     _require_supervision(case)
-    _require_state(case, ("fieldwork",), _("Working sessions are recorded during fieldwork."))
+    _require_open(case, "session", _("Working sessions are recorded during fieldwork."))
     _require_writer(actor, case, "session")
     today = today or local_today()
     if held_on is None:
@@ -164,7 +171,7 @@ def record_working_session(case, actor, *, held_on: date, place: str, participan
                              recorded_by_id=actor.id)
     db.session.add(session)
     db.session.flush()
-    names = uploads.attach(case, actor, "working_session", session.id, files)
+    names = attach_files(case, actor, "working_session", session.id, files)
     record_event(case, actor, "working_session", data={
         "held_on": held_on.isoformat(), "attachments": names})
     db.session.flush()
@@ -181,8 +188,7 @@ def record_dialogue(case, actor, *, kind: str, held_on: date, union_side: str,
     """Record a dialogue with the supervised party (or a workplace dialogue case)."""
     if case.family not in (SUPERVISION, "dialogue"):
         raise Invalid(_("Dialogues are recorded on supervision and dialogue cases."))
-    allowed = ("dialogue",) if case.family == SUPERVISION else ("agenda_sent", "held")
-    _require_state(case, allowed, _("A dialogue cannot be recorded at this stage."))
+    _require_open(case, "dialogue", _("A dialogue cannot be recorded at this stage."))
     _require_writer(actor, case, "dialogue")
     today = today or local_today()
     if kind not in DIALOGUE_KINDS:
@@ -213,7 +219,7 @@ def save_report(case, actor, *, findings: list[dict], recommendations: list[dict
                 conclusion: str) -> SupervisionReport:
     """Write the draft report; an approved version is never changed, a new one is made."""
     _require_supervision(case)
-    _require_state(case, ("fieldwork",),
+    _require_open(case, "report",
                    _("The report is drafted during fieldwork or after it was returned."))
     _require_writer(actor, case, "report")
     items = [

@@ -12,7 +12,6 @@ import sqlalchemy as sa
 from app.auth.services import create_user
 from app.cases.models import Case, CaseEvent
 from app.cases.services import transition_case
-from app.cases.views import EVENT_LABELS
 from app.core.calendar import local_today
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.critique import services as cs
@@ -30,7 +29,7 @@ from app.critique.stats import share_taken_in
 from app.documents import services
 from app.documents.models import CaseDocument
 from app.documents.queries import register_entries
-from app.documents.templates import templates_for
+from app.documents.services import templates_for
 from tests.documents.helpers import issued, supervision_at
 from tests.factories import password_hash
 from workflows import vocab
@@ -290,7 +289,8 @@ def test_a_reminder_goes_to_the_missing_invitees_and_shows_on_their_request(db, 
     event = db.session.scalar(sa.select(CaseEvent).where(
         CaseEvent.action == "consultation_reminder"))
     assert event.data["invitees"] == [world.orgs["a_grass"].name]
-    assert "consultation_reminder" in EVENT_LABELS
+    page = browser.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Đã đôn đốc các đơn vị chưa gửi ý kiến" in page  # the event's label, not its code
     browser.logout()
     browser.login("grass_handler")
     assert 'data-testid="reminder"' in browser.get(

@@ -13,7 +13,7 @@ from app.core.pdf.layout import DOCUMENT_TYPES
 from app.core.pdf.markup import blocks_to_text, text_to_blocks
 from app.documents import services
 from app.documents.models import CaseDocument, DocumentCounter
-from app.documents.templates import TEMPLATES, templates_for
+from app.documents.services import TEMPLATES, templates_for
 from tests.documents.helpers import (
     assert_in_order,
     edit,
@@ -218,13 +218,13 @@ def test_issuing_needs_the_signers_title(db, world):
 def test_a_builder_for_the_subject_that_reveals_the_sender_is_stopped(db, world):
     """The registry takes builders from other packages; one addressed to the denounced party
     that calls reveal() is refused before any draft is stored."""
-    from app.documents.templates import template
+    from app.documents.services import template
     from app.identity.services import Reporter, reveal
 
     @template("test_leaky", "Rò rỉ", "Leaky", "TB", {"letter"}, to_subject=True)
     def leaky(case, actor):
         from app.core.pdf.layout import Document
-        from app.documents.templates import letterhead, standing_committee
+        from app.documents.services import letterhead, standing_committee
 
         reporter = reveal(case, actor, "document:test")
         return Document(**letterhead(case, "TB"), summary=reporter.name, body=[reporter.name],

@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.auth.permissions import scope_condition
 from app.auth.services import create_user
 from app.cases import queries
 from app.cases.models import Case
 from app.core.calendar import local_today
-from app.core.permissions import scope_condition
 from tests.factories import make_case, password_hash
 from tests.perf.conftest import bulk_cases, plan_of
 from workflows.vocab import APPROVER, HANDLER, INTAKE, LETTER, SUPERVISION

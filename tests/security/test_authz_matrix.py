@@ -124,7 +124,7 @@ def _critique(org, staff, invite=()):
 def _documents(case, staff):
     """An issued document and a draft approved for issuing, drafted by the unit's handler."""
     from app.documents import services as ds
-    from app.documents.templates import templates_for
+    from app.documents.services import templates_for
 
     code = next(t.code for t in templates_for(case) if not t.to_reporter)
     issued = ds.draft_document(case, staff.h, code)

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 
 from app.auth.models import RoleAssignment
-from app.cases.guards import DRAFT_AUTHORS
 from app.cases.models import Case
+from app.cases.plugins import contributions
 from app.cases.services import transition_case
 from app.core.calendar import local_today
 from app.critique import services as cs
@@ -121,9 +121,9 @@ def test_the_submitter_still_cannot_approve(db, world, both):
         transition_case(case, "approve_plan", both)
 
 
-def test_every_four_eyes_approval_names_who_wrote_its_draft():
+def test_every_four_eyes_approval_names_who_wrote_its_draft(app):
     """A trigger guarded by not_own_draft without a reader of its authors would refuse everyone;
     a new one must say whose draft it approves."""
     guarded = {(wf.family, a.trigger) for wf in WORKFLOWS.values() for a in wf.actions
                if "not_own_draft" in a.guards}
-    assert guarded and guarded <= set(DRAFT_AUTHORS)
+    assert guarded and guarded <= set(contributions(app).draft_authors)

@@ -96,9 +96,11 @@ def test_supervision_closes_only_when_recommendations_are_closed():
     assert "all_recommendations_closed" in close.guards
 
 
-def test_named_guards_and_deadline_rules_exist_in_the_application():
-    from app.cases.deadlines import resolve_rule
-    from app.cases.guards import GUARDS
+def test_named_guards_and_deadline_rules_exist_in_the_application(app):
+    from app.cases.plugins import contributions
+    from app.deadlines.services import resolve_rule
+
+    guards = contributions(app).guards
 
     class FakeLetter:
         kind = "complaint"
@@ -106,6 +108,6 @@ def test_named_guards_and_deadline_rules_exist_in_the_application():
     for wf in WORKFLOWS.values():
         for action in wf.actions:
             for guard in action.guards:
-                assert guard in GUARDS, (wf.family, action.trigger, guard)
+                assert guard in guards, (wf.family, action.trigger, guard)
             if action.starts_deadline:
                 assert resolve_rule(FakeLetter(), action.starts_deadline), action.starts_deadline

@@ -16,7 +16,7 @@ WIDTHS = [74, 64, 118, 62, 62, 88]
 
 def register_book(header: dict, title: str, summary: str, printed_on: date, table: Table,
                   empty: str, lead: Sequence[Block] = ()) -> bytes:
-    """A register book: `header` as app.documents.templates.org_header, the title and `summary`
+    """A register book: `header` as app.documents.registry.org_header, the title and `summary`
     ("Năm 2026"), the `lead` blocks, then `table`, or `empty` after it when it has no data
     rows. A register is not a document of its own: no number, no signature and no draft mark;
     it is dated the day it is printed."""

@@ -1,9 +1,10 @@
 """Permission questions asked of the domain; routes enforce them (404 outside scope, 403 by role)."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import sqlalchemy as sa
+from flask import current_app
 
 from app.orgs.models import Organisation, path_range
 from workflows.base import Action
@@ -59,17 +60,35 @@ def can_create_in(user, org: Organisation) -> bool:
     return bool(roles_in(user, org) & CREATOR_ROLES)
 
 
+#: Roles that count on a case only where a feature's predicate says so (the delegation member:
+#: only on the cases whose delegation names them). Without its predicate such a role grants
+#: nothing.
+RESTRICTED_ROLES = frozenset({DELEGATE})
+ROLE_CHECKS = "giamsat.role_checks"
+
+
+def restrict_role(app, role: str, applies: Callable[..., bool]) -> None:
+    """`role` counts on a case only when `applies(case, user)`: registered by the feature that
+    knows (app.supervision for the delegation member)."""
+    if role not in RESTRICTED_ROLES:
+        raise ValueError(f"{role!r} is not a restricted role")
+    app.extensions.setdefault(ROLE_CHECKS, {})[role] = applies
+
+
+def named_on_case(user, case, role: str) -> bool:
+    """The predicate of restricted `role` names the user on this case (a member of the case's
+    delegation), whatever roles they hold; False when no feature registered one."""
+    check = current_app.extensions.get(ROLE_CHECKS, {}).get(role)
+    return check is not None and bool(check(case, user))
+
+
 def can_fire(user, case, action: Action) -> bool:
-    """The user's roles at the case's unit include one the action allows.
-
-    The delegation-member role counts only for members named in this case's delegation.
-    """
-    granted = roles_in(user, case.org) & action.roles
-    if granted == {DELEGATE}:
-        from app.supervision.rules import is_delegation_member
-
-        return is_delegation_member(case, user)
-    return bool(granted)
+    """The user's roles at the case's unit include one the action allows; a restricted role
+    (RESTRICTED_ROLES) counts only where its feature's predicate holds."""
+    for role in roles_in(user, case.org) & action.roles:
+        if role not in RESTRICTED_ROLES or named_on_case(user, case, role):
+            return True
+    return False
 
 
 def can_admin(user, org: Organisation) -> bool:

@@ -1,43 +1,28 @@
-"""The registry of document templates and the builders of the supervision documents.
-
-A template names its type (layout.DOCUMENT_TYPES; None for a công văn), the case families
-and states it applies to, whether it is addressed to the supervised or denounced party
-(`to_subject`: such a builder must never call app.identity reveal(); the service checks),
-and a builder `build(case, actor) -> layout.Document` that prefills a draft from the case.
-
-Other packages register theirs with the same decorator; the modules listed in
-PLUGIN_MODULES are imported the first time the registry is read:
-
-    from app.documents.templates import letterhead, template
-
-    @template("letter_receipt", "Biên bản tiếp nhận đơn", "Receipt of a letter", "BB",
-              families={"letter"})
-    def receipt(case, actor):
-        return Document(**letterhead(case, "BB"), summary="...", body=[...], ...)
-"""
+"""The supervision's documents (44/HD-TLĐ, in the Nghị định 30 layout): the decision forming
+the delegation, the plan, the notice to the subject, minutes of working sessions and
+dialogues, the report, the recommendation letter and invitations. Registered with
+app.documents when the feature is installed (app.supervision.register)."""
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 
-from app.core.calendar import fmt_date, local_today
 from app.core.errors import Invalid
-from app.core.pdf.layout import (
-    DOCUMENT_TYPES,
-    Document,
-    Heading,
-    Para,
-    Signature,
-    Table,
+from app.core.pdf.layout import Document, Heading, Para, Signature, Table
+from app.documents.services import (
+    dmy,
+    letterhead,
+    paras,
+    recommendation_reply_days,
+    standing_committee,
+    superior_recipient,
+    template,
 )
 from app.extensions import db
-from workflows.base import Label
+from app.supervision.models import DialogueSession, WorkingSession
+from app.supervision.rules import delegation_of, plan_of, reports_of
 from workflows.vocab import (
     CRITIQUE,
     DIALOGUE,
@@ -47,131 +32,9 @@ from workflows.vocab import (
     SUPERVISION,
 )
 
-#: Modules of other packages that register their templates (imported lazily, if present).
-PLUGIN_MODULES = ("app.letters.documents", "app.critique.documents")
-
-#: The register (sổ văn bản) each template numbers in unless it names another. NĐ 30/2020
-#: Điều 15: one sequence per issuing body and calendar year, shared by every type.
-OUTGOING = "outgoing"
-REGISTERS: dict[str, Label] = {OUTGOING: Label("Sổ đăng ký văn bản đi", "Outgoing register")}
-
-Builder = Callable[..., Document]
-
-
-@dataclass(frozen=True)
-class DocumentTemplate:
-    code: str
-    title: Label
-    #: layout.DOCUMENT_TYPES key, or None for a công văn.
-    type_code: str | None
-    families: frozenset[str]
-    #: States the template applies in; None: every state.
-    states: frozenset[str] | None
-    to_subject: bool
-    build: Builder
-    register: str = OUTGOING
-    #: A further condition on the case (e.g. "the sender's identity is not sealed").
-    condition: Callable | None = None
-    #: Addressed to the case's reporter (carries their name): once the reporter is sealed,
-    #: only those who may see the identity open it, each read audited, and registers mask it.
-    to_reporter: bool = False
-
-    def applies_to(self, case) -> bool:
-        return (case.family in self.families
-                and (self.states is None or case.state in self.states)
-                and (self.condition is None or bool(self.condition(case))))
-
-
-TEMPLATES: dict[str, DocumentTemplate] = {}
-_plugins_loaded = False
-
-
-def template(code: str, title_vi: str, title_en: str, type_code: str | None,
-             families: Iterable[str], states: Iterable[str] | None = None, *,
-             to_subject: bool = False, register: str = OUTGOING,
-             condition: Callable | None = None, to_reporter: bool = False):
-    """Register the decorated builder as a document template."""
-    if type_code is not None and type_code not in DOCUMENT_TYPES:
-        raise ValueError(f"unknown document type {type_code!r}")
-    if register not in REGISTERS:
-        raise ValueError(f"unknown register {register!r}")
-
-    def decorate(build: Builder) -> Builder:
-        if code in TEMPLATES and TEMPLATES[code].build is not build:
-            raise ValueError(f"template {code!r} is registered twice")
-        TEMPLATES[code] = DocumentTemplate(
-            code=code, title=Label(title_vi, title_en), type_code=type_code,
-            families=frozenset(families), states=frozenset(states) if states else None,
-            to_subject=to_subject, build=build, register=register, condition=condition,
-            to_reporter=to_reporter)
-        return build
-
-    return decorate
-
-
-def _load_plugins() -> None:
-    global _plugins_loaded
-    if _plugins_loaded:
-        return
-    for name in PLUGIN_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:  # a real import error inside the module: be loud
-                raise
-    _plugins_loaded = True
-
-
-def get_template(code: str) -> DocumentTemplate | None:
-    _load_plugins()
-    return TEMPLATES.get(code)
-
-
-def templates_for(case) -> list[DocumentTemplate]:
-    _load_plugins()
-    return [t for t in TEMPLATES.values() if t.applies_to(case)]
-
-
-# --------------------------------------------------------------------------- helpers
-def org_header(org) -> dict:
-    """The issuing unit's part of the header: superior body, unit, short name, place."""
-    return {"superior_body": org.parent.name if org.parent else "", "issuing_unit": org.name,
-            "unit_short": org.short_name, "place": org.place_name}
-
-
-def letterhead(case, type_code: str | None, today: date | None = None) -> dict:
-    """The header of a draft issued by the case's unit: Document(**letterhead(...), ...)."""
-    return {
-        **org_header(case.org),
-        "year": (today or local_today()).year,
-        "number": None,
-        "date": None,
-        "type_code": type_code,
-        "type_name": DOCUMENT_TYPES[type_code] if type_code else None,
-        "draft": True,
-    }
-
-
-def standing_committee(case) -> Signature:
-    """"TM. BAN THƯỜNG VỤ / CHỦ TỊCH": the signer's name is filled in the draft."""
-    return Signature(authority="TM. BAN THƯỜNG VỤ", signer_title="CHỦ TỊCH", signer_name="")
-
-
-def dmy(d: date | None) -> str:
-    return fmt_date(d) if d else "…"
-
-
-def paras(text: str | None, prefix: str = "") -> list[Para]:
-    """One paragraph per non-empty line of a stored text field."""
-    return [Para(f"{prefix}{line.strip()}") for line in (text or "").splitlines() if line.strip()]
-
 
 def _subject(case) -> str:
     return case.subject_name or "đơn vị được giám sát"
-
-
-def _superior_recipient(case) -> list[str]:
-    return [f"{case.org.parent.name} (để b/c)"] if case.org.parent else []
 
 
 MEMBER_ROLES = {"leader": "Trưởng đoàn", "deputy": "Phó Trưởng đoàn", "member": "Thành viên",
@@ -179,8 +42,6 @@ MEMBER_ROLES = {"leader": "Trưởng đoàn", "deputy": "Phó Trưởng đoàn",
 
 
 def _delegation(case):
-    from app.supervision.rules import delegation_of
-
     return delegation_of(case)
 
 
@@ -196,8 +57,6 @@ def _leader(case):
 
 
 def _plan(case):
-    from app.supervision.rules import plan_of
-
     plan = plan_of(case)
     if plan is None:
         raise Invalid(_("The supervision plan has not been written yet."))
@@ -208,11 +67,6 @@ def _period(plan) -> str:
     return f"từ ngày {dmy(plan.starts_on)} đến ngày {dmy(plan.ends_on)}"
 
 
-def reply_days() -> int:
-    return int(current_app.config.get("RECOMMENDATION_REPLY_DAYS", 20))
-
-
-# --------------------------------------------------------------------------- supervision
 @template("sv_decision", "Quyết định thành lập đoàn giám sát", "Decision forming the delegation",
           "QĐ", {SUPERVISION}, {"plan_approved", "delegation_formed"})
 def build_decision(case, actor) -> Document:
@@ -243,7 +97,7 @@ def build_decision(case, actor) -> Document:
                "Việt Nam"),
                f"Căn cứ Kế hoạch giám sát {case.title} đã được phê duyệt"],
         body=body, signature=standing_committee(case),
-        recipients=["Như Điều 3", *_superior_recipient(case)], filing="VT")
+        recipients=["Như Điều 3", *superior_recipient(case)], filing="VT")
 
 
 @template("sv_plan", "Kế hoạch giám sát", "Supervision plan", "KH", {SUPERVISION},
@@ -285,7 +139,7 @@ def build_plan(case, actor) -> Document:
     return Document(
         **letterhead(case, "KH"), summary=f"Giám sát {case.title}", body=body,
         signature=standing_committee(case),
-        recipients=[subject, "Đoàn giám sát", *_superior_recipient(case)], filing="VT")
+        recipients=[subject, "Đoàn giám sát", *superior_recipient(case)], filing="VT")
 
 
 @template("sv_notice", "Công văn thông báo giám sát", "Letter notifying the subject", None,
@@ -323,8 +177,6 @@ def _latest(model, case):
           {SUPERVISION}, {"fieldwork", "report_drafted", "concluded", "following_up"},
           to_subject=True)
 def build_session_minutes(case, actor) -> Document:
-    from app.supervision.models import WorkingSession
-
     session = _latest(WorkingSession, case)
     if session is None:
         raise Invalid(_("Record the working session first."))
@@ -350,8 +202,6 @@ def build_session_minutes(case, actor) -> Document:
 @template("sv_report", "Báo cáo kết quả giám sát", "Report on the supervision results", "BC",
           {SUPERVISION}, {"concluded", "following_up", "closed"}, to_subject=True)
 def build_report(case, actor) -> Document:
-    from app.supervision.rules import reports_of
-
     report = next((r for r in reports_of(case) if r.is_frozen), None)
     if report is None:
         raise Invalid(_("There is no approved report yet."))
@@ -378,15 +228,13 @@ def build_report(case, actor) -> Document:
     return Document(
         **letterhead(case, "BC"), summary=f"Kết quả giám sát {case.title}", body=body,
         signature=standing_committee(case),
-        recipients=[*_superior_recipient(case), subject, "Đoàn giám sát"], filing="VT")
+        recipients=[*superior_recipient(case), subject, "Đoàn giám sát"], filing="VT")
 
 
 def _recommendations(case) -> tuple[str, list[str], date | None]:
     """(addressee, recommendation texts, reply-by date) of a supervision or recommendation."""
     if case.family == RECOMMENDATION:
         return case.subject_name, [case.summary or case.title], case.due_on
-    from app.supervision.rules import reports_of
-
     report = next((r for r in reports_of(case) if r.is_frozen), None)
     if report is None or not report.recommendations:
         raise Invalid(_("The approved report has no recommendation."))
@@ -398,7 +246,7 @@ def _recommendations(case) -> tuple[str, list[str], date | None]:
           {"concluded", "following_up", "waiting", "overdue"}, to_subject=True)
 def build_recommendation(case, actor) -> Document:
     addressee, texts, due = _recommendations(case)
-    days = reply_days()
+    days = recommendation_reply_days()
     deadline = f"trong thời hạn {days} ngày kể từ ngày nhận được văn bản này"
     if due:
         deadline += f" (trước ngày {dmy(due)})"
@@ -414,44 +262,7 @@ def build_recommendation(case, actor) -> Document:
     return Document(
         **letterhead(case, None), summary="kiến nghị sau giám sát", addressees=[addressee],
         body=body, signature=standing_committee(case),
-        recipients=["Như trên", *_superior_recipient(case)], filing="VT")
-
-
-@template("reminder", "Công văn đôn đốc thực hiện kiến nghị", "Reminder about a recommendation",
-          None, {RECOMMENDATION}, {"waiting", "overdue", "reminded", "escalated"},
-          to_subject=True)
-def build_reminder(case, actor) -> Document:
-    from app.documents.models import CaseDocument
-    from app.followup.models import RecommendationReply
-
-    addressee = case.subject_name or "đơn vị được kiến nghị"
-    sent = db.session.scalar(
-        sa.select(CaseDocument).where(CaseDocument.case_id.in_([case.id, case.parent_id or 0]),
-                                      CaseDocument.template == "recommendation",
-                                      CaseDocument.issued_at.is_not(None))
-        .order_by(CaseDocument.issued_at.desc()).limit(1))
-    reference = (f"Văn bản số {sent.number:02d}/{sent.org.short_name} ngày {dmy(sent.issued_on)}"
-                 if sent else f"Văn bản ngày {dmy(case.received_on)}")
-    reply = db.session.scalar(sa.select(RecommendationReply).where(
-        RecommendationReply.case_id == case.id).order_by(RecommendationReply.received_on.desc())
-        .limit(1))
-    status = (f"{case.org.name} đã nhận được văn bản trả lời ngày {dmy(reply.received_on)}, "
-              "tuy nhiên kiến nghị chưa được thực hiện đầy đủ" if reply else
-              f"{case.org.name} chưa nhận được văn bản trả lời")
-    superior = case.subject_unit or "cơ quan quản lý cấp trên"
-    body = [
-        Para(f"{reference}, {case.org.name} đã kiến nghị {addressee}: {case.summary or case.title}"),
-        Para(f"Đến nay, {status}."),
-        Para(f"Đề nghị {addressee} khẩn trương thực hiện và báo cáo kết quả bằng văn bản về "
-             f"{case.org.name} trong thời hạn {reply_days()} ngày kể từ ngày nhận được văn bản "
-             f"này. Quá thời hạn trên, {case.org.name} sẽ kiến nghị {superior} xem xét, "
-             "giải quyết theo quy định."),
-        Para("Trân trọng./."),
-    ]
-    return Document(
-        **letterhead(case, None), summary="đôn đốc thực hiện kiến nghị sau giám sát",
-        addressees=[addressee], body=body, signature=standing_committee(case),
-        recipients=["Như trên", *_superior_recipient(case)], filing="VT")
+        recipients=["Như trên", *superior_recipient(case)], filing="VT")
 
 
 def _lines(text: str) -> list[str]:
@@ -463,8 +274,6 @@ def _lines(text: str) -> list[str]:
           {"dialogue", "plan_drafted", "held", "minuted", "following_up", "closed"},
           to_subject=True)
 def build_dialogue_minutes(case, actor) -> Document:
-    from app.supervision.models import DialogueSession
-
     session = _latest(DialogueSession, case)
     if session is None:
         raise Invalid(_("Record the dialogue first."))
@@ -500,8 +309,6 @@ def build_invitation(case, actor) -> Document:
     subject = _subject(case)
     when, place = "… giờ …, ngày …", "…"
     if case.family == SUPERVISION:
-        from app.supervision.rules import plan_of
-
         plan = plan_of(case)
         if plan and plan.starts_on:
             when, place = f"… giờ …, ngày {dmy(plan.starts_on)}", plan.place or "…"

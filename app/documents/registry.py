@@ -1,0 +1,142 @@
+"""The registry of document templates, and the helpers their builders share.
+
+A template names its type (layout.DOCUMENT_TYPES; None for a công văn), the case families
+and states it applies to, whether it is addressed to the supervised or denounced party
+(`to_subject`: such a builder must never call app.identity reveal(); the service checks),
+and a builder `build(case, actor) -> layout.Document` that prefills a draft from the case.
+
+Features register theirs with this decorator, through app.documents.services, in a module
+their ``register(app)`` imports (app/supervision/documents.py, app/letters/documents.py…):
+
+    from app.documents.services import letterhead, template
+
+    @template("letter_receipt", "Biên bản tiếp nhận đơn", "Receipt of a letter", "BB",
+              families={"letter"})
+    def receipt(case, actor):
+        return Document(**letterhead(case, "BB"), summary="...", body=[...], ...)
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+
+from app.core.calendar import fmt_date, local_today
+from app.core.pdf.layout import (
+    DOCUMENT_TYPES,
+    Document,
+    Para,
+    Signature,
+)
+from workflows.base import Label
+
+#: The register (sổ văn bản) each template numbers in unless it names another. NĐ 30/2020
+#: Điều 15: one sequence per issuing body and calendar year, shared by every type.
+OUTGOING = "outgoing"
+REGISTERS: dict[str, Label] = {OUTGOING: Label("Sổ đăng ký văn bản đi", "Outgoing register")}
+
+Builder = Callable[..., Document]
+
+
+@dataclass(frozen=True)
+class DocumentTemplate:
+    code: str
+    title: Label
+    #: layout.DOCUMENT_TYPES key, or None for a công văn.
+    type_code: str | None
+    families: frozenset[str]
+    #: States the template applies in; None: every state.
+    states: frozenset[str] | None
+    to_subject: bool
+    build: Builder
+    register: str = OUTGOING
+    #: A further condition on the case (e.g. "the sender's identity is not sealed").
+    condition: Callable | None = None
+    #: Addressed to the case's reporter (carries their name): once the reporter is sealed,
+    #: only those who may see the identity open it, each read audited, and registers mask it.
+    to_reporter: bool = False
+
+    def applies_to(self, case) -> bool:
+        return (case.family in self.families
+                and (self.states is None or case.state in self.states)
+                and (self.condition is None or bool(self.condition(case))))
+
+
+TEMPLATES: dict[str, DocumentTemplate] = {}
+
+
+def template(code: str, title_vi: str, title_en: str, type_code: str | None,
+             families: Iterable[str], states: Iterable[str] | None = None, *,
+             to_subject: bool = False, register: str = OUTGOING,
+             condition: Callable | None = None, to_reporter: bool = False):
+    """Register the decorated builder as a document template."""
+    if type_code is not None and type_code not in DOCUMENT_TYPES:
+        raise ValueError(f"unknown document type {type_code!r}")
+    if register not in REGISTERS:
+        raise ValueError(f"unknown register {register!r}")
+
+    def decorate(build: Builder) -> Builder:
+        if code in TEMPLATES and TEMPLATES[code].build is not build:
+            raise ValueError(f"template {code!r} is registered twice")
+        TEMPLATES[code] = DocumentTemplate(
+            code=code, title=Label(title_vi, title_en), type_code=type_code,
+            families=frozenset(families), states=frozenset(states) if states else None,
+            to_subject=to_subject, build=build, register=register, condition=condition,
+            to_reporter=to_reporter)
+        return build
+
+    return decorate
+
+
+def get_template(code: str) -> DocumentTemplate | None:
+    return TEMPLATES.get(code)
+
+
+def templates_for(case) -> list[DocumentTemplate]:
+    return [t for t in TEMPLATES.values() if t.applies_to(case)]
+
+
+# --------------------------------------------------------------------------- helpers
+def org_header(org) -> dict:
+    """The issuing unit's part of the header: superior body, unit, short name, place."""
+    return {"superior_body": org.parent.name if org.parent else "", "issuing_unit": org.name,
+            "unit_short": org.short_name, "place": org.place_name}
+
+
+def letterhead(case, type_code: str | None, today: date | None = None) -> dict:
+    """The header of a draft issued by the case's unit: Document(**letterhead(...), ...)."""
+    return {
+        **org_header(case.org),
+        "year": (today or local_today()).year,
+        "number": None,
+        "date": None,
+        "type_code": type_code,
+        "type_name": DOCUMENT_TYPES[type_code] if type_code else None,
+        "draft": True,
+    }
+
+
+def standing_committee(case) -> Signature:
+    """"TM. BAN THƯỜNG VỤ / CHỦ TỊCH": the signer's name is filled in the draft."""
+    return Signature(authority="TM. BAN THƯỜNG VỤ", signer_title="CHỦ TỊCH", signer_name="")
+
+
+def dmy(d: date | None) -> str:
+    return fmt_date(d) if d else "…"
+
+
+def paras(text: str | None, prefix: str = "") -> list[Para]:
+    """One paragraph per non-empty line of a stored text field."""
+    return [Para(f"{prefix}{line.strip()}") for line in (text or "").splitlines() if line.strip()]
+
+
+def superior_recipient(case) -> list[str]:
+    """The unit above the case's, informed ("để b/c") in the Nơi nhận of a draft."""
+    return [f"{case.org.parent.name} (để b/c)"] if case.org.parent else []
+
+
+def recommendation_reply_days() -> int:
+    """The days an addressee has to answer a recommendation (RECOMMENDATION_REPLY_DAYS)."""
+    return int(current_app.config.get("RECOMMENDATION_REPLY_DAYS", 20))
