@@ -278,3 +278,33 @@ def test_recommendation_reply_days_come_from_the_configuration(app, db, world):
     finally:
         app.config["RECOMMENDATION_REPLY_DAYS"] = 20
     assert rec.due_on == date(2026, 3, 12)
+
+
+@pytest.mark.parametrize("username, shown", [
+    ("handler", True), ("approver", False), ("auditor", False), ("delegate", False)])
+def test_the_plan_button_shows_exactly_when_the_service_would_save(browser, db, world, people,
+                                                                   username, shown):
+    """The button and the check are one rule (sv.can_edit: the role, and the states the
+    workflow opens the plan in): a user who sees no button is refused by the service."""
+    case = _case(world, people, ["classify"])
+    db.session.commit()
+    browser.login(username)
+    page = browser.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert (f"/supervision/{case.id}/plan" in page) is shown
+    assert sv.can_edit(world.users[username], case, "plan") is shown
+    if not shown:
+        with pytest.raises(Forbidden):
+            sv.save_plan(case, world.users[username], purpose="Mục đích", content="Nội dung",
+                         form="", place="", starts_on=None, ends_on=None,
+                         subject_preparation="")
+
+
+def test_the_plan_button_goes_when_the_workflow_closes_the_plan(browser, db, world, people):
+    case = _case(world, people, ["classify", "draft_plan", "approve_plan"])
+    db.session.commit()
+    browser.login("handler")
+    page = browser.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert f"/supervision/{case.id}/plan" not in page
+    with pytest.raises(Conflict):
+        sv.save_plan(case, world.users["handler"], purpose="Mục đích", content="Nội dung",
+                     form="", place="", starts_on=None, ends_on=None, subject_preparation="")
