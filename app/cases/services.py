@@ -185,6 +185,13 @@ def allowed_actions(user, case: Case) -> list:
     ]
 
 
+def may_fire(user, case: Case, trigger: str) -> bool:
+    """`trigger` is open from the case's state and the user's role allows it: one action's
+    answer of allowed_actions, without asking for every other."""
+    return (trigger in available_triggers(case.family, case.state)
+            and permissions.can_fire(user, case, case.workflow.action(trigger)))
+
+
 def transition_case(case: Case, trigger: str, actor, *, comment: str = "",
                     expected_version: int | None = None, context: dict | None = None,
                     today: date | None = None) -> Case:

@@ -23,6 +23,11 @@ def nfc(value):
     return value
 
 
+def lines(text: str | None) -> list[str]:
+    """The non-blank lines of a stored text field, stripped and in NFC."""
+    return [line.strip() for line in nfc(text or "").splitlines() if line.strip()]
+
+
 def clean(value):
     """Text as typed into a form: control characters stripped, NFC, surrounding blanks removed."""
     return nfc(strip_controls(value))

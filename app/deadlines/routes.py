@@ -56,8 +56,7 @@ def panel(case):
     form = g.get("extension_form") or ExtensionForm(formdata=None)
     return {
         "units": UNIT_LABELS,
-        "can_extend": any(action.trigger == "extend"
-                          for action in case_services.allowed_actions(current_user, case)),
+        "can_extend": case_services.may_fire(current_user, case, "extend"),
         "rows": queries.of_case(case),
         "today": local_today(),
         "form": form,

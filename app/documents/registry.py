@@ -30,6 +30,7 @@ from app.core.pdf.layout import (
     Para,
     Signature,
 )
+from app.core.text import lines
 from workflows.base import Label
 
 #: The register (sổ văn bản) each template numbers in unless it names another. NĐ 30/2020
@@ -129,7 +130,7 @@ def dmy(d: date | None) -> str:
 
 def paras(text: str | None, prefix: str = "") -> list[Para]:
     """One paragraph per non-empty line of a stored text field."""
-    return [Para(f"{prefix}{line.strip()}") for line in (text or "").splitlines() if line.strip()]
+    return [Para(f"{prefix}{line}") for line in lines(text)]
 
 
 def superior_recipient(case) -> list[str]:

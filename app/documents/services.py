@@ -32,7 +32,7 @@ from app.cases.services import record_event
 from app.core.calendar import local_today
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.pdf import layout, markup
-from app.core.text import nfc
+from app.core.text import lines, nfc
 from app.documents.models import CaseDocument, DocumentCounter
 
 # The registry's API, for the builders of the features (which import it from here).
@@ -156,10 +156,6 @@ def draft_document(case, actor, template_code: str) -> CaseDocument:
     return doc
 
 
-def _lines(text: str | None) -> list[str]:
-    return [line.strip() for line in nfc(text or "").splitlines() if line.strip()]
-
-
 def _check_authority(authority: str) -> None:
     if authority and not authority.upper().startswith(layout.AUTHORITY_PREFIXES):
         raise Invalid(_("The signing authority starts with TM., KT., Q., TL. or TUQ. "
@@ -184,8 +180,8 @@ def update_draft(doc: CaseDocument, actor, *, summary: str, addressees: str, bas
         raise Invalid(_("The summary (trích yếu) is required."), field="summary")
     content = dict(doc.content)
     content.update(
-        addressees=_lines(addressees), bases=_lines(bases), recipients=_lines(recipients),
-        body="\n".join(_lines(body)), filing=nfc(filing or ""),
+        addressees=lines(addressees), bases=lines(bases), recipients=lines(recipients),
+        body="\n".join(lines(body)), filing=nfc(filing or ""),
         signature={"authority": authority, "capacity": capacity,
                    "signer_title": nfc(signer_title or "").upper(), "signer_name": ""})
     doc.summary, doc.content = summary[:500], content

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from app.core.errors import Invalid
 from app.core.pdf.layout import Document, Heading, Para, Signature, Table
+from app.core.text import lines
 from app.documents.services import (
     dmy,
     letterhead,
@@ -265,10 +266,6 @@ def build_recommendation(case, actor) -> Document:
         recipients=["Như trên", *superior_recipient(case)], filing="VT")
 
 
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
 @template("dialogue_minutes", "Biên bản đối thoại", "Minutes of a dialogue", "BB",
           {SUPERVISION, DIALOGUE},
           {"dialogue", "plan_drafted", "held", "minuted", "following_up", "closed"},
@@ -278,14 +275,14 @@ def build_dialogue_minutes(case, actor) -> Document:
     if session is None:
         raise Invalid(_("Record the dialogue first."))
     subject = _subject(case)
-    ours = _lines(session.union_side)
+    ours = lines(session.union_side)
     kind = DIALOGUE_KINDS[session.kind].vi.lower() if session.kind in DIALOGUE_KINDS else ""
     body = [
         Para(f"Hôm nay, ngày {dmy(session.held_on)}, {case.org.name} và {subject} tổ chức đối "
              f"thoại {kind}.".replace(" .", ".")),
         Heading("I. THÀNH PHẦN"),
         Para("1. Đại diện tổ chức công đoàn:"), *[Para(f"- {n}") for n in ours],
-        Para(f"2. Đại diện {subject}:"), *[Para(f"- {n}") for n in _lines(session.other_side)],
+        Para(f"2. Đại diện {subject}:"), *[Para(f"- {n}") for n in lines(session.other_side)],
         Heading("II. NỘI DUNG ĐỐI THOẠI"), *paras(session.agenda),
         Heading("III. KẾT QUẢ ĐỐI THOẠI"),
         Para("1. Những nội dung đã thống nhất:"), *(paras(session.agreed, "- ") or [Para("- Không có.")]),

@@ -14,7 +14,7 @@ from app.cases.services import attach_files, open_case, record_event
 from app.core import uploads
 from app.core.calendar import local_today
 from app.core.errors import Conflict, Forbidden, Invalid
-from app.core.text import nfc
+from app.core.text import lines, nfc
 from app.extensions import db
 from app.supervision import rules
 from app.supervision.models import (
@@ -178,10 +178,6 @@ def record_working_session(case, actor, *, held_on: date, place: str, participan
     return session
 
 
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in nfc(text or "").splitlines() if line.strip()]
-
-
 def record_dialogue(case, actor, *, kind: str, held_on: date, union_side: str,
                     other_side: str, agenda: str, agreed: str, not_agreed: str,
                     today: date | None = None) -> DialogueSession:
@@ -195,7 +191,7 @@ def record_dialogue(case, actor, *, kind: str, held_on: date, union_side: str,
         raise Invalid(_("Choose the kind of dialogue."), field="kind")
     if held_on is None or held_on > today:
         raise Invalid(_("The dialogue date is missing or in the future."), field="held_on")
-    ours, theirs = _lines(union_side), _lines(other_side)
+    ours, theirs = lines(union_side), lines(other_side)
     workplace = case.family == "dialogue" or case.subject_kind == "organisation"
     if workplace and (len(ours) < 3 or len(theirs) < 3):
         raise Invalid(_("A workplace dialogue needs at least 3 participants on each side "
