@@ -29,16 +29,22 @@ class World:
     users: dict = field(default_factory=dict)
 
 
+#: The world's units sit where they are since long before any case (dated parent links).
+FOUNDED = date(2000, 1, 1)
+
+
 def build_world() -> World:
     w = World()
     o = w.orgs
     o["tld"] = create_org("Tổng Liên đoàn Lao động Việt Nam", "TLĐ", "Hà Nội", 1)
-    o["a"] = create_org("Liên đoàn Lao động tỉnh Hà Tĩnh", "LĐLĐ", "Hà Tĩnh", 2, o["tld"])
-    o["a_zone"] = create_org("Công đoàn Khu kinh tế tỉnh Hà Tĩnh", "CĐKKT", "Hà Tĩnh", 3, o["a"])
+    o["a"] = create_org("Liên đoàn Lao động tỉnh Hà Tĩnh", "LĐLĐ", "Hà Tĩnh", 2, o["tld"],
+                        valid_from=FOUNDED)
+    o["a_zone"] = create_org("Công đoàn Khu kinh tế tỉnh Hà Tĩnh", "CĐKKT", "Hà Tĩnh", 3, o["a"],
+                             valid_from=FOUNDED)
     o["a_grass"] = create_org("Công đoàn cơ sở Công ty Thép Vũng Áng", "CĐCS", "Kỳ Anh", 4,
-                              o["a_zone"])
+                              o["a_zone"], valid_from=FOUNDED)
     o["b"] = create_org("Liên đoàn Lao động Thành phố Hồ Chí Minh", "LĐLĐ", "TP. Hồ Chí Minh", 2,
-                        o["tld"])
+                        o["tld"], valid_from=FOUNDED)
     spec = {
         "intake": [(vocab.INTAKE, "a")],
         "handler": [(vocab.HANDLER, "a")],

@@ -18,6 +18,7 @@ from app.core.calendar import local_today
 from app.core.text import fold
 from app.extensions import db
 from app.orgs.models import Organisation
+from app.orgs.queries import bytewise, tree_on
 from workflows import recommendation
 from workflows.registry import ALL_STATES, WORKFLOWS
 from workflows.vocab import APPROVER, CHANNELS
@@ -584,6 +585,10 @@ def _run_summary(statements, today: date | None) -> dict:
             for key, stmt in queues.items()}
 
 
-def subtree_condition(org):
-    return Case.org_id.in_(sa.select(Organisation.id).where(
-        Organisation.path.startswith(org.path, autoescape=True)))
+def subtree_condition(org, on: date | None = None):
+    """The case's unit lies under `org` (itself included); with `on`, under `org` as the tree
+    stood that day (a statistic or register of a past period: app.orgs.queries)."""
+    tree = tree_on(on) if on is not None else None
+    units = (tree.subtree(org, bytewise(Organisation.path)) if tree is not None and tree.moves
+             else Organisation.path.startswith(org.path, autoescape=True))
+    return Case.org_id.in_(sa.select(Organisation.id).where(units))

@@ -19,8 +19,8 @@ def share_taken_in(org, date_from: date | None = None, date_to: date | None = No
     Returns {"critiques", "points", "taken_in", "explained", "not_taken_in", "unanswered",
     "share"}; "share" is taken_in / points, None when there are no points.
     """
-    case_ids = document_queries.issued_case_ids(TEMPLATE, subtree_condition(org), date_from,
-                                                date_to)
+    case_ids = document_queries.issued_case_ids(
+        TEMPLATE, subtree_condition(org, on=date_to), date_from, date_to)
     rows = {response or "unanswered": n for response, n in db.session.execute(
         sa.select(CritiquePoint.response, sa.func.count())
         .where(CritiquePoint.case_id.in_(case_ids)).group_by(CritiquePoint.response))

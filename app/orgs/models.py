@@ -76,4 +76,5 @@ class OrgParentLink(db.Model):
     child_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
     parent_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
     valid_from: Mapped[date]
-    valid_to: Mapped[date | None]
+    #: Set when the unit moves on; `app.orgs.queries.tree_on` reads the links ended after a day.
+    valid_to: Mapped[date | None] = mapped_column(index=True)

@@ -47,6 +47,11 @@ def move_org(org: Organisation, new_parent: Organisation, on: date) -> None:
     """Re-attach `org` (and its subtree) under `new_parent` from `on`; history is kept."""
     if org.contains(new_parent):
         raise ValueError("A unit cannot be moved under itself.")
+    attached = db.session.scalar(
+        sa.select(sa.func.max(OrgParentLink.valid_from))
+        .where(OrgParentLink.child_id == org.id, OrgParentLink.valid_to.is_(None)))
+    if attached is not None and on < attached:
+        raise ValueError("A unit cannot move before the day it was attached to its parent.")
     db.session.execute(
         sa.update(OrgParentLink)
         .where(OrgParentLink.child_id == org.id, OrgParentLink.valid_to.is_(None))

@@ -8,6 +8,8 @@ How the figures are defined:
 * The state of a case at a moment is the destination of its last transition before that moment,
   read off the append-only timeline (CaseEvent). A report on a past period therefore gives the
   same figures whenever it is run; a case without a timeline falls back to its current state.
+* The units of a subtree are those under it at the end of the period: a unit that moved to
+  another parent since counts under the one it had then (app.orgs.queries, dated links).
 * Deadlines: an open case is overdue when its running deadline (Case.due_on) lies before the
   reference day, the end of the period or today, whichever comes first.
 * Recommendations are counted by the period they were sent in (Case.received_on); "answered"
@@ -44,6 +46,7 @@ from app.extensions import db
 from app.followup.queries import answered_by
 from app.letters.queries import details_columns, outerjoin_details
 from app.orgs.models import Organisation
+from app.orgs.queries import tree_on
 from app.reports.models import StatsSnapshot
 from workflows import letter, recommendation
 from workflows.registry import WORKFLOWS
@@ -175,7 +178,8 @@ def compute(org, period: Period, today: date | None = None) -> Stats:
     computed now from the cases and their timelines."""
     today = today or local_today()
     stats = _empty(org, period, today)
-    _tally(subtree_condition(org), period, stats.reference, lambda org_id: (stats,))
+    _tally(subtree_condition(org, on=period.end), period, stats.reference,
+           lambda org_id: (stats,))
     return stats
 
 
@@ -383,7 +387,6 @@ def refresh_snapshots(today: date | None = None, years=None, progress=None) -> d
     parents = set(db.session.scalars(
         sa.select(Organisation.parent_id).where(Organisation.parent_id.is_not(None))
         .distinct()))
-    chains: dict[int, tuple[int, ...]] = {}
     counts = {"periods": 0, "snapshots": 0}
     todo = [p for p in snapshot_periods(today, years) if not db.session.scalar(
         sa.select(sa.exists().where(
@@ -391,13 +394,16 @@ def refresh_snapshots(today: date | None = None, years=None, progress=None) -> d
             StatsSnapshot.is_final.is_(True))))]
     for done, period in enumerate(todo):
         tallies = {org_id: _empty(None, period, today) for org_id in parents}
+        # Each unit counts under the ancestors it had at the end of the period.
+        tree = tree_on(period.end)
+        chains: dict[int, tuple[int, ...]] = {}
 
-        def targets(org_id, tallies=tallies):
+        def targets(org_id, tallies=tallies, tree=tree, chains=chains):
             chain = chains.get(org_id)
             if chain is None:
-                ids = (int(part) for part in (paths.get(org_id) or "").strip("/").split("/")
-                       if part)
-                chain = chains[org_id] = tuple(i for i in ids if i in parents)
+                path = tree.path(paths.get(org_id) or "")
+                ids = (int(part) for part in path.strip("/").split("/") if part)
+                chain = chains[org_id] = tuple(i for i in ids if i in tallies)
             return [tallies[i] for i in chain]
 
         _tally(sa.true(), period, min(period.end, today), targets, by_org=True)
