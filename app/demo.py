@@ -5,7 +5,6 @@ Every case is opened and moved through `app.cases.services`, so the demo timelin
 from __future__ import annotations
 
 import random
-from collections import deque
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -260,14 +259,14 @@ class _CaseSeeder:
         for family, wf in WORKFLOWS.items():
             if family == vocab.RECOMMENDATION:
                 continue
-            for state, path in _paths(wf).items():
+            for path in wf.paths_to_states().values():
                 case = self.open(family, days_ago=min(400, 30 + 12 * len(path)))
                 self.walk(case, path)
         families = [f for f in WORKFLOWS if f != vocab.RECOMMENDATION]
         while self.made < case_count:
             family = self.rng.choice(families + [vocab.LETTER, vocab.SUPERVISION])
             wf = WORKFLOWS[family]
-            target, path = self.rng.choice(list(_paths(wf).items()))
+            path = self.rng.choice(list(wf.paths_to_states().values()))
             case = self.open(family, days_ago=self.rng.randint(5 + 10 * len(path), 420))
             cut = self.rng.randint(0, len(path))
             self.walk(case, path[:cut])
@@ -283,7 +282,7 @@ class _CaseSeeder:
             raise RuntimeError("The demo could not bring any supervision to follow-up; "
                                f"refused steps: {self.refusals[:5]}")
         wf = WORKFLOWS[vocab.RECOMMENDATION]
-        for i, (state, path) in enumerate(_paths(wf).items()):
+        for i, path in enumerate(wf.paths_to_states().values()):
             parent = parents[i % len(parents)]
             rec = self.open(vocab.RECOMMENDATION, parent=parent, days_ago=60)
             self.walk(rec, path)
@@ -346,15 +345,3 @@ def prepare_records(case, trigger: str, users, day: date) -> None:
             conclusion="Đơn vị cơ bản chấp hành pháp luật lao động; cần khắc phục ngay "
                        "việc chậm đóng bảo hiểm xã hội và trả thiếu tiền làm thêm giờ.")
 
-
-def _paths(wf) -> dict[str, list[str]]:
-    """Shortest trigger path from the initial state to every state (breadth first)."""
-    paths = {wf.initial: []}
-    queue = deque([wf.initial])
-    while queue:
-        state = queue.popleft()
-        for action in wf.actions:
-            if state in action.sources and action.dest not in paths:
-                paths[action.dest] = paths[state] + [action.trigger]
-                queue.append(action.dest)
-    return paths

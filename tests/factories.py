@@ -8,8 +8,8 @@ from functools import lru_cache
 from app.auth.services import create_user
 from app.cases.services import open_case, transition_case
 from app.core.calendar import local_today
-from app.demo import prepare_records
 from app.orgs.services import create_org
+from tests.records import prepare_records
 from workflows import vocab
 
 PASSWORD = "password123"
@@ -81,8 +81,8 @@ def make_case(actor, org, family=vocab.SUPERVISION, **values):
 def advance(case, users_by_role, triggers, today: date | None = None):
     """Fire `triggers` in order, each by the first user in `users_by_role` allowed to.
 
-    Supervision records are written first where a guard needs them, and the clock jumps past
-    the notice period before fieldwork.
+    The records a guard needs are written first (tests.records), and the clock jumps past the
+    notice period before fieldwork.
     """
     from app.auth.permissions import can_fire
 

@@ -1,6 +1,7 @@
 """Building blocks of a workflow definition: states, actions (transitions + metadata), labels."""
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 
 
@@ -96,6 +97,19 @@ class Workflow:
     def states_taking(self, record: str) -> tuple[str, ...]:
         """The states in which `record` may be written (State.records)."""
         return tuple(s.name for s in self.states if record in s.records)
+
+    def paths_to_states(self) -> dict[str, list[str]]:
+        """The shortest trigger path from the initial state to every reachable state (breadth
+        first; among equally short paths, the one through the earlier actions)."""
+        paths: dict[str, list[str]] = {self.initial: []}
+        queue = deque([self.initial])
+        while queue:
+            state = queue.popleft()
+            for action in self.actions:
+                if state in action.sources and action.dest not in paths:
+                    paths[action.dest] = [*paths[state], action.trigger]
+                    queue.append(action.dest)
+        return paths
 
     def transition_table(self) -> list[dict]:
         """The table in the shape `transitions.Machine(transitions=...)` takes."""

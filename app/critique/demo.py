@@ -117,9 +117,9 @@ def _consult(case, orgs, users, today, answered: bool) -> None:
 
 
 def prepare_records(case, trigger: str, users, day: date) -> None:
-    """Write what a critique trigger's guard asks for, for the demo walker and the tests'
-    `advance` (called from app.demo.prepare_records): articles, a conference, points,
-    responses. Other families pass through untouched."""
+    """Write what a critique trigger's guard asks for, for the demo walker (called from
+    app.demo.prepare_records): articles, a conference, points, responses. Other families pass
+    through untouched."""
     from app.auth.permissions import roles_in
     from app.critique.rules import consultations_of, meetings_of
     from workflows.vocab import CRITIQUE, HANDLER

@@ -88,8 +88,8 @@ def seed(orgs: dict, users: dict, today: date | None = None) -> list:
 
 
 def prepare_records(case, trigger: str) -> None:
-    """What a letter trigger's guard asks for, for walks that fire bare triggers (the demo's
-    random walks, the role matrix): a classification that allows the decision about to fire."""
+    """What a letter trigger's guard asks for, for the demo's walks that fire bare triggers: a
+    classification that allows the decision about to fire."""
     if case.family != "letter":
         return
     from app.letters.rules import details_of

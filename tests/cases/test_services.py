@@ -11,6 +11,7 @@ from app.core.calendar import local_today
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.identity.models import SealedIdentity
 from tests.factories import advance, make_case
+from tests.records import RECOMMENDATIONS
 from workflows.registry import WORKFLOWS
 
 
@@ -200,8 +201,7 @@ def test_supervision_closes_only_after_every_recommendation_is_closed(db, world)
     recs = [c for c in case.children if c.family == "recommendation"]
     assert [(r.subject_name, r.state) for r in recs] == [
         ("Công ty TNHH May Việt Hàn", "waiting")] * 2
-    assert {r.summary for r in recs} == {"Truy đóng bảo hiểm xã hội còn nợ",
-                                        "Trả bổ sung tiền lương làm thêm giờ còn thiếu"}
+    assert {r.summary for r in recs} == set(RECOMMENDATIONS)
     db.session.commit()
     with pytest.raises(Invalid) as info:
         transition_case(case, "close", u["handler"])
@@ -271,13 +271,11 @@ MATRIX = [
 
 def _reach(db, world, family, state):
     """A case of `family` brought to `state` through the service by the regular users."""
-    from app.demo import _paths
-
     u = world.users
     case = make_case(u["intake"], world.orgs["a"], family=family,
                      received_on=local_today() - timedelta(days=90))
     people = [u["intake"], u["handler"], u["delegate"], u["approver"]]
-    for trigger in _paths(WORKFLOWS[family])[state]:
+    for trigger in WORKFLOWS[family].paths_to_states()[state]:
         if trigger == "close" and family == "supervision":
             continue
         advance(case, people, [trigger])

@@ -25,6 +25,7 @@ from app.core.uploads import Upload
 from app.orgs.services import create_org
 from tests.conftest import Browser, _wipe
 from tests.factories import advance, make_case, password_hash
+from tests.records import ARTICLES
 from tests.security.matrix import (
     ANONYMOUS,
     DELEGATION,
@@ -97,7 +98,6 @@ def _letter(org, staff):
 def _critique(org, staff, invite=()):
     from app.cases.models import Case
     from app.critique import services as cs
-    from app.critique.demo import ARTICLES
     from app.critique.rules import articles_of
     from app.extensions import db
 

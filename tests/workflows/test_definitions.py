@@ -60,6 +60,21 @@ def test_every_state_is_reachable_and_every_open_state_has_a_way_out(family):
 
 
 @pytest.mark.parametrize("family", FAMILIES)
+def test_paths_to_states_are_shortest_walks_to_every_state(family):
+    wf = WORKFLOWS[family]
+    paths = wf.paths_to_states()
+    assert set(paths) == set(wf.state_names) and paths[wf.initial] == []
+    for state, path in paths.items():
+        reached = wf.initial
+        for trigger in path:
+            reached = fire(family, reached, trigger)
+        assert reached == state
+    for action in wf.actions:  # no action offers a shorter way in
+        for source in action.sources:
+            assert len(paths[action.dest]) <= len(paths[source]) + 1
+
+
+@pytest.mark.parametrize("family", FAMILIES)
 def test_labels_and_roles_are_complete(family):
     wf = WORKFLOWS[family]
     for item in (*wf.states, *wf.actions):
