@@ -8,4 +8,5 @@ source "$(dirname "$0")/_venv.sh" "[test,bench]"
 .venv/bin/bandit -c pyproject.toml -r app workflows config.py wsgi.py -ll -q
 # The layering (docs/architecture.md; contracts in pyproject.toml): a breach fails the build.
 .venv/bin/lint-imports --no-cache
-exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" "$@"
+# worksteal: a worker that runs out of tests takes queued ones from the other, so neither idles.
+exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" --dist worksteal "$@"

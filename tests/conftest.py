@@ -1,6 +1,7 @@
 """App, database and user fixtures. Every DB test runs on SQLite and, when reachable, PostgreSQL."""
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import os
 import re
@@ -123,14 +124,69 @@ def _wipe(db) -> None:
                 conn.execute(table.delete())
 
 
+@contextlib.contextmanager
+def _rolled_back(db):
+    """Every session of the test, the test's own and each request's, works inside one
+    transaction on one connection that is rolled back at the end: a session's commit
+    releases a savepoint (join_transaction_mode="create_savepoint"), so code commits as it
+    would in production while nothing outlives the test."""
+    factory = db.session.session_factory
+    original = factory.class_
+    connection = db.engine.connect()
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # SQLAlchemy, not the sqlite3 module, opens this connection's transactions, so that
+        # SAVEPOINT works (sqlite3 before Python 3.12 begins and commits on its own around
+        # DML): the recipe of SQLAlchemy's SQLite dialect documentation.
+        driver = connection.connection.driver_connection
+        driver.isolation_level = None
+        sa.event.listen(connection, "begin", _sqlite_begin)
+    outer = connection.begin()
+    db.session.remove()
+    factory.class_ = type("RolledBackSession", (original,), {"get_bind": _connection_bind})
+    factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        yield
+    finally:
+        db.session.remove()
+        factory.class_ = original
+        for key in ("bind", "join_transaction_mode"):
+            factory.kw.pop(key, None)
+        outer.rollback()
+        if sqlite:
+            driver.isolation_level = ""  # back to the sqlite3 module's default for the pool
+        connection.close()
+
+
+def _sqlite_begin(connection):
+    connection.exec_driver_sql("BEGIN")
+
+
+def _connection_bind(session, *args, **kw):
+    """Flask-SQLAlchemy picks the app's engine whatever the session's bind; this session
+    keeps to the test's connection."""
+    return session.bind
+
+
+#: A test marked so (or a browser test) commits for real and the tables are emptied after it:
+#: it reads what it wrote from another connection, thread or process.
+COMMITS = ("commits", "browser")
+
+
 @pytest.fixture
-def app(_app):
+def app(_app, request):
     from app.extensions import db, limiter
 
+    commits = any(request.node.get_closest_marker(name) for name in COMMITS)
     with _app.app_context():
-        yield _app
-        db.session.remove()
-        _wipe(db)
+        if commits:
+            _wipe(db)  # fresh tables, free of the rows earlier tests rolled back
+            yield _app
+            db.session.remove()
+            _wipe(db)
+        else:
+            with _rolled_back(db):
+                yield _app
         limiter.reset()  # failed logins counted by one test do not lock out the next
 
 
@@ -201,10 +257,58 @@ def browser(client):
 
 
 @pytest.fixture
-def world(db):
-    """A small tree: TLĐ > province A (> zone > grassroots), province B; users with each role."""
-    from tests.factories import build_world
+def world(db, backend):
+    """A small tree: TLĐ > province A (> zone > grassroots), province B; users with each role.
 
-    world = build_world()
-    db.session.commit()
-    return world
+    Built through the services once per process and backend; every later test gets the same
+    rows back in a few bulk INSERTs (`_WorldRows`), and its own objects loaded from them."""
+    from app.auth.models import User
+    from app.orgs.models import Organisation
+    from tests.factories import World, build_world
+
+    rows = _WORLD_ROWS.get(backend)
+    if rows is None or not rows.restore(db):
+        built = build_world()
+        db.session.commit()
+        _WORLD_ROWS[backend] = _WorldRows.capture(db, built)
+        return built
+    orgs = {o.id: o for o in db.session.scalars(sa.select(Organisation))}
+    users = {u.id: u for u in db.session.scalars(sa.select(User))}
+    return World(orgs={key: orgs[i] for key, i in rows.orgs.items()},
+                 users={key: users[i] for key, i in rows.users.items()})
+
+
+class _WorldRows:
+    """The rows `build_world` wrote, table by table, to write again in a fresh transaction."""
+
+    def __init__(self, tables, orgs, users):
+        self.tables, self.orgs, self.users = tables, orgs, users
+
+    @classmethod
+    def capture(cls, db, world):
+        tables = []
+        for table in db.metadata.sorted_tables:
+            rows = [dict(r._mapping) for r in db.session.execute(sa.select(table))]
+            if rows:
+                tables.append((table, rows))
+        return cls(tables, {k: o.id for k, o in world.orgs.items()},
+                   {k: u.id for k, u in world.users.items()})
+
+    def restore(self, db) -> bool:
+        """Write the rows back; False (nothing written) unless every table is empty."""
+        for table, _rows in self.tables:
+            if db.session.scalar(sa.select(sa.literal(1)).select_from(table).limit(1)):
+                return False
+        for table, rows in self.tables:
+            db.session.execute(table.insert(), rows)
+        if db.engine.dialect.name == "postgresql":
+            for table, _rows in self.tables:  # ids given explicitly: move the sequences past them
+                if "id" in table.c:
+                    db.session.execute(sa.text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                        f"(SELECT max(id) FROM {table.name}))"))
+        db.session.commit()
+        return True
+
+
+_WORLD_ROWS: dict[str, _WorldRows] = {}

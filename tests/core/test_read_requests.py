@@ -13,6 +13,7 @@ def _name(org_id: int) -> str:
     return db.session.scalar(sa.select(Organisation.name).where(Organisation.id == org_id))
 
 
+@pytest.mark.commits
 def test_a_reading_request_keeps_its_prepared_statements(app, backend, world):
     if backend != "postgresql":
         pytest.skip("psycopg prepares statements on PostgreSQL")

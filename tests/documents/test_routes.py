@@ -9,6 +9,7 @@ import threading
 import unicodedata
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
 from app.cases.models import CaseEvent
@@ -191,6 +192,7 @@ def test_documents_to_the_denounced_party_never_carry_the_sender(browser, db, wo
         CaseEvent.case_id == case.id, CaseEvent.action == "identity_viewed"))
 
 
+@pytest.mark.commits
 def test_concurrent_issuing_gives_every_number_once(app, db, world):
     """Parallel requests, each with its own app context and session, queue on the locked
     counter: numbers 1..N, no duplicate, no gap."""

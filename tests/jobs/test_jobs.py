@@ -162,6 +162,7 @@ def rq_app(app, monkeypatch):
     jobs.queue().delete(delete_jobs=True)
 
 
+@pytest.mark.commits
 def test_with_redis_a_job_waits_for_a_worker_and_the_worker_runs_it(rq_app, db, cases,
                                                                     browser, low_threshold):
     from rq import Worker
@@ -192,6 +193,7 @@ def test_with_redis_down_the_job_fails_visibly(app, db, cases, browser, low_thre
     assert "Công việc không thực hiện được." in page and 'http-equiv="refresh"' not in page
 
 
+@pytest.mark.commits
 def test_progress_is_visible_while_the_job_runs(db, cases, browser):
     """On PostgreSQL progress goes out on its own connection, so the status page sees it before
     the job's transaction ends; SQLite shows it only at the end."""

@@ -99,6 +99,7 @@ def test_letter_page_costs_the_same_with_0_and_8_candidates(browser, db, world,
     assert eight == none, f"{none} statements with no candidate, {eight} with 8"
 
 
+@pytest.mark.commits  # bulk rows, analysed: truncated after, not left behind as dead rows
 def test_duplicate_check_walks_the_subject_index_at_scale(db, world):
     """At 50,000 cases, thousands of letters about the letter's subject and thousands of other
     subjects, the same-subject letters are read latest first off ix_case_file_subject_key and

@@ -126,6 +126,7 @@ def _queue_statements(user, today):
         yield f"{key} count", sa.select(queries.capped_count(branches))
 
 
+@pytest.mark.commits  # bulk rows, analysed: truncated after, not left behind as dead rows
 def test_queue_plans_use_indexes_at_scale(db, world, officer):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("the plans that matter are PostgreSQL's")
@@ -153,6 +154,7 @@ def _running_deadlines(db) -> None:
     db.session.execute(sa.text("ANALYZE case_deadline"))
 
 
+@pytest.mark.commits  # bulk rows, analysed: truncated after, not left behind as dead rows
 def test_home_plans_read_case_file_and_case_deadline_through_indexes(browser, db, world):
     """Every statement of the home page, for a national, a provincial and a grassroots user,
     at 50,000 cases with their deadlines: none reads case_file or case_deadline whole (the

@@ -161,6 +161,7 @@ def _events_for_bulk_cases(db) -> None:
     db.session.connection().execute(sa.text("ANALYZE case_event"))
 
 
+@pytest.mark.commits  # bulk rows, analysed: truncated after, not left behind as dead rows
 def test_no_sequential_scan_of_the_timeline_at_scale(db, world, count_statements, app):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("the plans that matter are PostgreSQL's")

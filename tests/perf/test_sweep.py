@@ -94,6 +94,7 @@ def test_the_command_commits_each_chunk_and_reports(app, db, letters):
     assert audit.verify(db.session).ok
 
 
+@pytest.mark.commits
 def test_rows_another_sweep_holds_are_skipped(app, db, letters):
     """Two sweeps at once: rows locked by the first are left to it (PostgreSQL)."""
     if db.session.get_bind().dialect.name != "postgresql":

@@ -50,6 +50,7 @@ def _reading(db) -> bool:
         conn.close()
 
 
+@pytest.mark.commits
 def test_the_first_rows_arrive_before_the_query_is_exhausted(db, many, browser):
     browser.login("handler")
     request = contextvars.Context()  # the streamed body runs in the request's own context
