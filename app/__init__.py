@@ -149,7 +149,6 @@ def create_app(config: type | str | None = None, features=FEATURES) -> Flask:
             "is_read_only": is_read_only,
             "session_lang": session.get("lang"),
             "state_label": lambda family, state: WORKFLOWS[family].state(state).label,
-            "has_endpoint": lambda name: name in app.view_functions,
             "nav_items": contributions(app).visible_nav,
             **template_gettext(),
         }

@@ -22,7 +22,10 @@ MARKS = {
     "app.deadlines": 'data-testid="deadlines-panel"',
     "app.reports": 'href="/reports/',
     "app.critique": 'href="/critique/',
+    "app.letters": 'data-testid="log-letter"',
 }
+#: Links a feature adds to the kernel's case list.
+LIST_MARKS = {"app.reports": 'data-testid="export-csv"', "app.letters": 'data-testid="log-letter"'}
 
 
 def _without(left_out):
@@ -69,6 +72,9 @@ def test_the_app_runs_without(left_out, app, world, database_url):
     assert 'data-testid="sender"' in detail  # the kernel's identity panel is always there
     for name, mark in MARKS.items():
         shown = mark in pages["/"].get_data(as_text=True) + detail
+        assert shown == (name not in left_out), (name, mark)
+    for name, mark in LIST_MARKS.items():
+        shown = mark in pages["/cases/"].get_data(as_text=True)
         assert shown == (name not in left_out), (name, mark)
 
 

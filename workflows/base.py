@@ -111,6 +111,17 @@ class Workflow:
                     queue.append(action.dest)
         return paths
 
+    def reachable_from(self, state: str) -> frozenset[str]:
+        """`state` and every state some sequence of actions leads to from it."""
+        seen, todo = {state}, [state]
+        while todo:
+            here = todo.pop()
+            for action in self.actions:
+                if here in action.sources and action.dest not in seen:
+                    seen.add(action.dest)
+                    todo.append(action.dest)
+        return frozenset(seen)
+
     def transition_table(self) -> list[dict]:
         """The table in the shape `transitions.Machine(transitions=...)` takes."""
         return [

@@ -12,8 +12,9 @@ WORKFLOW = Workflow(
     label=Label("Đơn thư", "Letter"),
     initial="received",
     states=(
-        S("received", "Tiếp nhận", "Received"),
-        S("classified", "Đã phân loại", "Classified"),
+        # The classification is written on receipt and corrected until a decision is taken.
+        S("received", "Tiếp nhận", "Received", records={"classification"}),
+        S("classified", "Đã phân loại", "Classified", records={"classification"}),
         S("accepted", "Đã thụ lý", "Accepted"),
         S("verifying", "Đang xác minh, giải quyết", "Verifying"),
         S("paused", "Tạm đình chỉ", "Paused"),

@@ -57,14 +57,27 @@ class HomeSection:
     order: int = 50
 
 
+#: Where a link sits: the main menu; the case list's actions ("intake": log a letter…);
+#: the case list's downloads ("list-export", given the list's filters); the home page's and a
+#: unit page's links about a unit ("unit", given ``org``).
+PLACES = ("menu", "intake", "list-export", "unit")
+
+
 @dataclass(frozen=True)
 class NavItem:
-    """An entry of the main menu: shown when `visible(user)` says so (always when None)."""
+    """A link a feature adds to a kernel page (`place`, see PLACES): shown when
+    `visible(user)` says so (always when None); `args` go to url_for."""
     endpoint: str
     label: object
     order: int = 50
     visible: Callable[..., bool] | None = None
     testid: str | None = None
+    place: str = "menu"
+    args: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.place not in PLACES:
+            raise ValueError(f"unknown place {self.place!r}; one of {PLACES}")
 
 
 @dataclass
@@ -84,8 +97,9 @@ class Contributions:
     def panels_for(self, case, slot: str) -> list[Panel]:
         return [p for p in self.panels if p.slot == slot and p.applies_to(case)]
 
-    def visible_nav(self, user) -> list[NavItem]:
-        return [item for item in self.nav if item.visible is None or item.visible(user)]
+    def visible_nav(self, user, place: str = "menu") -> list[NavItem]:
+        return [item for item in self.nav
+                if item.place == place and (item.visible is None or item.visible(user))]
 
 
 def contributions(app) -> Contributions:

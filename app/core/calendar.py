@@ -24,9 +24,10 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from types import MappingProxyType
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 import holidays
+
+from app.core.dates import LOCAL_TZ, format_day
 
 Unit = Literal["calendar", "working"]
 UNITS: tuple[str, ...] = ("calendar", "working")
@@ -49,11 +50,6 @@ class DueDate:
 
     due: date
     explanation: list[str]
-
-
-def fmt_date(d: date) -> str:
-    """dd/mm/yyyy, the only date format shown to users (domain.md §8)."""
-    return d.strftime("%d/%m/%Y")
 
 
 def weekday_vi(d: date) -> str:
@@ -116,7 +112,7 @@ def _merge_periods(periods: Iterable[tuple[date, date]]) -> list[tuple[date, dat
 
 
 def _fmt_range(first: date, last: date) -> str:
-    return fmt_date(first) if first == last else f"{fmt_date(first)}–{fmt_date(last)}"
+    return format_day(first) if first == last else f"{format_day(first)}–{format_day(last)}"
 
 
 class WorkCalendar:
@@ -142,7 +138,7 @@ class WorkCalendar:
         clash = sorted(working.intersection(days_off))
         if clash:
             raise ValueError(
-                "dates both off and working: " + ", ".join(fmt_date(d) for d in clash)
+                "dates both off and working: " + ", ".join(format_day(d) for d in clash)
             )
         self._extra_days_off: Mapping[date, str | None] = MappingProxyType(days_off)
         self._extra_working_days = working
@@ -209,14 +205,14 @@ class WorkCalendar:
 
         if days == 0:
             due = self._roll_forward(start, paused)
-            lines = [f"Thời hạn 0 ngày: tính từ ngày {fmt_date(start)}"]
+            lines = [f"Thời hạn 0 ngày: tính từ ngày {format_day(start)}"]
             if due != start:
                 lines.append(self._moved_line(start, due, paused, first_word="Ngày bắt đầu"))
             lines.append(self._due_line(due))
             return DueDate(due, lines)
 
         first = start + _ONE_DAY
-        lines = [f"Bắt đầu từ ngày {fmt_date(first)} (ngày tiếp theo sau ngày {fmt_date(start)})"]
+        lines = [f"Bắt đầu từ ngày {format_day(first)} (ngày tiếp theo sau ngày {format_day(start)})"]
         counted = 0
         day = start
         while counted < days:
@@ -232,7 +228,7 @@ class WorkCalendar:
         if unit == "calendar":
             lines.append(
                 f"Tính {days} ngày theo lịch (kể cả ngày nghỉ): ngày thứ {days} là "
-                f"{weekday_vi(last_counted)} {fmt_date(last_counted)}"
+                f"{weekday_vi(last_counted)} {format_day(last_counted)}"
             )
             due = self._roll_forward(last_counted, paused)
         else:
@@ -254,7 +250,7 @@ class WorkCalendar:
         for first, last in paused_periods:
             first, last = _as_date(first), _as_date(last)
             if last < first:
-                raise ValueError(f"pause ends before it starts: {fmt_date(first)}–{fmt_date(last)}")
+                raise ValueError(f"pause ends before it starts: {format_day(first)}–{format_day(last)}")
             if (last - first).days > _MAX_SCAN_DAYS:
                 raise ValueError("pause longer than ten years")
             result.update(first + timedelta(days=i) for i in range((last - first).days + 1))
@@ -271,16 +267,16 @@ class WorkCalendar:
     def _day_off_reason(self, d: date) -> str:
         name = self.holiday_name(d)
         if name:
-            return f"ngày nghỉ {fmt_date(d)} ({_group_label([name])})"
-        return f"{weekday_vi(d)} {fmt_date(d)}"
+            return f"ngày nghỉ {format_day(d)} ({_group_label([name])})"
+        return f"{weekday_vi(d)} {format_day(d)}"
 
     def _moved_line(self, d: date, due: date, paused: frozenset[date], first_word: str) -> str:
-        reason = "ngày tạm dừng " + fmt_date(d) if d in paused else self._day_off_reason(d)
-        return f"{first_word} rơi vào {reason}, chuyển sang ngày làm việc tiếp theo {fmt_date(due)}"
+        reason = "ngày tạm dừng " + format_day(d) if d in paused else self._day_off_reason(d)
+        return f"{first_word} rơi vào {reason}, chuyển sang ngày làm việc tiếp theo {format_day(due)}"
 
     @staticmethod
     def _due_line(due: date) -> str:
-        return f"Hạn cuối: {weekday_vi(due)} {fmt_date(due)}"
+        return f"Hạn cuối: {weekday_vi(due)} {format_day(due)}"
 
     def _working_walk_lines(self, start: date, last: date, paused: frozenset[date]) -> list[str]:
         """Holiday runs skipped and swapped weekend days counted while walking working days."""
@@ -302,7 +298,7 @@ class WorkCalendar:
             else:
                 flush()
                 if day not in paused and day.weekday() >= 5 and self.is_working_day(day):
-                    lines.append(f"Tính cả {weekday_vi(day)} {fmt_date(day)}: ngày làm việc bù")
+                    lines.append(f"Tính cả {weekday_vi(day)} {format_day(day)}: ngày làm việc bù")
             day += _ONE_DAY
         flush()
         return lines
@@ -327,10 +323,6 @@ class WorkCalendar:
             if lost:
                 lines.append(f"Tạm dừng {_fmt_range(first, last)}: không tính {lost} {what}")
         return lines
-
-
-#: The unions' clock: every "today" (deadlines, notice periods, dates received) is Vietnam's.
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def local_today() -> date:

@@ -20,12 +20,16 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import flask_babel
 from babel import dates as babel_dates
 from flask import current_app, has_app_context
 
-from app.core.calendar import LOCAL_TZ
+#: The unions' clock: every "today" (deadlines, notice periods, dates received) is Vietnam's
+#: (app.core.calendar.local_today).
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
 
 #: CLDR patterns: day/month/year, 24-hour clock.
 DAY_PATTERN = "dd/MM/yyyy"

@@ -11,6 +11,7 @@ gives the draft (watermarked, no number or date).
 """
 from __future__ import annotations
 
+from app.core.dates import format_day
 from app.core.pdf.layout import Document, Para, build_pdf
 from app.critique.rules import (
     TEMPLATE,
@@ -31,9 +32,9 @@ def _opening(case, drafting_body: str, invitees: int, meetings) -> str:
     if invitees:
         sources.append(f"ý kiến góp ý của {invitees} cơ quan, đơn vị, chuyên gia")
     for m in meetings:
-        sources.append(f"kết quả {MEETING_NAMES[m.kind]} ngày {m.held_on:%d/%m/%Y}")
+        sources.append(f"kết quả {MEETING_NAMES[m.kind]} ngày {format_day(m.held_on)}")
     basis = f" Trên cơ sở {', '.join(sources)}," if sources else " Sau khi nghiên cứu,"
-    return (f"Ngày {case.received_on:%d/%m/%Y}, {case.org.name} nhận được dự thảo "
+    return (f"Ngày {format_day(case.received_on)}, {case.org.name} nhận được dự thảo "
             f"{case.title} do {drafting_body} gửi lấy ý kiến phản biện xã hội."
             f"{basis} {case.org.name} có ý kiến phản biện như sau:")
 
@@ -66,7 +67,7 @@ def critique_document(case, actor=None) -> Document:
     submission = critique.submission_on if critique else None
     body.append(Para(f"Đề nghị {drafting_body} nghiên cứu, tiếp thu, giải trình các ý kiến trên "
                      f"và thông báo kết quả cho {org.name} trước khi trình dự thảo"
-                     + (f" (dự kiến ngày {submission:%d/%m/%Y})." if submission else ".")))
+                     + (f" (dự kiến ngày {format_day(submission)})." if submission else ".")))
     return Document(
         **letterhead(case, None),
         summary=f"phản biện xã hội đối với dự thảo {case.title}",

@@ -75,6 +75,7 @@ def records_panel(case):
         "consultations": rules.consultations_of(case),
         "points": points,
         "tally": queries.response_tally(points),
+        "issued": rules.was_issued(case),
         "files": _draft_files(case),
         # The buttons of each record, by the rule its service enforces.
         "can": {record: services.can_edit(current_user, case, record)

@@ -67,6 +67,13 @@ class Notice:
         return self.days < self.required
 
 
+def was_issued(case) -> bool:
+    """The critique has been approved and issued: its state lies on or after the one
+    "approve_critique" leads to (workflow data), so the response figures mean something."""
+    issued = case.workflow.action("approve_critique").dest
+    return case.state in case.workflow.reachable_from(issued)
+
+
 def notice(received_on: date, submission_on: date | None) -> Notice | None:
     if submission_on is None:
         return None

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.core.calendar import fmt_date
+from app.core.dates import format_day
 from app.core.deadline_rules import DeadlineRule, validate_rule
 from app.core.errors import Invalid, NotFound
 from app.core.text import nfc
@@ -76,13 +76,13 @@ def add_calendar_day(actor, day: date, kind: str, note: str = "") -> CalendarDay
     if kind not in (DAY_OFF, WORKING_DAY):
         raise Invalid(_("Choose a day off or a working day."), field="kind")
     if db.session.scalar(sa.select(CalendarDay.id).where(CalendarDay.day == day)):
-        raise Invalid(_("%(day)s is already in the list; remove it first.", day=fmt_date(day)),
+        raise Invalid(_("%(day)s is already in the list; remove it first.", day=format_day(day)),
                       field="day")
     is_working = work_calendar().is_working_day(day)
     if kind == DAY_OFF and not is_working:
-        raise Invalid(_("%(day)s is already a day off.", day=fmt_date(day)), field="day")
+        raise Invalid(_("%(day)s is already a day off.", day=format_day(day)), field="day")
     if kind == WORKING_DAY and is_working:
-        raise Invalid(_("%(day)s is already a working day.", day=fmt_date(day)), field="day")
+        raise Invalid(_("%(day)s is already a working day.", day=format_day(day)), field="day")
     row = CalendarDay(day=day, kind=kind, note=nfc(note or "").strip(), created_by_id=actor.id)
     db.session.add(row)
     _audit(actor, "day_added", day.isoformat(), {"kind": kind, "note": row.note})

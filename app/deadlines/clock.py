@@ -14,7 +14,7 @@ from flask import has_app_context
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from app.core.calendar import fmt_date
+from app.core.dates import format_day
 from app.core.deadline_rules import DEFAULT_RULES, allowed_extensions, rule_days
 from app.core.errors import Invalid
 from app.core.text import nfc
@@ -101,7 +101,7 @@ def _compute(row: CaseDeadline) -> None:
             + f": {base} ngày thay cho {rule.days} ngày")
     for i, ext in enumerate(row.extensions, 1):
         lines.append(f"Gia hạn lần {i} theo quyết định số {ext['number']} ngày "
-                     f"{fmt_date(date.fromisoformat(ext['decided_on']))}: thêm {ext['days']} ngày")
+                     f"{format_day(date.fromisoformat(ext['decided_on']))}: thêm {ext['days']} ngày")
     if extra:
         lines.append(f"Tổng thời hạn: {base + extra} ngày")
     if row.due_on != result.due:
@@ -216,10 +216,10 @@ def decision_problem(case, decision: dict, today: date) -> Invalid | None:
         return Invalid(_("The decision date cannot be in the future."), field="decided_on")
     if decided_on < row.start_on:
         return Invalid(_("The decision cannot predate the start of the deadline (%(day)s).",
-                         day=fmt_date(row.start_on)), field="decided_on")
+                         day=format_day(row.start_on)), field="decided_on")
     if decided_on > row.due_on:
         return Invalid(_("An extension must be decided before the deadline expires "
-                         "(%(day)s).", day=fmt_date(row.due_on)), field="decided_on")
+                         "(%(day)s).", day=format_day(row.due_on)), field="decided_on")
     limit = row.rule_obj.extension_days
     if days is not None and not 1 <= days <= limit:
         return Invalid(_("An extension is at most %(num)d days.", num=limit), field="days")

@@ -15,7 +15,8 @@ from flask_login import current_user
 
 from app.cases import services as case_services
 from app.cases.views import load_case, render_detail, require_action
-from app.core.calendar import fmt_date, local_today
+from app.core.calendar import local_today
+from app.core.dates import format_day
 from app.core.deadline_rules import START_EVENTS
 from app.core.errors import DomainError
 from app.core.forms import BaseForm, attach_error, handle_form
@@ -88,7 +89,7 @@ def extend(case_id: int):
             attach_error(form, exc)
         return render_detail(case, exc.status, exc.message)
     db.session.commit()
-    flash(_("The deadline has been extended to %(day)s.", day=fmt_date(case.due_on)),
+    flash(_("The deadline has been extended to %(day)s.", day=format_day(case.due_on)),
           "success")
     return redirect(url_for("cases.detail", case_id=case.id))
 
@@ -169,7 +170,7 @@ def calendar():
                                          form.note.data or "")
 
     def done(row):
-        flash(_("%(day)s has been added.", day=fmt_date(row.day)), "success")
+        flash(_("%(day)s has been added.", day=format_day(row.day)), "success")
         return redirect(url_for("deadlines.calendar", year=row.day.year))
 
     return handle_form(form, save, lambda: render_template(

@@ -23,7 +23,8 @@ from datetime import date
 
 from flask import current_app
 
-from app.core.calendar import fmt_date, local_today
+from app.core.calendar import local_today
+from app.core.dates import format_day
 from app.core.pdf.layout import (
     DOCUMENT_TYPES,
     Document,
@@ -125,7 +126,7 @@ def standing_committee(case) -> Signature:
 
 
 def dmy(d: date | None) -> str:
-    return fmt_date(d) if d else "…"
+    return format_day(d) if d else "…"
 
 
 def paras(text: str | None, prefix: str = "") -> list[Para]:

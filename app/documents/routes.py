@@ -5,7 +5,8 @@ from flask_login import current_user
 
 from app.auth import permissions
 from app.cases.views import load_case, render_detail
-from app.core.calendar import fmt_date, local_today
+from app.core.calendar import local_today
+from app.core.dates import format_day
 from app.core.errors import DomainError
 from app.core.forms import BaseForm, handle_form
 from app.core.i18n import label_text
@@ -211,7 +212,7 @@ def register_file():
     for doc in queries.register_entries(org.id, year, reg):
         sig = doc.content.get("signature") or {}
         kind = doc.content.get("type_name") or "Công văn"
-        rows.append([services.number_label(doc), fmt_date(doc.issued_on),
+        rows.append([services.number_label(doc), format_day(doc.issued_on),
                      f"{kind} {doc.summary}", sig.get("signer_name", ""),
                      _register_recipients(doc), doc.case.code or ""])
     pdf = register_pdf(org_header(org), REGISTERS[reg].vi, year, local_today(), rows)

@@ -10,6 +10,7 @@ from app.cases.models import Case
 from app.cases.services import attach_files, record_event
 from app.core import uploads
 from app.core.calendar import local_today
+from app.core.dates import format_day
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.text import nfc
 from app.extensions import db
@@ -51,7 +52,7 @@ def record_reply(case: Case, actor, *, received_on: date, text: str,
         raise Invalid(_("The reply date cannot be in the future."), field="received_on")
     if received_on < case.received_on:
         raise Invalid(_("The reply date cannot be before the recommendation was issued "
-                        "(%(date)s).", date=case.received_on.strftime("%d/%m/%Y")),
+                        "(%(date)s).", date=format_day(case.received_on)),
                       field="received_on")
     uploads.check_files(files)  # refuse a bad file before anything is added
 

@@ -1,7 +1,8 @@
 """Letters (đơn thư): intake, classification, decisions, duplicates, second complaints."""
 from flask_babel import lazy_gettext as _l
 
-from app.cases.plugins import Feature
+from app.auth.permissions import is_read_only
+from app.cases.plugins import Feature, NavItem
 
 feature = Feature("letters")
 feature.event_labels.update({
@@ -9,6 +10,10 @@ feature.event_labels.update({
     "letter_reclassified": _l("Classification corrected"),
     "second_complaint_opened": _l("Second complaint opened"),
 })
+
+
+feature.nav.append(NavItem("letters.new", _l("Log a letter"), place="intake",
+                           visible=lambda user: not is_read_only(user), testid="log-letter"))
 
 
 def register(app) -> None:

@@ -14,7 +14,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.cases.models import Attachment, CaseEvent
-from app.core.calendar import fmt_date, local_today
+from app.core.calendar import local_today
+from app.core.dates import format_day
 from app.core.errors import Invalid
 from app.core.pdf.layout import Document, Para, Signature
 from app.documents.services import template
@@ -66,7 +67,7 @@ def _base(case, *, type_code, type_name, summary, body, signature=LEADER, addres
 def _received_line(case, reporter: Reporter | None, signer_count: int) -> str:
     who = f" của {_sender(reporter, signer_count)}" if reporter else ""
     address = f", địa chỉ: {reporter.address}" if reporter and reporter.address else ""
-    return (f"Ngày {fmt_date(case.received_on)}, {case.org.name} nhận được "
+    return (f"Ngày {format_day(case.received_on)}, {case.org.name} nhận được "
             f"{_letter_words(case)}{who}{address}, về việc: {case.title}.")
 
 
@@ -78,7 +79,7 @@ def receipt(case, reporter: Reporter, officer_name: str, files: list[str],
         Para(f"Địa chỉ: {reporter.address or '—'}."),
         Para(f"Số điện thoại, thư điện tử: {reporter.contact or '—'}."),
         Para(f"Tiêu đề đơn: {case.title}."),
-        Para(f"Ngày nhận đơn: {fmt_date(case.received_on)}; hình thức tiếp nhận: "
+        Para(f"Ngày nhận đơn: {format_day(case.received_on)}; hình thức tiếp nhận: "
              f"{INTAKE_FORMS[case.intake_form].vi.lower()}."),
         Para(f"Tài liệu kèm theo: {'; '.join(files) if files else 'không có'}."),
         Para(f"Mã số đơn để theo dõi kết quả xử lý: {case.code}."),

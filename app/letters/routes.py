@@ -37,8 +37,7 @@ def panel(case) -> dict:
     """What the letter panel shows this user; never another letter's sender."""
     letter = case.letter
     primary = rules.primary_of(case)
-    merge = case.workflow.action("merge_duplicate")
-    can_merge = case.state in rules.MERGEABLE and permissions.can_fire(current_user, case, merge)
+    can_merge = rules.can_merge(current_user, case)
     can_see_sender = identity.can_see(current_user, case)
     return {
         "letter": letter,
@@ -46,8 +45,8 @@ def panel(case) -> dict:
         "duplicates": rules.duplicates_of(case),
         "candidates": rules.duplicate_candidates(case, current_user) if can_merge else [],
         "show_sender_reason": can_see_sender,
-        "can_classify": case.state in ("received", "classified") and permissions.can_fire(
-            current_user, case, case.workflow.action("classify")),
+        "can_classify": rules.can_classify(current_user, case),
+        "classifies_first": rules.classifies_first(case),
         # Drafts addressed to a denouncer: revealed per download and audited, never stored.
         # Every other letter document is drafted and issued in the documents panel.
         "documents": [(slug, documents.DOCUMENTS[slug].label)
@@ -98,7 +97,7 @@ def classify(case_id: int):
     case = load_case(case_id, LETTER)
     if not permissions.can_fire(current_user, case, case.workflow.action("classify")):
         abort(403)
-    if case.state not in ("received", "classified"):
+    if not case.takes("classification"):
         abort(409)
     letter = case.letter
     form = ClassifyForm()

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
+from app.auth import permissions
 from app.auth.permissions import scope_condition
 from app.cases.models import SUBJECT_KEY_LENGTH, Case, subject_key_of
 from app.core.text import fold
@@ -21,12 +22,29 @@ from workflows.vocab import LETTER
 #: Two letters about the same subject whose folded texts are at least this similar are
 #: offered as duplicates.
 SIMILARITY = 0.8
-#: States from which a letter may still be linked to an earlier one as its duplicate.
-MERGEABLE = ("received", "classified")
 #: Possible duplicates offered on a letter's page, at most (the latest received).
 CANDIDATE_LIMIT = 20
 #: Letters about the same subject whose text is compared, at most (the latest received).
 SCAN_LIMIT = 100
+
+
+def can_classify(user, case) -> bool:
+    """`user` may write the letter's classification now: the state takes it (workflow data)
+    and their role may classify. The panel's button and `services.classify_letter` ask this."""
+    return case.takes("classification") and permissions.can_fire(
+        user, case, case.workflow.action("classify"))
+
+
+def classifies_first(case) -> bool:
+    """Saving the classification fires "classify" (a received letter); otherwise it corrects
+    the classification in place."""
+    return case.state in case.workflow.action("classify").sources
+
+
+def can_merge(user, case) -> bool:
+    """`user` may link the letter to an earlier one as its duplicate, in this state."""
+    merge = case.workflow.action("merge_duplicate")
+    return case.state in merge.sources and permissions.can_fire(user, case, merge)
 
 
 def details_of(case) -> LetterDetails:

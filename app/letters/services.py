@@ -20,6 +20,7 @@ from app.core.text import fold_name, nfc
 from app.deadlines import services as deadlines
 from app.extensions import db
 from app.identity.services import Reporter, note_kind, reveal, was_ever_sealed
+from app.letters import rules
 from app.letters.models import COMPLEXITY_LEVELS
 from app.letters.rules import details_of, primary_of
 from workflows.vocab import LETTER, LETTER_KINDS
@@ -120,7 +121,7 @@ def classify_letter(case, actor, *, kind: str, is_valid: bool, invalid_reason: s
         "competent_body": "" if within_competence else competent_body,
         "complexity": complexity, "remote_area": remote_area,
     }
-    if case.state == "received":
+    if rules.classifies_first(case):
         case.kind = kind
         transition_case(case, "classify", actor, comment=comment,
                         expected_version=expected_version, context={"classification": values})
@@ -128,10 +129,10 @@ def classify_letter(case, actor, *, kind: str, is_valid: bool, invalid_reason: s
         note_kind(case, actor)
         db.session.flush()
         return case
-    if case.state != "classified":
+    if not case.takes("classification"):
         raise Conflict(_("The classification can no longer be changed: a decision was "
                          "taken on the letter."))
-    if not permissions.can_fire(actor, case, case.workflow.action("classify")):
+    if not rules.can_classify(actor, case):
         raise Forbidden(_("Your role does not allow this in this unit."))
     if expected_version is not None and expected_version != case.version:
         raise Conflict(_("Someone else updated this case after you opened it. "

@@ -4,7 +4,15 @@ from flask_babel import lazy_gettext as _l
 from app.cases.plugins import Feature, NavItem
 
 feature = Feature("reports")
-feature.nav.append(NavItem("reports.dashboard", _l("Statistics"), order=50))
+feature.nav.extend([
+    NavItem("reports.dashboard", _l("Statistics"), order=50),
+    NavItem("reports.dashboard", _l("Statistics and reports"), place="unit",
+            testid="dashboard-link"),
+    NavItem("reports.cases", "CSV", place="list-export", args=(("fmt", "csv"),),
+            testid="export-csv"),
+    NavItem("reports.cases", "XLSX", place="list-export", args=(("fmt", "xlsx"),),
+            testid="export-xlsx"),
+])
 
 
 def register(app) -> None:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from app.cases.models import Case, CaseEvent
 from app.cases.queries import subtree_condition
+from app.core.dates import format_day
 from app.followup.queries import last_reply_received_on, reply_count
 from app.letters.queries import details_columns, outerjoin_details
 from app.reports.exports import streamed
@@ -86,5 +87,5 @@ def recommendation_register(org, period: Period) -> Iterator[list]:
         what = text or title
         if parent_code:
             what = f"{what} (giám sát {parent_code})"
-        answered = f"{n} (gần nhất {last:%d/%m/%Y})" if n else "Chưa trả lời"
+        answered = f"{n} (gần nhất {format_day(last)})" if n else "Chưa trả lời"
         yield [i, code, to, what, sent, due, answered, workflow.state(state).label.vi]

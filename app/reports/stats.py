@@ -39,7 +39,8 @@ from flask_babel import gettext as _
 
 from app.cases.models import Case, CaseEvent
 from app.cases.queries import subtree_condition
-from app.core.calendar import LOCAL_TZ, local_today
+from app.core.calendar import local_today
+from app.core.dates import LOCAL_TZ, format_day
 from app.core.errors import Invalid
 from app.core.params import MAX_YEAR, MIN_YEAR, year_arg
 from app.extensions import db
@@ -71,7 +72,7 @@ class Period:
             return f"6 tháng cuối năm {self.start.year}"
         if self.kind == "year":
             return f"năm {self.start.year}"
-        return f"từ ngày {self.start:%d/%m/%Y} đến ngày {self.end:%d/%m/%Y}"
+        return f"từ ngày {format_day(self.start)} đến ngày {format_day(self.end)}"
 
     def months(self) -> list[date]:
         """First day of each month the period touches."""

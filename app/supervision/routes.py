@@ -67,7 +67,7 @@ def records_panel(case):
         "reports": rules.reports_of(case),
         "attachments": db.session.scalars(db.select(Attachment).where(
             Attachment.case_id == case.id, Attachment.owner_kind == "working_session")).all(),
-        "earliest_fieldwork": rules.earliest_fieldwork(case),
+        "earliest_fieldwork": rules.fieldwork_awaited(case),
         # The buttons of each record, by the rule its service enforces.
         "can": {record: services.can_edit(current_user, case, record)
                 for record in services.WRITERS},

@@ -8,7 +8,8 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from app.cases.guards import event_actors
-from app.core.calendar import LOCAL_TZ, local_today
+from app.core.calendar import local_today
+from app.core.dates import LOCAL_TZ, format_day
 from app.extensions import db
 from app.supervision import feature
 from app.supervision.models import DelegationMember, SupervisionPlan, SupervisionReport
@@ -68,8 +69,12 @@ def earliest_fieldwork(case) -> date | None:
     return notified + timedelta(days=notice_days()) if notified else None
 
 
-def _fmt(d: date) -> str:
-    return d.strftime("%d/%m/%Y")
+def fieldwork_awaited(case) -> date | None:
+    """The first day fieldwork may start, while the case waits for it (a state "start
+    fieldwork" leaves, as the workflow says); None before the notice and once it started."""
+    if case.state not in case.workflow.action("start_fieldwork").sources:
+        return None
+    return earliest_fieldwork(case)
 
 
 @feature.guard("plan_complete")
@@ -105,8 +110,8 @@ def notice_period_elapsed(case, actor, context):
     if today < earliest:
         return _("The subject must be notified at least %(days)d days before fieldwork: "
                  "notified on %(notified)s, so fieldwork may start on %(earliest)s at the earliest.",
-                 days=notice_days(), notified=_fmt(earliest - timedelta(days=notice_days())),
-                 earliest=_fmt(earliest))
+                 days=notice_days(), notified=format_day(earliest - timedelta(days=notice_days())),
+                 earliest=format_day(earliest))
     return None
 
 

@@ -13,6 +13,7 @@ from app.auth import permissions
 from app.cases.services import attach_files, open_case, record_event
 from app.core import uploads
 from app.core.calendar import local_today
+from app.core.dates import format_day
 from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.text import lines, nfc
 from app.extensions import db
@@ -161,7 +162,7 @@ def record_working_session(case, actor, *, held_on: date, place: str, participan
     earliest = earliest_fieldwork(case)
     if earliest and held_on < earliest:
         raise Invalid(_("The session date is before fieldwork could start (%(d)s).",
-                        d=earliest.strftime("%d/%m/%Y")), field="held_on")
+                        d=format_day(earliest)), field="held_on")
     if not nfc(minutes):
         raise Invalid(_("The minutes of the session are required."), field="minutes")
     uploads.check_files(files)  # refuse a bad file before the session is added

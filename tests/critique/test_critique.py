@@ -512,6 +512,22 @@ def test_the_unit_closes_without_every_response_when_it_gives_a_reason(db, world
     assert case.state == "closed"
 
 
+def test_the_case_page_shows_the_share_taken_in_once_the_critique_is_issued(db, world,
+                                                                          browser):
+    case, _consultation = _consulting(world)
+    transition_case(case, "consolidate", world.users["handler"])
+    cs.save_points(case, world.users["handler"], [{"article_id": None, "text": "Đề nghị A."}])
+    db.session.commit()
+    browser.login("handler")
+    assert 'data-testid="share-taken-in"' not in browser.get(f"/cases/{case.id}").get_data(
+        as_text=True)  # points, but nothing sent to the drafting body yet
+    transition_case(case, "submit_critique", world.users["handler"])
+    transition_case(case, "approve_critique", world.users["approver"])
+    db.session.commit()
+    page = browser.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert 'data-testid="share-taken-in"' in page
+
+
 def test_share_taken_in_for_the_dashboard(db, world, browser):
     case = _issued(world, _consulting(world)[0])
     transition_case(case, "start_follow_up", world.users["handler"])

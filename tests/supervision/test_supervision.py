@@ -95,6 +95,22 @@ def test_fieldwork_before_the_notice_period_is_refused_with_the_earliest_date(db
     assert case.due_rule == "supervision.draft_report"
 
 
+def test_the_case_page_gives_the_first_fieldwork_day_only_while_fieldwork_is_awaited(
+        db, world, people, browser):
+    case = _case(world, people, ["classify", "draft_plan", "approve_plan", "form_delegation"])
+    notified = TODAY - timedelta(days=20)
+    transition_case(case, "notify_subject", world.users["intake"], today=notified)
+    db.session.commit()
+    browser.login("handler")
+    earliest = (notified + timedelta(days=15)).strftime("%d/%m/%Y")
+    page = browser.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert 'data-testid="earliest-fieldwork"' in page and earliest in page
+    transition_case(case, "start_fieldwork", world.users["delegate"], today=TODAY)
+    db.session.commit()
+    page = browser.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert 'data-testid="earliest-fieldwork"' not in page
+
+
 def test_notice_period_is_configurable(app, db, world, people):
     app.config["SUPERVISION_NOTICE_DAYS"] = 5
     try:

@@ -126,3 +126,14 @@ def test_named_guards_and_deadline_rules_exist_in_the_application(app):
                 assert guard in guards, (wf.family, action.trigger, guard)
             if action.starts_deadline:
                 assert resolve_rule(FakeLetter(), action.starts_deadline), action.starts_deadline
+
+
+def test_reachable_from_follows_the_actions_and_no_further():
+    from workflows.registry import WORKFLOWS
+
+    critique = WORKFLOWS["critique"]
+    assert critique.reachable_from("issued") == {"issued", "following_up", "closed"}
+    assert critique.reachable_from("closed") == {"closed"}
+    assert "cancelled" in critique.reachable_from(critique.initial)
+    letter = WORKFLOWS["letter"]
+    assert letter.states_taking("classification") == ("received", "classified")
