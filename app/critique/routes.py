@@ -79,7 +79,7 @@ def records_panel(case):
         "files": _draft_files(case),
         # The buttons of each record, by the rule its service enforces.
         "can": {record: services.can_edit(current_user, case, record)
-                for record in services.WRITERS},
+                for record in services.RECORDS},
     }
 
 

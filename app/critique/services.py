@@ -14,10 +14,11 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.auth import permissions
+from app.cases.records import RecordRules
 from app.cases.services import attach_files, open_case, record_event
 from app.core import uploads
 from app.core.calendar import local_today
-from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.errors import Conflict, Invalid, NotFound
 from app.core.text import nfc
 from app.critique.models import (
     MEETING_KINDS,
@@ -50,15 +51,9 @@ def _require_critique(case) -> None:
         raise Invalid(_("This is not a social critique case."))
 
 
-def _require_open(case, record: str, message) -> None:
-    """409 with `message` when the workflow does not open `record` in the case's state."""
-    if not case.takes(record):
-        raise Conflict(message)
-
-
-#: Who writes each record of a critique (roles in the case's unit or above). The pages refuse
-#: others before reading the form.
-WRITERS = {
+#: Who writes each record of a critique (roles in the case's unit or above) and, from the
+#: workflow, when. The pages refuse others before reading the form.
+RECORDS = RecordRules(writers={
     "articles": frozenset({HANDLER, INTAKE}),
     "meeting": frozenset({HANDLER}),
     "consultation": frozenset({HANDLER}),
@@ -67,23 +62,8 @@ WRITERS = {
     "response": frozenset({HANDLER, INTAKE}),
     # Comments typed in for an invitee outside the system (invitees answer on their own page).
     "comments": frozenset({HANDLER}),
-}
-
-
-def can_write(actor, case, record: str) -> bool:
-    """The actor's roles let them write `record` on the case (403 otherwise)."""
-    return bool(permissions.roles_in(actor, case.org) & WRITERS[record])
-
-
-def can_edit(actor, case, record: str) -> bool:
-    """The actor may write `record` now: their role, and the state the workflow opens it in.
-    The case page shows a record's button exactly when this holds."""
-    return case.takes(record) and can_write(actor, case, record)
-
-
-def _require_writer(actor, case, record: str) -> None:
-    if not can_write(actor, case, record):
-        raise Forbidden(_("Your role does not allow this in this unit."))
+})
+can_write, can_edit = RECORDS.can_write, RECORDS.can_edit
 
 
 def split_articles(text: str) -> list[dict]:
@@ -159,9 +139,8 @@ def _store_articles(case, rows) -> None:
 def set_articles(case, actor, rows: list[dict]) -> list[DraftArticle]:
     """Replace the draft's articles; only before comments are asked for (they refer to them)."""
     _require_critique(case)
-    _require_open(case, "articles",
-                   _("The articles can no longer be changed: comments refer to them."))
-    _require_writer(actor, case, "articles")
+    RECORDS.require(actor, case, "articles",
+                    _("The articles can no longer be changed: comments refer to them."))
     cleaned = _clean_articles(rows)
     if not cleaned:
         raise Invalid(_("Enter at least one article."), field="articles")
@@ -179,9 +158,8 @@ def record_meeting(case, actor, *, kind: str, held_on: date | None, place: str,
                    meeting: CritiqueMeeting | None = None) -> CritiqueMeeting:
     """Invite to a critique conference or a dialogue with the drafters; add the minutes later."""
     _require_critique(case)
-    _require_open(case, "meeting",
-                   _("Conferences and dialogues are recorded while comments are gathered."))
-    _require_writer(actor, case, "meeting")
+    RECORDS.require(actor, case, "meeting",
+                    _("Conferences and dialogues are recorded while comments are gathered."))
     if kind not in MEETING_KINDS:
         raise Invalid(_("Unknown kind of meeting."))
     if held_on is None:
@@ -216,8 +194,7 @@ def send_consultation(case, actor, *, deadline: date | None, org_ids, experts, m
                       today: date | None = None) -> Consultation:
     """Send the draft to lower units and named experts for comments by `deadline`."""
     _require_critique(case)
-    _require_open(case, "consultation", _("Open the consultation stage first."))
-    _require_writer(actor, case, "consultation")
+    RECORDS.require(actor, case, "consultation", _("Open the consultation stage first."))
     today = today or local_today()
     if deadline is None or deadline < today:
         raise Invalid(_("The deadline for comments must be today or later."), field="deadline")
@@ -272,8 +249,9 @@ def submit_comments(invitee: ConsultationInvitee, actor, entries: list[dict],
     if not can_answer(actor, invitee):
         raise NotFound(_("Consultation not found."))
     case = invitee.consultation.case
-    _require_open(case, "comments", _("Comments are no longer taken: the critique has "
-                                              "been submitted for approval."))
+    if not case.takes("comments"):
+        raise Conflict(_("Comments are no longer taken: the critique has been submitted for "
+                         "approval."))
     today = today or local_today()
     late = today > invitee.consultation.deadline
     articles = {a.id: a for a in articles_of(case)}
@@ -308,8 +286,7 @@ def submit_comments(invitee: ConsultationInvitee, actor, entries: list[dict],
 def send_reminder(consultation: Consultation, actor) -> list[ConsultationInvitee]:
     """Remind every invitee that has not answered yet; the invitees see it on their request."""
     case = consultation.case
-    _require_open(case, "reminder", _("Comments are no longer taken."))
-    _require_writer(actor, case, "reminder")
+    RECORDS.require(actor, case, "reminder", _("Comments are no longer taken."))
     missing = [i for i in consultation.invitees if i.responded_at is None]
     if not missing:
         raise Invalid(_("Every invitee has answered; nobody to remind."))
@@ -328,9 +305,8 @@ def save_points(case, actor, points: list[dict]) -> list[CritiquePoint]:
     """Write the consolidated critique: the points the union raises, each optionally on an
     article; replaces the previous draft of the points."""
     _require_critique(case)
-    _require_open(case, "points",
-                   _("The points are written while consolidating (or after a return)."))
-    _require_writer(actor, case, "points")
+    RECORDS.require(actor, case, "points",
+                    _("The points are written while consolidating (or after a return)."))
     articles = {a.id for a in articles_of(case)}
     rows = []
     for p in points:
@@ -357,9 +333,8 @@ def save_points(case, actor, points: list[dict]) -> list[CritiquePoint]:
 def record_response(point: CritiquePoint, case, actor, *, response: str, text: str,
                     responded_on: date | None) -> CritiquePoint:
     """The drafting body's answer to one point: taken in, explained, or not taken in."""
-    _require_open(case, "response",
-                   _("Responses are recorded once the critique has been issued."))
-    _require_writer(actor, case, "response")
+    RECORDS.require(actor, case, "response",
+                    _("Responses are recorded once the critique has been issued."))
     if response not in RESPONSES:
         raise Invalid(_("Choose how the drafting body answered."), field="response")
     text = nfc(text or "")

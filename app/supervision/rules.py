@@ -110,7 +110,8 @@ def notice_period_elapsed(case, actor, context):
     if today < earliest:
         return _("The subject must be notified at least %(days)d days before fieldwork: "
                  "notified on %(notified)s, so fieldwork may start on %(earliest)s at the earliest.",
-                 days=notice_days(), notified=format_day(earliest - timedelta(days=notice_days())),
+                 days=notice_days(),
+                 notified=format_day(earliest - timedelta(days=notice_days())),
                  earliest=format_day(earliest))
     return None
 

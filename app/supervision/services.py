@@ -10,6 +10,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from app.auth import permissions
+from app.cases.records import RecordRules
 from app.cases.services import attach_files, open_case, record_event
 from app.core import uploads
 from app.core.calendar import local_today
@@ -36,21 +37,20 @@ def _require_supervision(case) -> None:
         raise Invalid(_("This is not a supervision case."))
 
 
-def _require_open(case, record: str, message) -> None:
-    """409 with `message` when the workflow does not open `record` in the case's state."""
-    if not case.takes(record):
-        raise Conflict(message)
-
-
-#: Who writes each supervision record: roles in the case's unit or above, and whether a named
-#: member of the case's delegation may too. The pages refuse others before reading the form.
-WRITERS = {
-    "plan": (frozenset({HANDLER}), False),
-    "delegation": (frozenset({HANDLER, APPROVER}), False),
-    "session": (frozenset({HANDLER}), True),
-    "dialogue": (frozenset({HANDLER, INTAKE}), False),
-    "report": (frozenset({HANDLER}), True),
-}
+#: Who writes each supervision record (roles in the case's unit or above; a named member of
+#: the case's delegation too for sessions and the report) and, from the workflow, when. The
+#: pages refuse others before reading the form.
+RECORDS = RecordRules(
+    writers={
+        "plan": frozenset({HANDLER}),
+        "delegation": frozenset({HANDLER, APPROVER}),
+        "session": frozenset({HANDLER}),
+        "dialogue": frozenset({HANDLER, INTAKE}),
+        "report": frozenset({HANDLER}),
+    },
+    also={"session": rules.is_delegation_member, "report": rules.is_delegation_member},
+)
+can_write, can_edit = RECORDS.can_write, RECORDS.can_edit
 #: Who adds lines to the annual programme (in the line's unit or above).
 PROGRAMME_ROLES = frozenset({HANDLER, APPROVER})
 
@@ -62,32 +62,12 @@ def can_add_to_programme(actor, org=None) -> bool:
     return bool(held & PROGRAMME_ROLES)
 
 
-def can_write(actor, case, record: str) -> bool:
-    """The actor's roles (or their place in the delegation) let them write `record` (403
-    otherwise)."""
-    roles, members_too = WRITERS[record]
-    return bool(permissions.roles_in(actor, case.org) & roles) or (
-        members_too and rules.is_delegation_member(case, actor))
-
-
-def can_edit(actor, case, record: str) -> bool:
-    """The actor may write `record` now: their role, and the state the workflow opens it in.
-    The case page shows a record's button exactly when this holds."""
-    return case.takes(record) and can_write(actor, case, record)
-
-
-def _require_writer(actor, case, record: str) -> None:
-    if not can_write(actor, case, record):
-        raise Forbidden(_("Your role does not allow this in this unit."))
-
-
 def save_plan(case, actor, *, purpose: str, content: str, form: str, place: str,
               starts_on: date | None, ends_on: date | None,
               subject_preparation: str) -> SupervisionPlan:
     """Create or edit the plan while it is not yet approved."""
     _require_supervision(case)
-    _require_open(case, "plan", _("The plan can no longer be changed: it was approved."))
-    _require_writer(actor, case, "plan")
+    RECORDS.require(actor, case, "plan", _("The plan can no longer be changed: it was approved."))
     if not nfc(purpose) or not nfc(content):
         raise Invalid(_("The purpose and the content of the supervision are required."))
     if starts_on and ends_on and ends_on < starts_on:
@@ -110,10 +90,9 @@ def save_plan(case, actor, *, purpose: str, content: str, form: str, place: str,
 def set_delegation(case, actor, members: list[dict]) -> list[DelegationMember]:
     """Name the delegation: rows of {user_id?, name, position, role}; exactly one leader."""
     _require_supervision(case)
-    _require_open(case, "delegation",
-                   _("The delegation is named after the plan is approved and before the "
-                     "decision is issued."))
-    _require_writer(actor, case, "delegation")
+    RECORDS.require(actor, case, "delegation",
+                    _("The delegation is named after the plan is approved and before the "
+                      "decision is issued."))
     rows = [m for m in members if nfc(m.get("name") or "") or m.get("user_id")]
     if not rows:
         raise Invalid(_("Name at least the delegation's leader."))
@@ -152,8 +131,7 @@ def record_working_session(case, actor, *, held_on: date, place: str, participan
                            minutes: str, documents_received: str, files=(),
                            today: date | None = None) -> WorkingSession:
     _require_supervision(case)
-    _require_open(case, "session", _("Working sessions are recorded during fieldwork."))
-    _require_writer(actor, case, "session")
+    RECORDS.require(actor, case, "session", _("Working sessions are recorded during fieldwork."))
     today = today or local_today()
     if held_on is None:
         raise Invalid(_("The date of the session is required."), field="held_on")
@@ -185,8 +163,7 @@ def record_dialogue(case, actor, *, kind: str, held_on: date, union_side: str,
     """Record a dialogue with the supervised party (or a workplace dialogue case)."""
     if case.family not in (SUPERVISION, "dialogue"):
         raise Invalid(_("Dialogues are recorded on supervision and dialogue cases."))
-    _require_open(case, "dialogue", _("A dialogue cannot be recorded at this stage."))
-    _require_writer(actor, case, "dialogue")
+    RECORDS.require(actor, case, "dialogue", _("A dialogue cannot be recorded at this stage."))
     today = today or local_today()
     if kind not in DIALOGUE_KINDS:
         raise Invalid(_("Choose the kind of dialogue."), field="kind")
@@ -216,9 +193,8 @@ def save_report(case, actor, *, findings: list[dict], recommendations: list[dict
                 conclusion: str) -> SupervisionReport:
     """Write the draft report; an approved version is never changed, a new one is made."""
     _require_supervision(case)
-    _require_open(case, "report",
-                   _("The report is drafted during fieldwork or after it was returned."))
-    _require_writer(actor, case, "report")
+    RECORDS.require(actor, case, "report",
+                    _("The report is drafted during fieldwork or after it was returned."))
     items = [
         {k: nfc(f.get(k) or "") for k in ("item", "strengths", "shortcomings", "causes")}
         for f in findings if nfc(f.get("item") or "")
