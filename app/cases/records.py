@@ -31,8 +31,8 @@ class RecordRules:
         """The actor's roles (or the record's extra predicate) let them write `record`."""
         if permissions.roles_in(actor, case.org) & self.writers[record]:
             return True
-        extra = self.also.get(record)
-        return bool(extra and extra(case, actor))
+        predicate = self.also.get(record)
+        return bool(predicate and predicate(case, actor))
 
     def can_edit(self, actor, case, record: str) -> bool:
         """`record` may be written now by the actor: the state takes it and they may write it.
