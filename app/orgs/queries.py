@@ -65,35 +65,51 @@ def bytewise(column):
 
 
 def tree_on(day: date) -> TreeOn:
-    """Today's tree with every move made after `day` undone (see the module's docstring): one
-    statement, plus one per moved unit and level to walk up its parents on `day`."""
-    moved = db.session.execute(
-        sa.select(Organisation.id, Organisation.path)
-        .join(OrgParentLink, OrgParentLink.child_id == Organisation.id)
-        .where(OrgParentLink.valid_to.is_not(None), OrgParentLink.valid_to > day)
-        .distinct()).all()
+    """Today's tree with every move made after `day` undone (see the module's docstring), in
+    two statements: the units moved since, with the parent each had on `day`; then the
+    current paths of those parents. A unit that did not move has the same parent on `day` as
+    today, so every other step of a path is read off today's paths."""
+    link = sa.orm.aliased(OrgParentLink)
+    parent_then = (  # the link valid on `day`, else (a unit attached later) its first one
+        sa.select(link.parent_id)
+        .where(link.child_id == Organisation.id,
+               sa.or_(link.valid_to.is_(None), link.valid_to > day))
+        .order_by(sa.case((link.valid_from <= day, 0), else_=1), link.valid_from, link.id)
+        .limit(1).correlate(Organisation).scalar_subquery())
+    moved = {unit_id: (path, parent) for unit_id, path, parent in db.session.execute(
+        sa.select(Organisation.id, Organisation.path, parent_then)
+        .where(Organisation.id.in_(
+            sa.select(OrgParentLink.child_id)
+            .where(OrgParentLink.valid_to.is_not(None), OrgParentLink.valid_to > day))))}
     if not moved:
         return TreeOn(day)
-    parents: dict[int, int | None] = {}
+    wanted = {parent for _path, parent in moved.values()} - set(moved) - {None}
+    paths = dict(db.session.execute(
+        sa.select(Organisation.id, Organisation.path).where(Organisation.id.in_(wanted)))
+        .all()) if wanted else {}
+    paths.update((unit_id, path) for unit_id, (path, _parent) in moved.items())
+    then: dict[int, str] = {}
 
-    def parent(unit_id: int) -> int | None:
-        if unit_id not in parents:
-            parents[unit_id] = db.session.scalar(
-                sa.select(OrgParentLink.parent_id)
-                .where(OrgParentLink.child_id == unit_id,
-                       sa.or_(OrgParentLink.valid_to.is_(None), OrgParentLink.valid_to > day))
-                .order_by(sa.case((OrgParentLink.valid_from <= day, 0), else_=1),
-                          OrgParentLink.valid_from, OrgParentLink.id)
-                .limit(1))
-        return parents[unit_id]
+    def path_then(unit_id: int, seen=()) -> str:
+        """The path `unit_id` had on `day`: its parent's then, if it moved; else today's
+        path from its deepest moved ancestor down."""
+        if unit_id in then:
+            return then[unit_id]
+        if unit_id in seen:  # a cycle in bad data: stop at today's path
+            return paths[unit_id]
+        if unit_id in moved:
+            parent = moved[unit_id][1]
+            result = (path_then(parent, (*seen, unit_id)) if parent is not None else "/") \
+                + f"{unit_id}/"
+        else:
+            ids = [int(part) for part in paths[unit_id].strip("/").split("/")]
+            above = next((i for i in reversed(ids[:-1]) if i in moved), None)
+            result = paths[unit_id] if above is None else (
+                path_then(above, (*seen, unit_id))
+                + paths[unit_id][len(paths[above]):])
+        then[unit_id] = result
+        return result
 
-    def path_then(unit_id: int) -> str:
-        chain, seen = [unit_id], {unit_id}
-        while (up := parent(chain[-1])) is not None and up not in seen:
-            chain.append(up)
-            seen.add(up)
-        return "/" + "".join(f"{i}/" for i in reversed(chain))
-
-    moves = [(path, path_then(unit_id)) for unit_id, path in moved]
-    moves = [(now, then) for now, then in moves if now != then]
+    moves = [(path, path_then(unit_id)) for unit_id, (path, _parent) in moved.items()]
+    moves = [(now, was) for now, was in moves if now != was]
     return TreeOn(day, tuple(sorted(moves, key=lambda m: -len(m[0]))))

@@ -5,6 +5,7 @@ import re
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 from app.orgs.models import Organisation
 from app.orgs.queries import TreeOn, bytewise, tree_on
@@ -129,7 +130,18 @@ def test_paths_before_and_after_nested_moves(db, world):
     zone_now, grass_now = o["a_zone"].path, o["a_grass"].path
     assert zone_now == f"{o['b'].path}{o['a_zone'].id}/" and grass_now == f"{a}{o['a_grass'].id}/"
 
-    jan = tree_on(date(2026, 1, 15))
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        jan = tree_on(date(2026, 1, 15))  # two units moved since, one inside the other's old home
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert len(statements) == 2
+
     assert jan.path(zone_now) == zone and jan.path(grass_now) == grass
     feb = tree_on(date(2026, 2, 15))
     assert feb.path(zone_now) == zone and feb.path(grass_now) == grass_now
@@ -157,8 +169,6 @@ SQL_TREE = TreeOn(date(2026, 1, 1), (("/1/7/4/9/", "/1/2/4/5/9/"), ("/1/7/4/", "
     ("/1/", "/1/7/4/9/", True),
 ])
 def test_subtree_condition_of_a_past_day(db, org_path, current, inside):
-    import sqlalchemy as sa
-
     column = bytewise(sa.literal(current, sa.String))
     # `org_path` is the unit's path on that day; unit 5 today sits at /1/7/4/5/.
     org = Organisation(path={"/1/2/4/5/": "/1/7/4/5/"}.get(org_path, org_path))
