@@ -72,7 +72,8 @@ def outage(backend, tmp_path):
         _db.engine.dispose()
 
 
-@pytest.mark.commits  # the outage app shares the `db` object: its sessions stay off the test's connection
+# The outage app shares the `db` object: its sessions must stay off the test's connection.
+@pytest.mark.commits
 @pytest.mark.parametrize("path", ["/", "/cases/", "/cases/1", "/reports/dashboard"])
 def test_a_logged_in_user_gets_the_friendly_503_when_the_database_is_down(
         browser, world, outage, path, caplog):

@@ -212,7 +212,8 @@ class WorkCalendar:
             return DueDate(due, lines)
 
         first = start + _ONE_DAY
-        lines = [f"Bắt đầu từ ngày {format_day(first)} (ngày tiếp theo sau ngày {format_day(start)})"]
+        lines = [f"Bắt đầu từ ngày {format_day(first)} "
+                 f"(ngày tiếp theo sau ngày {format_day(start)})"]
         counted = 0
         day = start
         while counted < days:
@@ -250,7 +251,8 @@ class WorkCalendar:
         for first, last in paused_periods:
             first, last = _as_date(first), _as_date(last)
             if last < first:
-                raise ValueError(f"pause ends before it starts: {format_day(first)}–{format_day(last)}")
+                raise ValueError(
+                    f"pause ends before it starts: {format_day(first)}–{format_day(last)}")
             if (last - first).days > _MAX_SCAN_DAYS:
                 raise ValueError("pause longer than ten years")
             result.update(first + timedelta(days=i) for i in range((last - first).days + 1))
@@ -272,7 +274,8 @@ class WorkCalendar:
 
     def _moved_line(self, d: date, due: date, paused: frozenset[date], first_word: str) -> str:
         reason = "ngày tạm dừng " + format_day(d) if d in paused else self._day_off_reason(d)
-        return f"{first_word} rơi vào {reason}, chuyển sang ngày làm việc tiếp theo {format_day(due)}"
+        return (f"{first_word} rơi vào {reason}, chuyển sang ngày làm việc tiếp theo "
+                f"{format_day(due)}")
 
     @staticmethod
     def _due_line(due: date) -> str:

@@ -101,7 +101,8 @@ def _compute(row: CaseDeadline) -> None:
             + f": {base} ngày thay cho {rule.days} ngày")
     for i, ext in enumerate(row.extensions, 1):
         lines.append(f"Gia hạn lần {i} theo quyết định số {ext['number']} ngày "
-                     f"{format_day(date.fromisoformat(ext['decided_on']))}: thêm {ext['days']} ngày")
+                     f"{format_day(date.fromisoformat(ext['decided_on']))}: "
+                     f"thêm {ext['days']} ngày")
     if extra:
         lines.append(f"Tổng thời hạn: {base + extra} ngày")
     if row.due_on != result.due:

@@ -35,11 +35,12 @@ def build_reminder(case, actor) -> Document:
               f"{case.org.name} chưa nhận được văn bản trả lời")
     superior = case.subject_unit or "cơ quan quản lý cấp trên"
     body = [
-        Para(f"{reference}, {case.org.name} đã kiến nghị {addressee}: {case.summary or case.title}"),
+        Para(f"{reference}, {case.org.name} đã kiến nghị {addressee}: "
+             f"{case.summary or case.title}"),
         Para(f"Đến nay, {status}."),
         Para(f"Đề nghị {addressee} khẩn trương thực hiện và báo cáo kết quả bằng văn bản về "
-             f"{case.org.name} trong thời hạn {recommendation_reply_days()} ngày kể từ ngày nhận được văn bản "
-             f"này. Quá thời hạn trên, {case.org.name} sẽ kiến nghị {superior} xem xét, "
+             f"{case.org.name} trong thời hạn {recommendation_reply_days()} ngày kể từ ngày nhận "
+             f"được văn bản này. Quá thời hạn trên, {case.org.name} sẽ kiến nghị {superior} xem xét, "
              "giải quyết theo quy định."),
         Para("Trân trọng./."),
     ]

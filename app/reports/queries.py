@@ -1,5 +1,6 @@
 """Read side of the registers (sổ theo dõi đơn thư, sổ theo dõi kiến nghị): one row per case of a
-unit and its subtree (as it stood at the end of the period) received in a period, streamed. Senders appear only as "Ẩn danh" or
+unit and its subtree (as it stood at the end of the period) received in a period, streamed.
+Senders appear only as "Ẩn danh" or
 "Bảo mật": their identity stays in the sealed store, which is never read here."""
 from __future__ import annotations
 
