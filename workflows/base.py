@@ -98,11 +98,11 @@ class Workflow:
         """The states in which `record` may be written (State.records)."""
         return tuple(s.name for s in self.states if record in s.records)
 
-    def paths_to_states(self) -> dict[str, list[str]]:
-        """The shortest trigger path from the initial state to every reachable state (breadth
+    def paths_from(self, start: str) -> dict[str, list[str]]:
+        """The shortest trigger path from `start` to every state reachable from it (breadth
         first; among equally short paths, the one through the earlier actions)."""
-        paths: dict[str, list[str]] = {self.initial: []}
-        queue = deque([self.initial])
+        paths: dict[str, list[str]] = {start: []}
+        queue = deque([start])
         while queue:
             state = queue.popleft()
             for action in self.actions:
@@ -111,16 +111,13 @@ class Workflow:
                     queue.append(action.dest)
         return paths
 
+    def paths_to_states(self) -> dict[str, list[str]]:
+        """The shortest trigger path from the initial state to every reachable state."""
+        return self.paths_from(self.initial)
+
     def reachable_from(self, state: str) -> frozenset[str]:
         """`state` and every state some sequence of actions leads to from it."""
-        seen, todo = {state}, [state]
-        while todo:
-            here = todo.pop()
-            for action in self.actions:
-                if here in action.sources and action.dest not in seen:
-                    seen.add(action.dest)
-                    todo.append(action.dest)
-        return frozenset(seen)
+        return frozenset(self.paths_from(state))
 
     def transition_table(self) -> list[dict]:
         """The table in the shape `transitions.Machine(transitions=...)` takes."""

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth import permissions
+from app.cases import services as case_services
 from app.cases.models import Attachment, Case
 from app.cases.views import load_case, render_detail, require_action
 from app.core import uploads
@@ -37,7 +38,7 @@ def panel(case) -> dict:
     """What the letter panel shows this user; never another letter's sender."""
     letter = case.letter
     primary = rules.primary_of(case)
-    can_merge = rules.can_merge(current_user, case)
+    can_merge = case_services.may_fire(current_user, case, "merge_duplicate")
     can_see_sender = identity.can_see(current_user, case)
     return {
         "letter": letter,

@@ -41,12 +41,6 @@ def classifies_first(case) -> bool:
     return case.state in case.workflow.action("classify").sources
 
 
-def can_merge(user, case) -> bool:
-    """`user` may link the letter to an earlier one as its duplicate, in this state."""
-    merge = case.workflow.action("merge_duplicate")
-    return case.state in merge.sources and permissions.can_fire(user, case, merge)
-
-
 def details_of(case) -> LetterDetails:
     """The letter's details row, created on first use (letters logged by the generic form)."""
     if case.letter is None:
