@@ -60,6 +60,12 @@ def can_create_in(user, org: Organisation) -> bool:
     return bool(roles_in(user, org) & CREATOR_ROLES)
 
 
+def creates_somewhere(user) -> bool:
+    """The user holds a role that logs new cases in some unit (read off their roles, no query):
+    the links to the intake forms show only then."""
+    return any(a.role in CREATOR_ROLES for a in user.roles)
+
+
 #: Roles that count on a case only where a feature's predicate says so (the delegation member:
 #: only on the cases whose delegation names them). Without its predicate such a role grants
 #: nothing.

@@ -1,7 +1,7 @@
 """Letters (đơn thư): intake, classification, decisions, duplicates, second complaints."""
 from flask_babel import lazy_gettext as _l
 
-from app.auth.permissions import is_read_only
+from app.auth.permissions import creates_somewhere
 from app.cases.plugins import Feature, NavItem
 
 feature = Feature("letters")
@@ -13,7 +13,7 @@ feature.event_labels.update({
 
 
 feature.nav.append(NavItem("letters.new", _l("Log a letter"), place="intake",
-                           visible=lambda user: not is_read_only(user), testid="log-letter"))
+                           visible=creates_somewhere, testid="log-letter"))
 
 
 def register(app) -> None:

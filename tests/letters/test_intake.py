@@ -144,3 +144,14 @@ def test_letter_attachments_are_served_only_in_scope(browser, db, world):
     browser.logout()
     browser.login("b_handler")
     assert browser.get(f"/letters/{case.id}/attachments/{att.id}").status_code == 404
+
+
+def test_the_log_a_letter_link_shows_only_to_those_who_may_log_one(db, world, browser):
+    for username, shown in (("intake", True), ("handler", True), ("approver", True),
+                            ("admin", False), ("auditor", False), ("delegate", False)):
+        browser.login(username)
+        for url in ("/", "/cases/"):
+            page = browser.get(url).get_data(as_text=True)
+            assert ('data-testid="log-letter"' in page) is shown, (username, url)
+        assert (browser.get("/letters/new").status_code == 200) is shown, username
+        browser.logout()
