@@ -215,6 +215,7 @@ class _CaseSeeder:
             try:
                 with db.session.begin_nested():
                     prepare_records(case, trigger, list(self.users.values()), day)
+                    _issue_documents(case, trigger, list(self.users.values()), day)
             except DomainError as exc:
                 self.refusals.append((case.code, trigger, exc.message))
                 return False
@@ -290,6 +291,17 @@ class _CaseSeeder:
 
 def _user_with(users, role, case):
     return next((u for u in users if role in roles_in(u, case.org)), None)
+
+
+def _issue_documents(case, trigger: str, users, day: date) -> None:
+    """The documents the step rests on, issued by the unit's approver (its first firing is
+    still refused when no approver of the unit is among the demo users)."""
+    from app.documents.services import issue_needed
+
+    approver = next((u for u in users if any(r.org_id == case.org_id and r.role == vocab.APPROVER
+                                              for r in u.roles)), None)
+    if approver is not None and case.workflow.action(trigger).documents:
+        issue_needed(case, trigger, approver, today=min(day, local_today()))
 
 
 def prepare_records(case, trigger: str, users, day: date) -> None:

@@ -81,6 +81,14 @@ def make_case(actor, org, family=vocab.SUPERVISION, **values):
     return open_case(actor, org, family, **values)
 
 
+def issue_for(case, trigger: str, issuer) -> list:
+    """Issue, signed by `issuer` (an approver of the case's unit), the documents `trigger`
+    rests on (Action.documents), as the office does before it takes the step."""
+    from app.documents.services import issue_needed
+
+    return issue_needed(case, trigger, issuer)
+
+
 def advance(case, users_by_role, triggers, today: date | None = None):
     """Fire `triggers` in order, each by the first user in `users_by_role` allowed to.
 

@@ -12,6 +12,7 @@ from app.auth.permissions import roles_in
 from app.core.calendar import local_today
 from app.critique import rules as critique_rules
 from app.critique import services as critique
+from app.documents import services as documents
 from app.letters.rules import details_of
 from app.supervision import services as supervision
 from workflows import vocab
@@ -36,6 +37,17 @@ def prepare_records(case, trigger: str, users, day) -> None:
     handler = _holder(users, vocab.HANDLER, case)
     if write is not None and (handler is not None or case.family == vocab.LETTER):
         write(case, handler, users, day)
+    _issue_documents(case, trigger, users)
+
+
+def _issue_documents(case, trigger, users):
+    """The documents the step rests on (Action.documents), issued by an approver of the
+    case's own unit among `users`; none when no such user takes part."""
+    issuer = next((u for u in users if any(r.org_id == case.org_id and r.role == vocab.APPROVER
+                                            for r in u.roles)), None)
+    if (issuer is not None and case.workflow.has_action(trigger)
+            and case.workflow.action(trigger).documents):
+        documents.issue_needed(case, trigger, issuer)
 
 
 def _holder(users, role, case):

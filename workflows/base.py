@@ -51,6 +51,10 @@ class Action:
     #: Fired from a feature's own form (e.g. an extension needs its written decision), so the
     #: case page shows no plain button for it.
     own_form: bool = False
+    #: The documents (template codes of app.documents) that are the step's legal effect: each
+    #: one that applies to the case must have been issued, once more than the step has fired
+    #: before, for the step to fire (guard DOCUMENTS_GUARD, added by `A`).
+    documents: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,14 @@ def S(name: str, vi: str, en: str, terminal: bool = False, records=()) -> State:
     return State(name, Label(vi, en), terminal, frozenset(records))
 
 
+#: The guard of every action that names `documents` (app.documents provides it).
+DOCUMENTS_GUARD = "documents_issued"
+
+
 def A(trigger: str, sources, dest: str, roles, vi: str, en: str, **meta) -> Action:
     if isinstance(sources, str):
         sources = (sources,)
+    if meta.get("documents"):
+        meta["documents"] = tuple(meta["documents"])
+        meta["guards"] = (*meta.get("guards", ()), DOCUMENTS_GUARD)
     return Action(trigger, tuple(sources), dest, frozenset(roles), Label(vi, en), **meta)

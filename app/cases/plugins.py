@@ -9,7 +9,8 @@ Feature with decorators when they are imported; ``register(app)`` imports them a
   the draft an approval concerns (``@feature.draft_authors``, read by the four-eyes guard);
 - hooks run when a case is opened or changes state (``@feature.on_open``,
   ``@feature.on_transition``), whose returned data joins the timeline event;
-- sections of the case page (``@feature.panel``) and blocks of the home page
+- sections of the case page (``@feature.panel``), notes under its step buttons
+  (``@feature.step_hint``: what a step still needs) and blocks of the home page
   (``@feature.home_section``), each with the data it shows this user;
 - the timeline labels of its events that are not transitions (``feature.event_labels``);
 - entries of the main menu (``feature.nav``) and its blueprints; ``register`` adds its CLI
@@ -45,6 +46,15 @@ class Panel:
 
     def applies_to(self, case) -> bool:
         return self.families is None or case.family in self.families
+
+
+@dataclass(frozen=True)
+class StepHint:
+    """A note under a step's button on the case page: `context(case, action)` returns what its
+    template shows (as ``data``; the template may render forms only into ``hint_forms``, see
+    cases/detail.html), or nothing when it has nothing to say about that step."""
+    template: str
+    context: Callable[..., object]
 
 
 @dataclass(frozen=True)
@@ -90,6 +100,7 @@ class Contributions:
     open_hooks: list[Callable] = field(default_factory=list)
     transition_hooks: list[Callable] = field(default_factory=list)
     panels: list[Panel] = field(default_factory=list)
+    step_hints: list[StepHint] = field(default_factory=list)
     home_sections: list[HomeSection] = field(default_factory=list)
     event_labels: dict[str, object] = field(default_factory=dict)
     nav: list[NavItem] = field(default_factory=list)
@@ -123,6 +134,7 @@ class Feature:
         self.open_hooks: list[Callable] = []
         self.transition_hooks: list[Callable] = []
         self.panels: list[Panel] = []
+        self.step_hints: list[StepHint] = []
         self.home_sections: list[HomeSection] = []
         self.event_labels: dict[str, object] = {}
         self.nav: list[NavItem] = []
@@ -181,6 +193,14 @@ class Feature:
             return fn
         return register
 
+    def step_hint(self, template: str):
+        """The decorated ``fn(case, action) -> data | None`` feeds a note under the step's
+        button (`template`), e.g. the document the step needs."""
+        def register(fn):
+            self.step_hints.append(StepHint(template, fn))
+            return fn
+        return register
+
     def home_section(self, name: str, template: str, *, order: int = 50):
         """The decorated ``fn(user) -> data`` feeds the home page's block `template`."""
         def register(fn):
@@ -208,6 +228,7 @@ class Feature:
         into.transition_hooks.extend(self.transition_hooks)
         into.panels.extend(self.panels)
         into.panels.sort(key=lambda p: p.order)
+        into.step_hints.extend(self.step_hints)
         into.home_sections.extend(self.home_sections)
         into.home_sections.sort(key=lambda section: section.order)
         into.event_labels.update(self.event_labels)

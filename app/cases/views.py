@@ -86,8 +86,11 @@ def render_detail(case, status: int = 200, error: str | None = None, failed_trig
         f.version.data = case.version
         forms[action.trigger] = f
     panels = installed()
+    hints = {action.trigger: [(hint, data) for hint in panels.step_hints
+                              if (data := hint.context(case, action))]
+             for action in actions}
     return render_template(
-        "cases/detail.html", case=case, actions=actions, forms=forms, error=error,
+        "cases/detail.html", case=case, actions=actions, forms=forms, hints=hints, error=error,
         failed_trigger=failed_trigger, events=queries.timeline(case),
         event_labels=panels.event_labels,
         panels={slot: [(p, p.context(case)) for p in panels.panels_for(case, slot)]

@@ -18,6 +18,6 @@ feature.nav.append(NavItem("documents.register", _l("Document register"), order=
 
 
 def register(app) -> None:
-    from app.documents import routes
+    from app.documents import routes, steps  # noqa: F401  (steps: its guard and hints)
 
     feature.install(app, blueprints=[routes.bp])

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
@@ -353,3 +354,63 @@ def issue_now(case, actor, template_code: str, today: date | None = None) -> Cas
     doc = draft_document(case, actor, template_code)
     _set_approval(doc, actor)
     return _issue(doc, actor, today)
+
+# -- the documents a workflow step rests on (Action.documents; app.documents.steps) ----------
+
+@dataclass
+class Need:
+    """One document a step needs on a case, and where the case stands with it."""
+    template: DocumentTemplate
+    #: Issued documents of the template on the case, oldest first.
+    issued: list[CaseDocument] = field(default_factory=list)
+    #: Drafts not yet issued.
+    drafts: list[CaseDocument] = field(default_factory=list)
+    #: How many were needed for the step's earlier firings.
+    used: int = 0
+
+    @property
+    def satisfied(self) -> bool:
+        return len(self.issued) > self.used
+
+    @property
+    def document(self) -> CaseDocument | None:
+        """The issued document this firing rests on (the newest)."""
+        return self.issued[-1] if self.satisfied else None
+
+
+def step_templates(case, action) -> list[DocumentTemplate]:
+    """The templates among `action.documents` that apply to `case` (its family and the
+    template's condition, whatever the state): a denunciation's step needs the denunciation's
+    decision, a complaint's the complaint's."""
+    found = []
+    for code in action.documents:
+        tpl = get_template(code)
+        if tpl is not None and case.family in tpl.families and (
+                tpl.condition is None or tpl.condition(case)):
+            found.append(tpl)
+    return found
+
+
+def needs(case, action) -> list[Need]:
+    """What `action` needs on `case` (two statements; none when it names no document)."""
+    templates = step_templates(case, action)
+    if not templates:
+        return []
+    used = db.session.scalar(sa.select(sa.func.count()).select_from(CaseEvent).where(
+        CaseEvent.case_id == case.id, CaseEvent.action == action.trigger,
+        CaseEvent.to_state.is_not(None)))
+    by_code = {tpl.code: Need(tpl, used=used) for tpl in templates}
+    for doc in db.session.scalars(sa.select(CaseDocument).where(
+            CaseDocument.case_id == case.id, CaseDocument.template.in_(list(by_code)))
+            .order_by(CaseDocument.id)):
+        need = by_code[doc.template]
+        (need.issued if doc.is_issued else need.drafts).append(doc)
+    return list(by_code.values())
+
+
+def issue_needed(case, trigger: str, actor, today=None) -> list[CaseDocument]:
+    """Draft and issue at once, signed by `actor` (an approver of the case's unit), each
+    document `trigger` still needs: for the demo data and for scripts replaying a case."""
+    action = case.workflow.action(trigger)
+    return [issue_now(case, actor, need.template.code, today)
+            for need in needs(case, action) if not need.satisfied]

@@ -17,6 +17,11 @@ feature.nav.append(NavItem("letters.new", _l("Log a letter"), place="intake",
 
 
 def register(app) -> None:
-    from app.letters import documents, routes, rules  # noqa: F401  (guards, effects, templates)
+    from app.letters import (  # noqa: F401  (guards, effects, templates)
+        decisions,
+        documents,
+        routes,
+        rules,
+    )
 
     feature.install(app, blueprints=[routes.bp])

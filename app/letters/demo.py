@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from app.cases.services import transition_case
 from app.core.calendar import local_today
+from app.documents import services as documents
 from app.identity.services import Reporter
 from app.letters import services
 
@@ -35,6 +36,7 @@ def seed(orgs: dict, users: dict, today: date | None = None) -> list:
 
     def fire(case, *steps):
         for trigger, actor, comment in steps:
+            documents.issue_needed(case, trigger, leader)  # the decisions the step rests on
             transition_case(case, trigger, actor, comment=comment)
 
     made = []

@@ -8,6 +8,7 @@ from app.cases.models import CaseEvent
 from app.cases.services import transition_case
 from app.core.errors import Conflict, Forbidden, Invalid
 from app.identity.services import Reporter
+from tests.factories import issue_for
 from tests.letters.conftest import classify, log_letter
 
 NOTE = "Đủ điều kiện, đúng thẩm quyền"
@@ -118,6 +119,7 @@ def test_anonymous_letter_needs_a_named_violator_and_evidence(db, world):
         classify(case, u["handler"], names_violator=True)
     assert info.value.field == "is_valid"
     classify(case, u["handler"], names_violator=True, has_evidence=True)
+    issue_for(case, "accept", u["approver"])
     transition_case(case, "accept", u["approver"], comment="Đủ điều kiện theo Điều 25")
     assert case.state == "accepted"
     # An anonymous letter classified without the conditions (as not valid) is never accepted.
@@ -161,6 +163,7 @@ def test_the_whole_path_of_a_denunciation(db, world):
     classify(case, u["handler"], complexity="especially_complex")
     for trigger, actor in (("accept", "approver"), ("start_verification", "handler"),
                            ("record_result", "handler"), ("close", "approver")):
+        issue_for(case, trigger, u["approver"])
         transition_case(case, trigger, u[actor], comment="Ghi chú")
     assert case.state == "closed" and case.letter.complexity == "especially_complex"
 

@@ -8,6 +8,7 @@ from app.cases.services import transition_case
 from app.core.uploads import Upload
 from app.identity.services import Reporter
 from tests.documents.helpers import issued
+from tests.factories import issue_for
 from tests.letters.conftest import SENDER, classify, flat, log_letter, pdf_text, poppler
 
 pytestmark = poppler
@@ -19,6 +20,7 @@ def _denunciation(world, **kw):
     case = log_letter(u["intake"], world.orgs["a"], received_on=date(2026, 11, 2),
                       files=[Upload("chung-tu-chi-quy.pdf", PDF)], **kw)
     classify(case, u["handler"])
+    issue_for(case, "accept", u["approver"])
     transition_case(case, "accept", u["approver"], comment="Thụ lý tố cáo")
     return case
 
@@ -206,7 +208,8 @@ def test_the_issued_notice_to_the_denounced_person_has_no_trace_of_the_denouncer
     db.session.commit()
     browser.login("approver")
     text = flat(pdf_text(browser.get(f"/documents/{doc.id}.pdf").data, tmp_path))
-    assert "Số: 01/TB-LĐLĐ" in text
+    # numbered after the decision accepting the denunciation (the register is shared)
+    assert f"Số: {doc.number:02d}/TB-LĐLĐ" in text
     for secret in (SENDER.name, SENDER.address, SENDER.contact, "Hoài Thu"):
         assert secret not in text
     db.session.expire_all()

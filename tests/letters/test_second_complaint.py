@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from app.cases.models import Case
 from app.cases.services import transition_case
 from app.identity.services import reveal
+from tests.factories import issue_for
 from tests.letters.conftest import SENDER, classify, log_letter
 
 
@@ -12,6 +13,7 @@ def _settled_complaint(world):
     first = log_letter(u["intake"], world.orgs["a"], title="Khiếu nại quyết định kỷ luật")
     classify(first, u["handler"], kind="complaint")
     for trigger in ("accept", "start_verification", "record_result"):
+        issue_for(first, trigger, u["approver"])
         transition_case(first, trigger, u["handler"], comment="Ghi chú")
     return first
 
@@ -46,6 +48,7 @@ def test_no_second_complaint_before_a_result_or_for_other_kinds(browser, db, wor
     classify(settled_denunciation, u["handler"])
     for trigger, actor in (("accept", "approver"), ("start_verification", "handler"),
                            ("record_result", "handler")):
+        issue_for(settled_denunciation, trigger, u["approver"])
         transition_case(settled_denunciation, trigger, u[actor], comment="Ghi chú")
     db.session.commit()
     assert settled_denunciation.state == "resolved"

@@ -13,7 +13,7 @@ from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.uploads import Upload
 from app.supervision import services as sv
 from app.supervision.models import DelegationMember, SupervisionPlan, SupervisionReport
-from tests.factories import advance, make_case
+from tests.factories import advance, issue_for, make_case
 
 TODAY = local_today()
 
@@ -82,6 +82,7 @@ def test_only_named_delegation_members_act_for_the_delegation(db, world, people)
 def test_fieldwork_before_the_notice_period_is_refused_with_the_earliest_date(db, world, people):
     case = _case(world, people, ["classify", "draft_plan", "approve_plan", "form_delegation"])
     notified = TODAY - timedelta(days=10)
+    issue_for(case, "notify_subject", world.users["approver"])
     transition_case(case, "notify_subject", world.users["intake"], today=notified)
     db.session.commit()
     earliest = notified + timedelta(days=15)
@@ -99,6 +100,7 @@ def test_the_case_page_gives_the_first_fieldwork_day_only_while_fieldwork_is_awa
         db, world, people, browser):
     case = _case(world, people, ["classify", "draft_plan", "approve_plan", "form_delegation"])
     notified = TODAY - timedelta(days=20)
+    issue_for(case, "notify_subject", world.users["approver"])
     transition_case(case, "notify_subject", world.users["intake"], today=notified)
     db.session.commit()
     browser.login("handler")
@@ -116,6 +118,7 @@ def test_notice_period_is_configurable(app, db, world, people):
     try:
         case = _case(world, people, ["classify", "draft_plan", "approve_plan",
                                      "form_delegation"])
+        issue_for(case, "notify_subject", world.users["approver"])
         transition_case(case, "notify_subject", world.users["intake"],
                         today=TODAY - timedelta(days=6))
         transition_case(case, "start_fieldwork", world.users["delegate"], today=TODAY)

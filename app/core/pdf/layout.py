@@ -80,6 +80,7 @@ DOCUMENT_TYPES: dict[str, str] = {
     "BC": "Báo cáo",
     "TB": "Thông báo",
     "BB": "Biên bản",
+    "KL": "Kết luận",
     "TTr": "Tờ trình",
     "HD": "Hướng dẫn",
     "GM": "Giấy mời",
