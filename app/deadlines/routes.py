@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.cases import services as case_services
+from app.cases.plugins import installed
 from app.cases.views import load_case, render_detail, require_action
 from app.core.calendar import local_today
 from app.core.dates import format_day
@@ -30,6 +31,7 @@ from app.deadlines.forms import (
     RuleForm,
 )
 from app.deadlines.models import RuleSetting
+from app.documents import services as documents
 from app.extensions import db
 
 bp = Blueprint("deadlines", __name__)
@@ -52,10 +54,28 @@ def unit_labels():
     return {"deadline_units": UNIT_LABELS}
 
 
+def _extension_decision(case):
+    """The issued decision the next extension rests on (Action.documents of "extend"), if the
+    case's workflow names one and it is issued: its number and date are the extension's."""
+    if not case.workflow.has_action("extend"):
+        return None
+    return next((need.document for need in documents.needs(case, case.workflow.action("extend"))
+                 if need.document is not None), None)
+
+
 @feature.panel("deadlines", "deadlines/_panel.html", order=60)
 def panel(case):
     form = g.get("extension_form") or ExtensionForm(formdata=None)
+    decision = _extension_decision(case)
+    if decision is not None:
+        form.number.data = documents.number_label(decision)
+        form.decided_on.data = decision.issued_on
+    extend_action = (case.workflow.action("extend") if case.workflow.has_action("extend")
+                     else None)
     return {
+        "decision": decision,
+        "hints": [(hint, data) for hint in installed().step_hints
+                  if extend_action is not None and (data := hint.context(case, extend_action))],
         "units": UNIT_LABELS,
         "can_extend": case_services.may_fire(current_user, case, "extend"),
         "rows": queries.of_case(case),
@@ -78,6 +98,9 @@ def extend(case_id: int):
         return render_detail(case, 422, _("The extension form is incomplete."))
     decision = {"number": form.number.data, "decided_on": form.decided_on.data,
                 "days": form.days.data, "reason": form.reason.data}
+    issued = _extension_decision(case)
+    if issued is not None:  # the issued decision's own number and date, whatever was posted
+        decision.update(number=documents.number_label(issued), decided_on=issued.issued_on)
     try:
         case_services.transition_case(
             case, "extend", current_user, comment=form.reason.data,

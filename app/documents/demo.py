@@ -1,4 +1,5 @@
-"""Demo documents: decisions, notices and reports issued on the demo supervision cases."""
+"""Demo documents beyond those the demo's steps issued: minutes of fieldwork, and one plan
+approved and waiting for the clerk."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -11,12 +12,11 @@ from app.documents.models import CaseDocument
 from app.extensions import db
 from workflows.vocab import APPROVER, HANDLER, SUPERVISION
 
-#: Which templates are issued on a supervision case in each state (the rest stay drafts).
+#: Documents issued on a supervision case in a state besides those its steps rested on (the
+#: decision, the notice, the report and the recommendation letter, issued as the demo walked
+#: the case through its steps: app.demo).
 BY_STATE = {
-    "delegation_formed": ("sv_decision",),
-    "subject_notified": ("sv_decision", "sv_notice"),
-    "fieldwork": ("sv_decision", "sv_notice", "sv_session_minutes"),
-    "following_up": ("sv_report", "recommendation"),
+    "fieldwork": ("sv_session_minutes",),
 }
 #: Drafted by a handler and approved by the unit's approver: waits for the clerk to issue it.
 AWAITING_CLERK = "sv_plan"

@@ -8,7 +8,9 @@ import sqlalchemy as sa
 from app.core.calendar import local_today
 from app.deadlines import services
 from app.deadlines.models import CalendarDay, DeadlineAudit, RuleSetting
+from app.documents.services import number_label
 from tests.deadlines.test_services import accepted, letter
+from tests.factories import issue_for
 
 ADMIN_PAGES = ["/admin/deadlines/rules", "/admin/deadlines/rules/complaint.accept",
                "/admin/deadlines/calendar?year=2026"]
@@ -142,6 +144,8 @@ def test_extension_form_on_the_panel(browser, world, db):
         "reason": "Phức tạp"})
     assert response.status_code == 422
     assert 'value="Phức tạp"' in text(response) or "Phức tạp</textarea>" in text(response)
+    [decision] = issue_for(case, "extend", world.users["approver"])  # its written decision
+    db.session.commit()
     response = browser.post(f"/cases/{case.id}/deadlines/extend", {
         "version": str(case.version), "number": "15/QĐ-LĐLĐ",
         "decided_on": local_today().isoformat(), "days": "20", "reason": "Phức tạp"})
@@ -149,7 +153,8 @@ def test_extension_form_on_the_panel(browser, world, db):
     db.session.refresh(case)
     assert case.due_on > due
     page = text(browser.get(f"/cases/{case.id}"))
-    assert "15/QĐ-LĐLĐ" in page and 'data-testid="extension-refusal"' in page
+    # the extension carries the issued decision's number, not what was typed
+    assert number_label(decision) in page and 'data-testid="extension-refusal"' in page
     # Once more is beyond the rule for a complex case.
     response = browser.post(f"/cases/{case.id}/deadlines/extend", {
         "version": str(case.version), "number": "16/QĐ-LĐLĐ",

@@ -25,7 +25,7 @@ from app.core.errors import Invalid
 from app.deadlines import services
 from app.deadlines.models import CalendarDay, CaseDeadline
 from app.letters.rules import details_of
-from tests.factories import make_case
+from tests.factories import issue_for, make_case
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +51,7 @@ def letter(world, kind="complaint", received_on=date(2026, 3, 2), complexity="no
 
 def accepted(world, accepted_on=date(2026, 3, 2), verifying=False, **kw):
     case = letter(world, received_on=accepted_on, **kw)
+    issue_for(case, "accept", world.users["approver"])  # a denunciation's decision
     transition_case(case, "accept", world.users["handler"], comment="Thụ lý", today=accepted_on)
     if verifying:
         transition_case(case, "start_verification", world.users["handler"], comment="Xác minh",
@@ -186,6 +187,7 @@ def test_classifying_an_unclassified_letter_switches_its_screening_rule(db, worl
 
 
 def extend(world, case, number, decided_on, **extra):
+    issue_for(case, "extend", world.users["approver"])  # the step rests on its decision
     return transition_case(case, "extend", world.users["approver"], comment="Vụ việc phức tạp",
                            today=decided_on,
                            context={"extension": {"number": number, "decided_on": decided_on,
@@ -354,6 +356,7 @@ def test_sweep_skips_ended_deadlines_and_warns_again_after_an_extension(db, worl
     extend(world, case, "3/QĐ", date(2026, 3, 31))  # new due date Mon 04/05/2026
     assert services.sweep(date(2026, 4, 2)) == {"warned": 0, "expired": 0}
     assert services.sweep(date(2026, 5, 1))["warned"] == 1
+    issue_for(case, "record_result", world.users["approver"])
     transition_case(case, "record_result", world.users["handler"], comment="Kết luận",
                     today=date(2026, 5, 4))
     assert services.sweep(date(2026, 5, 10)) == {"warned": 0, "expired": 0}

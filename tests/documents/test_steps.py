@@ -245,3 +245,33 @@ def test_complaint_decisions_name_the_complainant_and_the_way_to_appeal(db, worl
                  f"của ông/bà {SENDER.name}", f"(hạn cuối: ngày {due:%d/%m/%Y})",
                  "có quyền khiếu nại lần hai đến Tổng Liên đoàn Lao động Việt Nam"):
         assert line in text, line
+
+
+def test_an_extension_is_its_issued_decision(browser, db, world):
+    """The extension form of the deadlines panel takes the number and date of the issued
+    decision; before it is issued, the panel offers to draft it."""
+    u = world.users
+    case = _denunciation(world)
+    issue_for(case, "accept", u["approver"])
+    transition_case(case, "accept", u["approver"], comment="Thụ lý", today=TODAY)
+    transition_case(case, "start_verification", u["handler"])
+    db.session.commit()
+    browser.login("approver")
+    page = browser.get(f"/cases/{case.id}").get_data(as_text=True)
+    form = re.search(r'data-testid="extension-form".*?</form>', page, re.S).group(0)
+    assert "Cần văn bản đã ban hành “Quyết định gia hạn giải quyết tố cáo”" in form
+    assert 'value="tc_extension"' in form
+    decision = issued(world, case, "tc_extension", on=TODAY)
+    db.session.commit()
+    label = services.number_label(decision)
+    page = browser.get(f"/cases/{case.id}").get_data(as_text=True)
+    form = re.search(r'data-testid="extension-form".*?</form>', page, re.S).group(0)
+    assert f"số {label}" in form and f'name="number" value="{label}"' in form
+    response = browser.post(f"/cases/{case.id}/deadlines/extend", {
+        "version": case.version, "number": "99/XX", "decided_on": "2020-01-01",
+        "days": "20", "reason": "Cần xác minh thêm tại hai địa điểm"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    extension = case.deadlines[-1].extensions[-1]
+    assert (extension["number"], extension["decided_on"], extension["days"]) == (
+        label, TODAY.isoformat(), 20)
