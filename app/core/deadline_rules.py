@@ -102,6 +102,9 @@ RULES: tuple[DeadlineRule, ...] = (
         remote_days=60,
         complex_remote_days=70,
         status="V",
+        note="Gửi người có thẩm quyền giải quyết lần hai, cấp trên trực tiếp của người đã giải "
+             "quyết lần đầu (Điều 33); 45 ngày kể từ ngày thụ lý, phức tạp 60; vùng sâu, vùng "
+             "xa 60, phức tạp 70 (Điều 37).",
     ),
     DeadlineRule(
         code="denunciation.initial",

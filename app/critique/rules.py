@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from app.cases.guards import event_actors
-from app.core.deadline_rules import DEFAULT_RULES
 from app.critique import feature
 from app.critique.models import (
     Consultation,
@@ -18,6 +17,7 @@ from app.critique.models import (
     CritiquePoint,
     DraftArticle,
 )
+from app.deadlines import queries as deadline_queries
 from app.documents.services import issue_now, number_label
 from app.extensions import db
 from workflows.vocab import CRITIQUE
@@ -77,12 +77,13 @@ def was_issued(case) -> bool:
 def notice(received_on: date, submission_on: date | None) -> Notice | None:
     if submission_on is None:
         return None
-    rule = DEFAULT_RULES[NOTICE_RULE]
+    rule = deadline_queries.rule(NOTICE_RULE)
     return Notice((submission_on - received_on).days, rule.days, rule.legal_basis)
 
 
 def notice_days_required() -> int:
-    return DEFAULT_RULES[NOTICE_RULE].days
+    """The notice period, as the rule table has it (with the admins' changes)."""
+    return deadline_queries.rule(NOTICE_RULE).days
 
 
 @feature.guard("critique_has_articles")

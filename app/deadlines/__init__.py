@@ -10,12 +10,29 @@ from workflows.vocab import ADMIN
 
 
 def is_deadline_admin(user) -> bool:
-    """The rule table and the calendar are national: any admin role may edit them."""
+    """An admin of some unit: the calendar's local days off of their subtree are theirs."""
     return user.is_authenticated and any(a.role == ADMIN for a in user.roles)
 
 
+def is_national_admin(user) -> bool:
+    """An admin of the top unit (the root of the organisation tree): the national rule table
+    and the national calendar are theirs alone."""
+    return user.is_authenticated and any(
+        a.role == ADMIN and a.org.parent_id is None for a in user.roles)
+
+
+def can_manage_days_of(user, org) -> bool:
+    """Days of `org` (None: the national calendar) may be entered and removed by `user`: an
+    admin of the top unit for national days, an admin of the unit or above it for its local
+    days off."""
+    if org is None:
+        return is_national_admin(user)
+    return user.is_authenticated and any(
+        a.role == ADMIN and org.path.startswith(a.org.path) for a in user.roles)
+
+
 feature = Feature("deadlines")
-feature.nav.append(NavItem("deadlines.rules", _l("Deadlines and calendar"), order=90,
+feature.nav.append(NavItem("deadlines.index", _l("Deadlines and calendar"), order=90,
                            visible=is_deadline_admin, testid="admin-deadlines"))
 feature.event_labels.update({
     "deadline_warning": _l("Deadline approaching"),

@@ -10,7 +10,7 @@ from dataclasses import asdict
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import has_app_context
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -53,6 +53,9 @@ NOT_MET_BY = frozenset({"withdraw", "cancel", "postpone", "remind", "escalate",
 COMPLEXITY_VI = {"normal": "bình thường", "complex": "phức tạp",
                  "especially_complex": "đặc biệt phức tạp"}
 
+#: Where an app keeps the readers of start events other features know (read_start_day).
+START_DAY_READERS = "giamsat.deadline_start_days"
+
 
 # -- which rule applies ---------------------------------------------------------------------
 
@@ -77,6 +80,28 @@ def modifiers(case) -> tuple[str, bool]:
     return letter.complexity or "normal", bool(letter.remote_area)
 
 
+# -- the day a deadline counts from -----------------------------------------------------------
+
+
+def read_start_day(app, event: str, reader) -> None:
+    """`reader(case) -> date | None` gives the day the start event `event` happens (None: not
+    known yet); registered by the feature that knows it (app.supervision: the fieldwork's last
+    day). A rule's period then counts from that day, or from the step's day when it is later."""
+    app.extensions.setdefault(START_DAY_READERS, {})[event] = reader
+
+
+def start_day(case, rule, step_day: date) -> date:
+    """The day `rule`'s period counts from, for a deadline started by a step on `step_day`:
+    the rule's start event decides (a letter's receipt, the fieldwork's last day); the step's
+    own day when the event is the step itself (acceptance: the day the officer entered)."""
+    if rule.start_event == "received" and case.received_on is not None:
+        return case.received_on
+    readers = current_app.extensions.get(START_DAY_READERS, {}) if has_app_context() else {}
+    reader = readers.get(rule.start_event)
+    event_day = reader(case) if reader is not None else None
+    return max(step_day, event_day) if event_day is not None else step_day
+
+
 # -- computing one deadline -----------------------------------------------------------------
 
 
@@ -85,13 +110,15 @@ def _closed_pauses(row: CaseDeadline) -> list[tuple[date, date]]:
             for p in row.pauses if p["last"]]
 
 
-def _compute(row: CaseDeadline) -> None:
-    """Set the row's duration, due date, warning day and explanation from its own data."""
+def _compute(row: CaseDeadline, case=None) -> None:
+    """Set the row's duration, due date, warning day and explanation from its own data, on the
+    calendar of the case's unit (national days and the local days off above it)."""
     rule = row.rule_obj
     base = rule_days(rule, row.complexity, row.remote)
     extra = sum(e["days"] for e in row.extensions)
-    result = work_calendar().compute_due(row.start_on, base + extra, rule.unit,
-                                         _closed_pauses(row))
+    case = case if case is not None else row.case
+    calendar = work_calendar(case.org if case is not None else None)
+    result = calendar.compute_due(row.start_on, base + extra, rule.unit, _closed_pauses(row))
     unit = "ngày làm việc" if rule.unit == "working" else "ngày theo lịch"
     lines = [f"{rule.name_vi}: {base} {unit} ({rule.legal_basis})"]
     if base != rule.days:
@@ -146,9 +173,10 @@ def _finish(row: CaseDeadline, day: date, trigger: str | None) -> None:
 # -- the operations -------------------------------------------------------------------------
 
 
-def start(case, code: str | None, start_on: date, *, trigger: str | None = None) -> dict:
-    """Start the deadline `code` (may be symbolic) counted from `start_on`; it replaces the
-    case's open deadlines. Returns the timeline data (due date, legal basis, explanation)."""
+def start(case, code: str | None, step_day: date, *, trigger: str | None = None) -> dict:
+    """Start the deadline `code` (may be symbolic) for a step on `step_day`, counted from the
+    day of its rule's start event (start_day); it replaces the case's open deadlines. Returns
+    the timeline data (due date, legal basis, explanation)."""
     rule_code = resolve_rule(case, code)
     if rule_code is None:
         return {}
@@ -156,12 +184,13 @@ def start(case, code: str | None, start_on: date, *, trigger: str | None = None)
     if rule.direction != "after":
         raise ValueError(f"{rule_code} counts back from an event; it cannot be started")
     for row in open_deadlines(case):
-        _finish(row, start_on, trigger)
+        _finish(row, step_day, trigger)
     complexity, remote = modifiers(case)
     row = CaseDeadline(source_code=code, rule_code=rule_code, rule=asdict(rule),
-                       start_on=start_on, complexity=complexity, remote=remote, status=RUNNING,
+                       start_on=start_day(case, rule, step_day), event_on=step_day,
+                       complexity=complexity, remote=remote, status=RUNNING,
                        extensions=[], pauses=[], started_by=trigger)
-    _compute(row)  # queries the calendar: before the row joins the session
+    _compute(row, case)  # queries the calendar: before the row joins the session
     row.case = case
     db.session.add(row)
     _sync_case(case)
@@ -285,7 +314,8 @@ def recompute(case, actor=None) -> list[CaseDeadline]:
 
     Nothing watches for changes: whoever changes what a case's deadlines depend on calls this
     in the same transaction. That is a letter's kind, complaint round, complexity or remote
-    area (app.letters.services: classify_letter, open_second_complaint) and the calendar
+    area (app.letters.services: classify_letter, open_second_complaint), the day of a start
+    event (app.supervision.services.save_plan: the fieldwork's last day) and the calendar
     (recompute_from, from the calendar's administration)."""
     from app.cases.services import record_event
 
@@ -297,7 +327,8 @@ def recompute(case, actor=None) -> list[CaseDeadline]:
             row.rule_code, row.rule = code, asdict(rule_table()[code])
         before = row.due_on
         row.complexity, row.remote = complexity, remote
-        _compute(row)
+        row.start_on = start_day(case, row.rule_obj, row.event_on or row.start_on)
+        _compute(row, case)
         if row.due_on != before and row.status == RUNNING:
             moved.append(row)
             record_event(case, actor, "deadline_recomputed", data=_event_data(row))
@@ -305,15 +336,17 @@ def recompute(case, actor=None) -> list[CaseDeadline]:
     return moved
 
 
-def recompute_from(day: date, actor=None) -> int:
-    """Recompute every open deadline a calendar change on `day` may move."""
-    from app.cases.models import Case
+def recompute_from(day: date, actor=None, org=None) -> int:
+    """Recompute every open deadline a calendar change on `day` may move (of the cases of
+    `org`'s subtree for a local day off)."""
+    from app.cases.models import Case, in_subtree
 
     cases = db.session.scalars(
         sa.select(Case).join(CaseDeadline)
         .where(CaseDeadline.status.in_((RUNNING, PAUSED)),
                sa.or_(CaseDeadline.status == PAUSED,
-                      sa.and_(CaseDeadline.start_on < day, CaseDeadline.due_on >= day)))
+                      sa.and_(CaseDeadline.start_on < day, CaseDeadline.due_on >= day)),
+               in_subtree(org.path) if org is not None else sa.true())
         .distinct()).all()
     return sum(len(recompute(case, actor)) for case in cases)
 

@@ -52,6 +52,8 @@ class RuleForm(BaseForm):
 
 
 class CalendarDayForm(BaseForm):
+    #: 0: the national calendar; a unit's id: a local day off of its subtree.
+    org_id = SelectField(_l("Applies to"), coerce=int, default=0)
     day = DateField(_l("Date"), validators=[InputRequired()])
     kind = SelectField(_l("Kind"), choices=list(DAY_KIND_LABELS.items()))
     note = StringField(_l("Decision or note"), validators=[Length(max=255)])

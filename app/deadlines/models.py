@@ -45,6 +45,10 @@ class CaseDeadline(db.Model):
     rule: Mapped[dict] = mapped_column(sa.JSON)
     #: The day of the event; the period starts the day after (BLDS 2015 Điều 147).
     start_on: Mapped[date]
+    #: The day of the step that started it, when the rule's start event is another day (the
+    #: fieldwork's last day, the day a letter was received): start_on is read from the event
+    #: again whenever the deadline is recomputed. None: start_on itself.
+    event_on: Mapped[date | None]
     #: Duration after modifiers, before extensions.
     days: Mapped[int]
     complexity: Mapped[str] = mapped_column(sa.String(20), default="normal")
@@ -106,14 +110,23 @@ class CaseDeadline(db.Model):
 
 class CalendarDay(db.Model):
     """A day off (e.g. a bridge day decided by the Government) or a make-up working day entered
-    by an admin; wins over the ``holidays`` package."""
+    by an admin; wins over the ``holidays`` package. A day of a unit (`org_id`) is a local day
+    off of that unit and every unit below it; the national days have none."""
 
     __tablename__ = "calendar_day"
-    __table_args__ = (sa.CheckConstraint(sa.column("kind").in_((DAY_OFF, WORKING_DAY)),
-                                         name="kind"),)
+    __table_args__ = (
+        sa.CheckConstraint(sa.column("kind").in_((DAY_OFF, WORKING_DAY)), name="kind"),
+        sa.UniqueConstraint("day", "org_id", name="uq_calendar_day_day_org"),
+        #: One national entry a day (NULLs are distinct in the constraint above).
+        sa.Index("uq_calendar_day_national", "day", unique=True,
+                 postgresql_where=sa.text("org_id IS NULL"),
+                 sqlite_where=sa.text("org_id IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    day: Mapped[date] = mapped_column(unique=True)
+    day: Mapped[date]
+    #: The unit whose subtree the day off concerns; None: national.
+    org_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(10))
     #: The decision it comes from ("Thông báo 6150/TB-BNV ...") or the holiday's name.
     note: Mapped[str] = mapped_column(sa.String(255), default="")
@@ -123,6 +136,7 @@ class CalendarDay(db.Model):
         sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     created_by = relationship("User")
+    org = relationship("Organisation")
 
 
 class RuleSetting(db.Model):

@@ -4,8 +4,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
 
+from app.auth.permissions import scope_condition
 from app.cases.models import Case
 from app.cases.queries import (
     COUNT_CAP,
@@ -19,8 +20,17 @@ from app.core.calendar import (
     official_holidays,
     official_working_weekend_days,
 )
+from app.core.deadline_rules import DeadlineRule
 from app.deadlines.models import RUNNING, CalendarDay, CaseDeadline, DeadlineAudit
+from app.deadlines.table import rule_table
 from app.extensions import db
+from workflows.vocab import ADMIN
+
+
+def rule(code: str) -> DeadlineRule:
+    """Rule `code` as in force: the one table every reader reads (the code's defaults, the
+    deployment's durations, the admins' overrides)."""
+    return rule_table()[code]
 
 
 def of_case(case) -> list[CaseDeadline]:
@@ -99,12 +109,15 @@ def _warning_statements(shape, limit: int, cap: int):
     return counts, rows
 
 
-def calendar_year(year: int) -> dict:
-    """The official holidays and swaps of `year` beside the admins' entries."""
+def calendar_year(year: int, user) -> dict:
+    """The official holidays and swaps of `year` beside the admins' entries: the national ones
+    and the local days off of the units `user` administers (and below)."""
     rows = db.session.scalars(
-        sa.select(CalendarDay)
-        .where(CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31))
-        .order_by(CalendarDay.day)).all()
+        sa.select(CalendarDay).options(joinedload(CalendarDay.org))
+        .where(CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31),
+               sa.or_(CalendarDay.org_id.is_(None),
+                      scope_condition(user, CalendarDay.org_id, roles={ADMIN})))
+        .order_by(CalendarDay.day, CalendarDay.id)).all()
     return {
         "holidays": official_holidays(year),
         "working_weekends": official_working_weekend_days(year),

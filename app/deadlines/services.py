@@ -32,11 +32,13 @@ from app.deadlines.clock import (
     modifiers,
     open_deadlines,
     pause,
+    read_start_day,
     recompute,
     recompute_from,
     resolve_rule,
     resume,
     start,
+    start_day,
     stop,
 )
 from app.deadlines.sweep import SWEEP_CHUNK, sweep
@@ -52,7 +54,7 @@ __all__ = [
     "COMPLEXITY_VI", "CONFIG_DAYS", "EDITABLE_FIELDS", "LETTER_RULES", "NOT_MET_BY",
     "OPENING_RULE", "SWEEP_CHUNK", "RuleInvalid", "add_calendar_day", "decision_problem",
     "default_rules", "extend", "extendable", "extension_refusal", "modifiers",
-    "open_deadlines", "pause", "recompute", "recompute_from", "remove_calendar_day",
-    "reset_rule", "resolve_rule", "resume", "rule_table", "save_rule", "start", "stop",
-    "sweep", "work_calendar",
+    "open_deadlines", "pause", "read_start_day", "recompute", "recompute_from",
+    "remove_calendar_day", "reset_rule", "resolve_rule", "resume", "rule_table", "save_rule",
+    "start", "start_day", "stop", "sweep", "work_calendar",
 ]

@@ -18,6 +18,7 @@ from app.extensions import db
 
 #: Rules whose default duration a deployment sets in its configuration (issue 3).
 CONFIG_DAYS = {
+    "supervision.notice": "SUPERVISION_NOTICE_DAYS",
     "supervision.draft_report": "SUPERVISION_REPORT_DAYS",
     "recommendation.reply": "RECOMMENDATION_REPLY_DAYS",
 }
@@ -86,11 +87,49 @@ def rule_table() -> Mapping[str, DeadlineRule]:
     return _cached("rules", (_stamp(RuleSetting), _config_days()), build)
 
 
-def work_calendar() -> WorkCalendar:
-    """The official calendar with the admins' days off and make-up working days."""
+class Calendars:
+    """The admins' calendar days read once: the national calendar, and a unit's calendar with
+    the local days off of the unit and the units above it (built on first use, kept)."""
+
+    def __init__(self, rows) -> None:
+        self.national = WorkCalendar({r.day: r.note for r in rows
+                                      if r.org_id is None and r.kind == DAY_OFF},
+                                     [r.day for r in rows
+                                      if r.org_id is None and r.kind == WORKING_DAY])
+        self._working = [r.day for r in rows if r.org_id is None and r.kind == WORKING_DAY]
+        self._national_off = {r.day: r.note for r in rows
+                              if r.org_id is None and r.kind == DAY_OFF}
+        self._local: dict[int, dict] = {}
+        for r in rows:
+            if r.org_id is not None and r.kind == DAY_OFF:
+                self._local.setdefault(r.org_id, {})[r.day] = r.note
+        self._by_units: dict[tuple[int, ...], WorkCalendar] = {}
+
+    def of_units(self, unit_ids) -> WorkCalendar:
+        """The calendar of a case whose unit and the units above it are `unit_ids`."""
+        key = tuple(i for i in unit_ids if i in self._local)
+        if not key:
+            return self.national
+        if key not in self._by_units:
+            off = dict(self._national_off)
+            for unit_id in key:
+                off.update(self._local[unit_id])
+            self._by_units[key] = WorkCalendar(off, [d for d in self._working if d not in off])
+        return self._by_units[key]
+
+
+def calendars() -> Calendars:
+    """Every admin-entered day, read once per change of the table (one statement when it
+    changed, one fingerprint otherwise)."""
     def build():
-        rows = db.session.scalars(sa.select(CalendarDay)).all()
-        return WorkCalendar({r.day: r.note for r in rows if r.kind == DAY_OFF},
-                            [r.day for r in rows if r.kind == WORKING_DAY])
+        return Calendars(db.session.execute(sa.select(
+            CalendarDay.day, CalendarDay.kind, CalendarDay.note, CalendarDay.org_id)).all())
 
     return _cached("calendar", _stamp(CalendarDay, sa.func.max(CalendarDay.id)), build)
+
+
+def work_calendar(org=None) -> WorkCalendar:
+    """The official calendar with the admins' days off and make-up working days; for `org`,
+    with the local days off of the unit and of the units above it too."""
+    found = calendars()
+    return found.national if org is None else found.of_units(org.ancestor_ids)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.core.pdf.layout import Document, Para
+from app.deadlines import queries as deadline_queries
 from app.documents import queries as document_queries
 from app.documents.services import (
     dmy,
     letterhead,
-    recommendation_reply_days,
     standing_committee,
     superior_recipient,
     template,
@@ -34,12 +34,13 @@ def build_reminder(case, actor) -> Document:
               "tuy nhiên kiến nghị chưa được thực hiện đầy đủ" if reply else
               f"{case.org.name} chưa nhận được văn bản trả lời")
     superior = case.subject_unit or "cơ quan quản lý cấp trên"
+    reply_days = deadline_queries.rule("recommendation.reply").days
     body = [
         Para(f"{reference}, {case.org.name} đã kiến nghị {addressee}: "
              f"{case.summary or case.title}"),
         Para(f"Đến nay, {status}."),
         Para(f"Đề nghị {addressee} khẩn trương thực hiện và báo cáo kết quả bằng văn bản về "
-             f"{case.org.name} trong thời hạn {recommendation_reply_days()} ngày kể từ ngày nhận "
+             f"{case.org.name} trong thời hạn {reply_days} ngày kể từ ngày nhận "
              f"được văn bản này. Quá thời hạn trên, {case.org.name} sẽ kiến nghị {superior} xem xét, "
              "giải quyết theo quy định."),
         Para("Trân trọng./."),

@@ -61,8 +61,9 @@ def seed(orgs: dict, users: dict, today: date | None = None) -> list:
     fire(dismissal, ("accept", handler, "Thụ lý giải quyết khiếu nại lần đầu"),
          ("start_verification", handler, ""),
          ("record_result", handler, "Giữ nguyên quyết định kỷ luật"))
+    # Lodged with the unit above (Luật Khiếu nại 2011, Điều 33): logged there by its approver.
     second = services.open_second_complaint(
-        dismissal, intake, title="Khiếu nại lần hai quyết định kỷ luật sa thải",
+        dismissal, users["tld"], title="Khiếu nại lần hai quyết định kỷ luật sa thải",
         summary="Không đồng ý với kết quả giải quyết khiếu nại lần đầu.", received_on=today)
     fire(dismissal, ("close", leader, ""))
     made += [dismissal, second]

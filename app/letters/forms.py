@@ -1,4 +1,5 @@
-"""Forms of the letter pages: intake, classification, duplicate link, second complaint."""
+"""Forms of the letter pages: intake, classification, acceptance, duplicate link, second
+complaint."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
@@ -125,6 +126,16 @@ class ClassifyForm(BaseForm):
             "complexity": self.complexity.data, "remote_area": self.remote_area.data,
             "comment": self.comment.data or "", "expected_version": self.version.data,
         }
+
+
+class AcceptForm(BaseForm):
+    """Thụ lý: the day the officer accepted the letter (ngày thụ lý), today unless told."""
+
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    accepted_on = _date_field(_l("Date of acceptance (ngày thụ lý)"))
+    comment = TextAreaField(_l("Comment"), validators=[
+        DataRequired(message=_l("Please give a reason or comment for “Thụ lý”.")),
+        Length(max=5000)])
 
 
 class DuplicateForm(BaseForm):

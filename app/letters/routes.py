@@ -7,6 +7,7 @@ from app.cases import services as case_services
 from app.cases.models import Attachment, Case
 from app.cases.views import load_case, render_detail, require_action
 from app.core import uploads
+from app.core.dates import format_day
 from app.core.errors import DomainError, NotFound
 from app.core.forms import handle_form
 from app.core.pdf.layout import build_pdf
@@ -15,6 +16,7 @@ from app.identity import services as identity
 from app.letters import documents, feature, rules, services
 from app.letters.forms import (
     COMPLEXITY,
+    AcceptForm,
     ClassifyForm,
     DuplicateForm,
     LetterForm,
@@ -57,7 +59,11 @@ def panel(case) -> dict:
         "attachments": db.session.scalars(db.select(Attachment).where(
             Attachment.case_id == case.id, Attachment.owner_kind == services.OWNER_KIND)
             .order_by(Attachment.id)).all(),
-        "second_complaints": [c for c in case.children if c.family == LETTER],
+        "can_accept": case_services.may_fire(current_user, case, "accept"),
+        # Lodged at the unit above: its people handle it; here only a summary shows.
+        "second_complaints": [
+            (c, permissions.can_view_case(current_user, c), rules.result_of(c))
+            for c in case.children if c.family == LETTER],
         "can_open_second": services.can_open_second_complaint(current_user, case),
         "complexity_labels": COMPLEXITY,
     }
@@ -119,6 +125,25 @@ def classify(case_id: int):
         _to_case(lambda c: _("The classification has been saved.")))
 
 
+@bp.route("/<int:case_id>/accept", methods=["GET", "POST"])
+def accept(case_id: int):
+    """Thụ lý on the day the officer enters; the resolution deadline counts from it."""
+    case = load_case(case_id, LETTER)
+    require_action(case, "accept")
+    if not case_services.may_fire(current_user, case, "accept"):
+        abort(409)
+    form = AcceptForm()
+    if request.method == "GET":
+        form.version.data = case.version
+    return handle_form(
+        form, lambda: services.accept_letter(
+            case, current_user, accepted_on=form.accepted_on.data, comment=form.comment.data,
+            expected_version=form.version.data),
+        lambda: render_template("letters/accept.html", case=case, form=form),
+        _to_case(lambda c: _("The letter has been accepted for handling on %(day)s.",
+                             day=format_day(form.accepted_on.data))))
+
+
 @bp.route("/<int:case_id>/duplicate", methods=["POST"])
 def duplicate(case_id: int):
     case = load_case(case_id, LETTER)
@@ -146,7 +171,9 @@ def duplicate(case_id: int):
 def second_complaint(case_id: int):
     first = load_case(case_id, LETTER)
     if not services.can_open_second_complaint(current_user, first):
-        abort(409 if permissions.can_create_in(current_user, first.org) else 403)
+        superior = services.superior_of(first)
+        abort(409 if superior is None or permissions.can_create_in(current_user, superior)
+              else 403)
     form = SecondComplaintForm()
     return handle_form(
         form,

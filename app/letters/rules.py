@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from app.auth import permissions
 from app.auth.permissions import scope_condition
-from app.cases.models import SUBJECT_KEY_LENGTH, Case, subject_key_of
+from app.cases.models import SUBJECT_KEY_LENGTH, Case, CaseEvent, subject_key_of
 from app.core.text import fold
 from app.extensions import db
 from app.letters import feature
@@ -70,6 +70,14 @@ def group_of(case) -> list[Case]:
     """The primary letter and every letter linked to it as a duplicate."""
     primary = primary_of(case)
     return [primary, *duplicates_of(primary)]
+
+
+def result_of(case) -> str | None:
+    """The result recorded on a letter (the comment of its last "record_result"), if any."""
+    return db.session.scalar(
+        sa.select(CaseEvent.comment)
+        .where(CaseEvent.case_id == case.id, CaseEvent.action == "record_result")
+        .order_by(CaseEvent.id.desc()).limit(1))
 
 
 def was_forwarded(case) -> bool:

@@ -15,6 +15,8 @@ from flask_babel import gettext as _
 from app.auth import permissions
 from app.cases.services import attach_files, open_case, record_event, transition_case
 from app.core import uploads
+from app.core.calendar import local_today
+from app.core.dates import format_day
 from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.text import fold_name, nfc
 from app.deadlines import services as deadlines
@@ -160,23 +162,48 @@ def mark_duplicate(case, actor, primary, *, comment: str = "",
                            context={"duplicate_of": primary_of(primary)})
 
 
+def accept_letter(case, actor, *, accepted_on: date, comment: str,
+                  expected_version: int | None = None, today: date | None = None):
+    """Thụ lý: fire "accept" on the day the officer entered (ngày thụ lý), not later than today
+    and not before the letter was received; the resolution deadline counts from that day and
+    the timeline event is dated with it."""
+    today = today or local_today()
+    if accepted_on > today:
+        raise Invalid(_("The acceptance date cannot be later than today (%(day)s).",
+                        day=format_day(today)), field="accepted_on")
+    if accepted_on < case.received_on:
+        raise Invalid(_("The acceptance date cannot be before the day the letter was received "
+                        "(%(day)s).", day=format_day(case.received_on)), field="accepted_on")
+    return transition_case(case, "accept", actor, comment=comment,
+                           expected_version=expected_version, today=accepted_on)
+
+
+def superior_of(case):
+    """Where a second complaint against `case` is lodged: the unit above the one that resolved
+    the first (Luật Khiếu nại 2011, Điều 33); None at the top unit."""
+    return case.org.parent
+
+
 def can_open_second_complaint(user, case) -> bool:
-    return (case.family == LETTER and case.kind == "complaint"
+    superior = superior_of(case) if case.family == LETTER else None
+    return (superior is not None and case.kind == "complaint"
             and case.letter is not None and case.letter.complaint_round == 1
             and case.state in SECOND_COMPLAINT_FROM
-            and permissions.can_create_in(user, case.org)
+            and permissions.can_create_in(user, superior)
             and not any(c.family == LETTER for c in case.children))
 
 
 def open_second_complaint(first, actor, *, title: str, summary: str,
                           received_on: date | None = None, files=()):
-    """Khiếu nại lần hai: a new complaint linked to the settled first one, same complainant."""
+    """Khiếu nại lần hai: a new complaint at the superior unit, linked to the settled first
+    one (Case.parent), same complainant."""
     if not can_open_second_complaint(actor, first):
-        raise Conflict(_("A second complaint is lodged, once, only against a first complaint "
-                         "that has a result."))
+        raise Conflict(_("A second complaint is lodged, once, with the unit above the one "
+                         "that resolved the first complaint, against a first complaint that "
+                         "has a result."))
     reporter = None if first.is_anonymous else reveal(first, actor, "second_complaint")
     case = receive_letter(
-        actor, first.org, title=title, summary=summary, channel=first.channel,
+        actor, superior_of(first), title=title, summary=summary, channel=first.channel,
         intake_form=first.intake_form, received_on=received_on,
         is_anonymous=first.is_anonymous or reporter is None, reporter=reporter,
         signer_count=first.letter.signer_count, files=files, kind="complaint",

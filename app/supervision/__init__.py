@@ -18,9 +18,12 @@ feature.nav.append(NavItem("supervision.programme", _l("Programme"), order=30))
 
 def register(app) -> None:
     from app.auth.permissions import restrict_role
+    from app.deadlines import services as deadlines
     from app.supervision import documents, routes, rules  # noqa: F401  (templates, guards)
     from workflows.vocab import DELEGATE
 
     feature.install(app, blueprints=[routes.bp])
     # A delegation member acts only on the cases whose delegation names them.
     restrict_role(app, DELEGATE, rules.is_delegation_member)
+    # The draft report is due counted from the fieldwork's last day (rule start_event).
+    deadlines.read_start_day(app, "fieldwork_end", rules.fieldwork_end)

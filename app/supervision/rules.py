@@ -4,12 +4,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 
 from app.cases.guards import event_actors
 from app.core.calendar import local_today
 from app.core.dates import LOCAL_TZ, format_day
+from app.deadlines import queries as deadline_queries
 from app.extensions import db
 from app.supervision import feature
 from app.supervision.models import DelegationMember, SupervisionPlan, SupervisionReport
@@ -61,7 +61,14 @@ def event_day(case, trigger: str) -> date | None:
 
 
 def notice_days() -> int:
-    return int(current_app.config.get("SUPERVISION_NOTICE_DAYS", 15))
+    """The notice period, as the rule table has it (with the admins' changes)."""
+    return deadline_queries.rule("supervision.notice").days
+
+
+def fieldwork_end(case) -> date | None:
+    """The fieldwork's last day in the plan: the draft report's deadline counts from it."""
+    plan = plan_of(case)
+    return plan.ends_on if plan is not None else None
 
 
 def earliest_fieldwork(case) -> date | None:

@@ -17,6 +17,7 @@ from app.core.calendar import local_today
 from app.core.dates import format_day
 from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.text import lines, nfc
+from app.deadlines import services as deadlines
 from app.extensions import db
 from app.supervision import rules
 from app.supervision.models import (
@@ -29,7 +30,16 @@ from app.supervision.models import (
     WorkingSession,
 )
 from app.supervision.rules import earliest_fieldwork, latest_report, plan_of
-from workflows.vocab import APPROVER, DIALOGUE_KINDS, HANDLER, INTAKE, SUPERVISION
+from workflows.vocab import (
+    APPROVER,
+    CHANNELS,
+    DIALOGUE_KINDS,
+    HANDLER,
+    INTAKE,
+    LETTER,
+    LETTER_CHANNEL,
+    SUPERVISION,
+)
 
 
 def _require_supervision(case) -> None:
@@ -84,6 +94,7 @@ def save_plan(case, actor, *, purpose: str, content: str, form: str, place: str,
         "starts_on": starts_on.isoformat() if starts_on else None,
         "ends_on": ends_on.isoformat() if ends_on else None})
     db.session.flush()
+    deadlines.recompute(case, actor)  # a running draft report counts from the end date
     return plan
 
 
@@ -240,11 +251,14 @@ def add_programme_item(actor, org, *, year: int, title: str, subject_name: str,
     return item
 
 
-def start_programme_item(item: ProgrammeItem, actor, org):
-    """Open the thematic supervision a programme line planned."""
+def start_programme_item(item: ProgrammeItem, actor, org, channel: str | None = None):
+    """Open the thematic supervision a programme line planned, filed under the channel the
+    user chose (never "trường hợp đặc biệt" unless they chose it)."""
     if item.case_id is not None:
         raise Conflict(_("This supervision has already started."))
-    case = open_case(actor, org, SUPERVISION, kind="thematic", channel="delegation",
+    if channel not in CHANNELS:
+        raise Invalid(_("Choose the channel the case came through."), field="channel")
+    case = open_case(actor, org, SUPERVISION, kind="thematic", channel=channel,
                      intake_form="documents", title=item.title,
                      subject_name=item.subject_name, subject_kind="organisation")
     item.case_id = case.id
@@ -253,11 +267,15 @@ def start_programme_item(item: ProgrammeItem, actor, org):
 
 
 def supervision_from_signal(source, actor):
-    """Turn a signal (a letter, a dialogue, any case) into a supervision case linked to it."""
+    """Turn a signal (a letter, a dialogue, any case) into a supervision case linked to it.
+
+    One opened from a letter comes through channel 6 of 44/HD-TLĐ (the content and results of
+    complaints and denunciations), whatever channel brought the letter in."""
     if source.family == SUPERVISION:
         raise Invalid(_("This is already a supervision case."))
+    channel = LETTER_CHANNEL if source.family == LETTER else source.channel
     case = open_case(
-        actor, source.org, SUPERVISION, kind="regular", channel=source.channel,
+        actor, source.org, SUPERVISION, kind="regular", channel=channel,
         intake_form="documents", title=source.title, summary=source.summary,
         subject_kind=source.subject_kind, subject_name=source.subject_name,
         subject_category=source.subject_category, subject_position=source.subject_position,

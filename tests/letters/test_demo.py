@@ -5,7 +5,8 @@ def test_demo_letters_cover_the_letter_path(db, world):
     from app.letters.demo import seed
 
     u, o = world.users, world.orgs
-    users = {"tiepnhan": u["intake"], "canbo": u["handler"], "lanhdao": u["approver"]}
+    users = {"tiepnhan": u["intake"], "canbo": u["handler"], "lanhdao": u["approver"],
+             "tld": u["top_approver"]}  # logs the second complaint at the unit above
     made = seed({"ht": o["a"]}, users)
     assert [c.state for c in made] == [
         "verifying", "merged", "closed", "received", "forwarded", "filed", "received"]

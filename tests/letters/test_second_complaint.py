@@ -1,4 +1,5 @@
-"""Khiếu nại lần hai: a new letter linked to a first complaint that has a result."""
+"""Khiếu nại lần hai: a new letter linked to a first complaint that has a result, lodged with
+the unit above the one that resolved it (Luật Khiếu nại 2011, Điều 33)."""
 import sqlalchemy as sa
 
 from app.cases.models import Case
@@ -9,12 +10,15 @@ from tests.letters.conftest import SENDER, classify, log_letter
 
 
 def _settled_complaint(world):
+    """A first complaint resolved by the grassroots union: its superior is the zone union,
+    whose letters the province's people handle (the grassroots people cannot lodge there)."""
     u = world.users
-    first = log_letter(u["intake"], world.orgs["a"], title="Khiếu nại quyết định kỷ luật")
-    classify(first, u["handler"], kind="complaint")
+    first = log_letter(u["grass_handler"], world.orgs["a_grass"],
+                       title="Khiếu nại quyết định kỷ luật")
+    classify(first, u["grass_handler"], kind="complaint")
     for trigger in ("accept", "start_verification", "record_result"):
-        issue_for(first, trigger, u["approver"])
-        transition_case(first, trigger, u["handler"], comment="Ghi chú")
+        issue_for(first, trigger, u["grass_approver"])
+        transition_case(first, trigger, u["grass_handler"], comment="Ghi chú")
     return first
 
 
@@ -41,14 +45,14 @@ def test_second_complaint_is_a_linked_letter_from_the_same_complainant(browser, 
 
 def test_no_second_complaint_before_a_result_or_for_other_kinds(browser, db, world):
     u = world.users
-    open_one = log_letter(u["intake"], world.orgs["a"])
-    classify(open_one, u["handler"], kind="complaint")
+    open_one = log_letter(u["grass_handler"], world.orgs["a_grass"])
+    classify(open_one, u["grass_handler"], kind="complaint")
     db.session.commit()
-    settled_denunciation = log_letter(u["intake"], world.orgs["a"])
-    classify(settled_denunciation, u["handler"])
-    for trigger, actor in (("accept", "approver"), ("start_verification", "handler"),
-                           ("record_result", "handler")):
-        issue_for(settled_denunciation, trigger, u["approver"])
+    settled_denunciation = log_letter(u["grass_handler"], world.orgs["a_grass"])
+    classify(settled_denunciation, u["grass_handler"])
+    for trigger, actor in (("accept", "grass_approver"), ("start_verification", "grass_handler"),
+                           ("record_result", "grass_handler")):
+        issue_for(settled_denunciation, trigger, u["grass_approver"])
         transition_case(settled_denunciation, trigger, u[actor], comment="Ghi chú")
     db.session.commit()
     assert settled_denunciation.state == "resolved"

@@ -72,12 +72,22 @@ class Creator(Policy):
 
 
 class AdminAnywhere(Policy):
-    """National settings: an admin role in any unit."""
+    """The calendar's pages: an admin role in any unit (local days off of their subtree)."""
 
     relational = False
 
     def expect(self, role, rel):
         return OK if ROLES[role] == ADMIN else 403
+
+
+class NationalAdmin(Policy):
+    """The national rule table: an admin of the top unit only. The matrix's users hold their
+    roles at a zone, so every one of them is refused (a zone admin too)."""
+
+    relational = False
+
+    def expect(self, role, rel):
+        return 403
 
 
 @dataclass(repr=False)
@@ -156,6 +166,17 @@ class Logout(Policy):
         return LOGIN
 
 
+class AtSuperior(Policy):
+    """A creator role at the unit above the object's unit (a second complaint is lodged with
+    the superior of the unit that resolved the first): the zone's creators for the letter of
+    the grassroots union below it; the zone's own letter goes to the province, not theirs."""
+
+    def expect(self, role, rel):
+        if rel not in IN_SCOPE:
+            return 404
+        return OK if rel == "below" and ROLES[role] in CREATORS else 403
+
+
 def act(*roles, member=False):
     return Act(frozenset(roles), member)
 
@@ -175,6 +196,7 @@ class JobOwner(Policy):
 
 
 PUBLIC, ANY_USER, CREATOR, ADMIN_ONLY = Public(), AnyUser(), Creator(), AdminAnywhere()
+NATIONAL_ADMIN = NationalAdmin()
 READ, INVITEE = Read(), Invitee()
 #: A sealed sender: the unit's own leader, or a named handler (the matrix's handler is named
 #: on the `own` letter).
@@ -243,8 +265,11 @@ MATRIX: dict[str, Entry] = {
     "letters.new": E(CREATOR, CREATOR, _one("/letters/new")),
     "letters.classify": E(act(HANDLER, INTAKE), act(HANDLER, INTAKE),
                           _one("/letters/{o.letter}/classify")),
+    "letters.accept": E(act(HANDLER, APPROVER), act(HANDLER, APPROVER),
+                        _one("/letters/{o.letter}/accept"),
+                        note="not possible at this stage: 409 to those who may"),
     "letters.duplicate": E(None, act(HANDLER, INTAKE), _one("/letters/{o.letter}/duplicate")),
-    "letters.second_complaint": E(act(*CREATORS), act(*CREATORS),
+    "letters.second_complaint": E(AtSuperior(), AtSuperior(),
                                   _one("/letters/{o.letter}/second-complaint"),
                                   note="not possible at this stage: 409 to those who may"),
     "letters.document": E(READ, None, _one("/letters/{o.letter}/documents/{o.letter_doc}.pdf")),
@@ -261,9 +286,11 @@ MATRIX: dict[str, Entry] = {
     # --- deadlines ---------------------------------------------------------------------------
     "deadlines.extend": E(None, act(APPROVER), _one("/cases/{o.letter}/deadlines/extend")),
     "deadlines.index": E(ADMIN_ONLY, None, _one("/admin/deadlines/")),
-    "deadlines.rules": E(ADMIN_ONLY, None, _one("/admin/deadlines/rules")),
-    "deadlines.edit_rule": E(ADMIN_ONLY, ADMIN_ONLY, _one("/admin/deadlines/rules/{o.rule}")),
-    "deadlines.reset_rule": E(None, ADMIN_ONLY, _one("/admin/deadlines/rules/{o.rule}/reset")),
+    "deadlines.rules": E(NATIONAL_ADMIN, None, _one("/admin/deadlines/rules")),
+    "deadlines.edit_rule": E(NATIONAL_ADMIN, NATIONAL_ADMIN,
+                             _one("/admin/deadlines/rules/{o.rule}")),
+    "deadlines.reset_rule": E(None, NATIONAL_ADMIN,
+                              _one("/admin/deadlines/rules/{o.rule}/reset")),
     "deadlines.calendar": E(ADMIN_ONLY, ADMIN_ONLY, _one("/admin/deadlines/calendar")),
     "deadlines.delete_day": E(None, ADMIN_ONLY, _one("/admin/deadlines/calendar/{o.day}/delete"),
                               note="the admin removes the day once; removing it again is 404"),
@@ -276,6 +303,8 @@ MATRIX: dict[str, Entry] = {
                            note="already approved: 409 to the unit's approver"),
     "documents.issue": E(None, at_unit(APPROVER, INTAKE), _one("/documents/{o.draft}/issue"),
                          note="issued by the first allowed user; later ones 409"),
+    "documents.correct": E(None, act(HANDLER, INTAKE, APPROVER, member=True),
+                           _one("/documents/{o.issued}/correct"), lambda o: {"kind": "replace"}),
     "documents.pdf": E(READ, None, lambda o: [f"/documents/{o.issued}.pdf",
                                               f"/documents/{o.draft}.pdf"]),
     "documents.register": E(READ, None, _one("/documents/register?org={o.org}")),
@@ -284,6 +313,9 @@ MATRIX: dict[str, Entry] = {
     "reports.dashboard": E(READ, None, _one("/reports/dashboard?org={o.org}")),
     "reports.periodic": E(READ, None, lambda o: [f"/reports/periodic.pdf?org={o.org}",
                                                  f"/reports/periodic.xlsx?org={o.org}"]),
+    "reports.draft_periodic": E(None, act(HANDLER, INTAKE, APPROVER),
+                                _one("/reports/periodic/draft?org={o.org}"),
+                                lambda o: {"period": "year", "year": "2026"}),
     "reports.register": E(READ, None, lambda o: [
         f"/reports/registers/letters.pdf?org={o.org}",
         f"/reports/registers/recommendations.xlsx?org={o.org}"]),

@@ -221,8 +221,9 @@ def build() -> SimpleNamespace:
         objects[rel].request_att = _first(Attachment, case_id=_case.id,
                                           owner_kind="critique_draft")
     objects["own"].job = _job(users["handler"])
+    # A local day off of the zone, which the zone's admin may remove.
     objects["own"].day = deadlines.add_calendar_day(users["admin"], date(TODAY.year, 12, 24),
-                                                    "off", "Nghỉ bù").id
+                                                    "off", "Nghỉ bù", org=zone).id
     db.session.commit()
     # Every id is real: a 404 outside scope must not come from a missing object.
     missing = [(rel, k) for rel, o in objects.items() for k, v in vars(o).items()
