@@ -1,5 +1,6 @@
 from functools import wraps
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -13,6 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.auth import permissions
 from app.cases import services as case_services
 from app.cases.plugins import installed
 from app.cases.views import load_case, render_detail, require_action
@@ -22,7 +24,14 @@ from app.core.deadline_rules import START_EVENTS
 from app.core.errors import DomainError
 from app.core.forms import BaseForm, attach_error, handle_form
 from app.core.params import int_arg
-from app.deadlines import feature, is_deadline_admin, queries, services
+from app.deadlines import (
+    can_manage_days_of,
+    feature,
+    is_deadline_admin,
+    is_national_admin,
+    queries,
+    services,
+)
 from app.deadlines.forms import (
     DAY_KIND_LABELS,
     UNIT_LABELS,
@@ -33,6 +42,8 @@ from app.deadlines.forms import (
 from app.deadlines.models import RuleSetting
 from app.documents import services as documents
 from app.extensions import db
+from app.orgs.models import Organisation
+from workflows.vocab import ADMIN
 
 bp = Blueprint("deadlines", __name__)
 
@@ -40,13 +51,21 @@ bp = Blueprint("deadlines", __name__)
 PREFIX = "/admin/deadlines"
 
 
-def admin_only(view):
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not is_deadline_admin(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-    return wrapped
+def _allowed(check):
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not check(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorate
+
+
+#: An admin of any unit (the calendar's local days off of their subtree).
+admin_only = _allowed(is_deadline_admin)
+#: An admin of the top unit (the national rule table and calendar).
+national_admin_only = _allowed(is_national_admin)
 
 
 @bp.context_processor
@@ -123,11 +142,13 @@ def extend(case_id: int):
 @bp.route(PREFIX + "/")
 @admin_only
 def index():
+    if not is_national_admin(current_user):
+        return redirect(url_for("deadlines.calendar"))
     return redirect(url_for("deadlines.rules"))
 
 
 @bp.route(PREFIX + "/rules")
-@admin_only
+@national_admin_only
 def rules():
     settings = {s.code: s for s in db.session.scalars(db.select(RuleSetting))}
     return render_template("deadlines/rules.html", rules=services.rule_table(),
@@ -137,7 +158,7 @@ def rules():
 
 
 @bp.route(PREFIX + "/rules/<code>", methods=["GET", "POST"])
-@admin_only
+@national_admin_only
 def edit_rule(code: str):
     rule = services.rule_table().get(code)
     if rule is None:
@@ -165,7 +186,7 @@ def edit_rule(code: str):
 
 
 @bp.route(PREFIX + "/rules/<code>/reset", methods=["POST"])
-@admin_only
+@national_admin_only
 def reset_rule(code: str):
     if code not in services.default_rules():
         abort(404)
@@ -180,6 +201,18 @@ def reset_rule(code: str):
 # -- administration: the calendar -------------------------------------------------------------
 
 
+def _calendar_units(user) -> list[tuple[int, str]]:
+    """Whose calendar the user may add a day to: the nation (0) for an admin of the top unit,
+    and the units they administer with every unit below."""
+    national = [(0, _("National (every unit)"))] if is_national_admin(user) else []
+    orgs = db.session.scalars(
+        sa.select(Organisation)
+        .where(permissions.scope_condition(user, Organisation.id, roles={ADMIN}),
+               Organisation.dissolved_on.is_(None))
+        .order_by(Organisation.path)).all()
+    return national + [(o.id, ("— " * (o.level - 1)) + o.name) for o in orgs]
+
+
 @bp.route(PREFIX + "/calendar", methods=["GET", "POST"])
 @admin_only
 def calendar():
@@ -187,18 +220,22 @@ def calendar():
     if not 1990 <= year <= 2100:
         abort(404)
     form = CalendarDayForm()
+    form.org_id.choices = _calendar_units(current_user)
 
     def save():
+        org = db.session.get(Organisation, form.org_id.data) if form.org_id.data else None
         return services.add_calendar_day(current_user, form.day.data, form.kind.data,
-                                         form.note.data or "")
+                                         form.note.data or "", org=org)
 
     def done(row):
         flash(_("%(day)s has been added.", day=format_day(row.day)), "success")
         return redirect(url_for("deadlines.calendar", year=row.day.year))
 
     return handle_form(form, save, lambda: render_template(
-        "deadlines/calendar.html", form=form, year=year, data=queries.calendar_year(year),
-        kinds=DAY_KIND_LABELS, delete_form=BaseForm(formdata=None),
+        "deadlines/calendar.html", form=form, year=year,
+        data=queries.calendar_year(year, current_user), kinds=DAY_KIND_LABELS,
+        delete_form=BaseForm(formdata=None), may_remove=can_manage_days_of,
+        national=is_national_admin(current_user),
         log=queries.audit_log(("day_added", "day_removed"))), done)
 
 

@@ -48,16 +48,16 @@ def db_rows(model):
     return db.session.scalars(sa.select(model)).all()
 
 
-def test_admin_sees_the_rule_table_with_legal_basis(browser, world):
-    browser.login("admin")
+def test_admin_sees_the_rule_table_with_legal_basis(browser, world, national_admin):
+    browser.login("national_admin")
     assert 'data-testid="admin-deadlines"' in text(browser.get("/"))
     page = text(browser.get("/admin/deadlines/rules"))
     assert "Luật Tố cáo 2018 (25/2018/QH14, Quốc hội, 12/6/2018), Điều 30" in page
     assert 'data-testid="rule-denunciation.resolve"' in page
 
 
-def test_invalid_rule_is_refused_with_422_and_nothing_saved(browser, world):
-    english(browser, "admin")
+def test_invalid_rule_is_refused_with_422_and_nothing_saved(browser, world, national_admin):
+    english(browser, "national_admin")
     response = browser.post("/admin/deadlines/rules/complaint.accept",
                             {**VALID_RULE, "warn_before_days": "20"})
     assert response.status_code == 422
@@ -72,23 +72,23 @@ def test_invalid_rule_is_refused_with_422_and_nothing_saved(browser, world):
     assert db_rows(RuleSetting) == [] and db_rows(DeadlineAudit) == []
 
 
-def test_rule_edit_and_reset_are_audited(browser, world):
-    browser.login("admin")
+def test_rule_edit_and_reset_are_audited(browser, world, national_admin):
+    browser.login("national_admin")
     response = browser.post("/admin/deadlines/rules/complaint.accept", VALID_RULE)
     assert response.status_code == 302
     [setting] = db_rows(RuleSetting)
-    assert setting.values["days"] == 15 and setting.updated_by_id == world.users["admin"].id
+    assert setting.values["days"] == 15 and setting.updated_by_id == national_admin.id
     page = text(browser.get("/admin/deadlines/rules"))
     assert re.search(r'data-testid="rule-complaint.accept".*?data-testid="days">15<', page,
                      re.DOTALL)
-    assert "Người dùng admin" in page  # who changed it
+    assert "Quản trị Tổng Liên đoàn" in page  # who changed it
     assert browser.post("/admin/deadlines/rules/complaint.accept/reset").status_code == 302
     assert db_rows(RuleSetting) == []
     assert [e.action for e in db_rows(DeadlineAudit)] == ["rule_saved", "rule_reset"]
 
 
-def test_calendar_page_lists_holidays_and_admin_days(browser, world, db):
-    english(browser, "admin")
+def test_calendar_page_lists_holidays_and_admin_days(browser, world, db, national_admin):
+    english(browser, "national_admin")
     case = letter(world)  # complaint.accept due Thu 12/03/2026
     page = text(browser.get("/admin/deadlines/calendar?year=2026"))
     assert "17/02/2026" in page and "Tết Nguyên Đán" in page

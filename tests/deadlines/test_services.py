@@ -96,11 +96,13 @@ def test_tet_2027_calendar_and_working_day_rules(db, world):
     case = letter(world, received_on=date(2026, 11, 2))
     # 10 calendar days from Wed 27/01/2027: day 10 is Sat 06/02/2027 (Mùng 1) -> off until
     # Wed 10/02 -> Thu 11/02/2027.
-    services.start(case, "complaint.accept", date(2027, 1, 27), trigger="test")
-    assert case.due_on == date(2027, 2, 11)
-    # 3 working days from Wed 03/02/2027: 04–10 Tết, Thu 11 (1), Fri 12 (2), Mon 15 (3).
-    services.start(case, "intake.log", date(2027, 2, 3), trigger="test")
-    assert case.due_on == date(2027, 2, 15)
+    assert services.work_calendar().add_calendar_days(date(2027, 1, 27), 10) \
+        == date(2027, 2, 11)
+    # A rule counted from acceptance (not from receipt), 5 working days from Wed 03/02/2027:
+    # 04–10 Tết, Thu 11 (1), Fri 12 (2), Mon 15 (3), Tue 16 (4), Wed 17/02/2027 (5).
+    services.start(case, "complaint.first.resolve", date(2027, 1, 27), trigger="test")
+    services.start(case, "denunciation.notify", date(2027, 2, 3), trigger="test")
+    assert case.due_on == date(2027, 2, 17)
     assert [d.status for d in case.deadlines] == ["met", "met", "running"]
 
 
@@ -278,8 +280,8 @@ def test_stopping_keeps_the_deadline_with_its_outcome(db, world):
 # -- the admin's calendar and rules ----------------------------------------------------------
 
 
-def test_admin_day_off_and_make_up_working_day_change_due_dates(db, world):
-    admin = world.users["admin"]
+def test_admin_day_off_and_make_up_working_day_change_due_dates(db, world, national_admin):
+    admin = national_admin
     case = letter(world)  # complaint.accept: 10 days from Mon 02/03/2026 -> Thu 12/03/2026
     assert case.due_on == date(2026, 3, 12)
     day = services.add_calendar_day(admin, date(2026, 3, 12), "off", "Nghỉ bù theo thông báo")
@@ -308,8 +310,8 @@ def test_calendar_cache_sees_a_change_made_by_another_server(db, world):
     assert services.work_calendar().is_working_day(date(2026, 3, 12))
 
 
-def test_rule_override_applies_to_new_deadlines_and_is_audited(db, world):
-    admin = world.users["admin"]
+def test_rule_override_applies_to_new_deadlines_and_is_audited(db, world, national_admin):
+    admin = national_admin
     running_before = letter(world)
     services.save_rule(admin, "complaint.accept", {
         "days": 15, "unit": "calendar", "max_extensions": 0, "extension_days": 0,
