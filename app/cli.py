@@ -37,9 +37,10 @@ def register(app) -> None:
     @app.cli.command("rotate-identity-key")
     def rotate_identity_key() -> None:
         """Re-encrypt sealed identities under the first key listed in IDENTITY_KEY."""
+        from app.documents.services import rotate_sealed_pdfs
         from app.identity.services import rotate_keys
 
-        count = rotate_keys()
+        count = rotate_keys() + rotate_sealed_pdfs()
         db.session.commit()
         click.echo(f"Re-encrypted {count} sealed records under the first IDENTITY_KEY.")
 

@@ -1,6 +1,6 @@
 """Forms of the documents package: pick a template, edit a draft."""
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.core.forms import BaseForm
@@ -8,6 +8,14 @@ from app.core.forms import BaseForm
 
 class NewDocumentForm(BaseForm):
     template = SelectField(_l("Document template"), validators=[DataRequired()])
+
+
+class CorrectionForm(BaseForm):
+    """A new document naming an issued one: it replaces it, or corrects part of it."""
+
+    kind = RadioField(_l("The new document"), validators=[DataRequired()],
+                      choices=[("replace", _l("replaces it (thay thế)")),
+                               ("correct", _l("corrects part of it (đính chính)"))])
 
 
 class DraftForm(BaseForm):

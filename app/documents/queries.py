@@ -21,8 +21,10 @@ def register_entries(org_id: int, year: int, register: str) -> list[CaseDocument
         sa.select(CaseDocument)
         .where(CaseDocument.org_id == org_id, CaseDocument.year == year,
                CaseDocument.register == register, CaseDocument.number.is_not(None))
-        # The seal is asked of each row (a letter to a sealed sender prints masked): load both.
-        .options(selectinload(CaseDocument.case).selectinload(Case.identity_seal))
+        # The seal is asked of each row (a letter to a sealed sender prints masked): load both;
+        # and the documents each one replaces or is replaced by.
+        .options(selectinload(CaseDocument.case).selectinload(Case.identity_seal),
+                 selectinload(CaseDocument.replaces), selectinload(CaseDocument.corrected_by))
         .order_by(CaseDocument.number)))
 
 

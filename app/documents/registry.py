@@ -59,6 +59,16 @@ class DocumentTemplate:
     #: Addressed to the case's reporter (carries their name): once the reporter is sealed,
     #: only those who may see the identity open it, each read audited, and registers mask it.
     to_reporter: bool = False
+    #: The builder writes app.identity's tokens (NAME_TOKEN, ADDRESS_TOKEN) where the sealed
+    #: reporter's name and address go, never the identity: they are filled in on rendering.
+    tokens: bool = False
+    #: A document of a unit on no case (unit_template): lays out the stored draft,
+    #: `draw(doc) -> layout.Document`, instead of its editable text.
+    draw: Callable | None = None
+
+    @property
+    def is_unit(self) -> bool:
+        return self.draw is not None
 
     def applies_to(self, case) -> bool:
         return (case.family in self.families
@@ -72,24 +82,50 @@ TEMPLATES: dict[str, DocumentTemplate] = {}
 def template(code: str, title_vi: str, title_en: str, type_code: str | None,
              families: Iterable[str], states: Iterable[str] | None = None, *,
              to_subject: bool = False, register: str = OUTGOING,
-             condition: Callable | None = None, to_reporter: bool = False):
+             condition: Callable | None = None, to_reporter: bool = False,
+             tokens: bool = False):
     """Register the decorated builder as a document template."""
+    _check(type_code, register)
+
+    def decorate(build: Builder) -> Builder:
+        _add(DocumentTemplate(
+            code=code, title=Label(title_vi, title_en), type_code=type_code,
+            families=frozenset(families), states=frozenset(states) if states else None,
+            to_subject=to_subject, build=build, register=register, condition=condition,
+            to_reporter=to_reporter, tokens=tokens))
+        return build
+
+    return decorate
+
+
+def unit_template(code: str, title_vi: str, title_en: str, type_code: str | None, *,
+                  register: str = OUTGOING):
+    """Register the decorated `draw(doc) -> layout.Document` as the template of a document a
+    unit issues on no case (a periodic report): the feature drafts it with
+    app.documents.services.draft_unit_document, and it is numbered in the unit's register."""
+    _check(type_code, register)
+
+    def decorate(draw: Callable) -> Callable:
+        _add(DocumentTemplate(
+            code=code, title=Label(title_vi, title_en), type_code=type_code,
+            families=frozenset(), states=None, to_subject=False, build=draw,
+            register=register, draw=draw))
+        return draw
+
+    return decorate
+
+
+def _check(type_code: str | None, register: str) -> None:
     if type_code is not None and type_code not in DOCUMENT_TYPES:
         raise ValueError(f"unknown document type {type_code!r}")
     if register not in REGISTERS:
         raise ValueError(f"unknown register {register!r}")
 
-    def decorate(build: Builder) -> Builder:
-        if code in TEMPLATES and TEMPLATES[code].build is not build:
-            raise ValueError(f"template {code!r} is registered twice")
-        TEMPLATES[code] = DocumentTemplate(
-            code=code, title=Label(title_vi, title_en), type_code=type_code,
-            families=frozenset(families), states=frozenset(states) if states else None,
-            to_subject=to_subject, build=build, register=register, condition=condition,
-            to_reporter=to_reporter)
-        return build
 
-    return decorate
+def _add(tpl: DocumentTemplate) -> None:
+    if tpl.code in TEMPLATES and TEMPLATES[tpl.code].build is not tpl.build:
+        raise ValueError(f"template {tpl.code!r} is registered twice")
+    TEMPLATES[tpl.code] = tpl
 
 
 def get_template(code: str) -> DocumentTemplate | None:

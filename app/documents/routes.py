@@ -13,7 +13,7 @@ from app.core.i18n import label_text
 from app.core.params import int_arg, year_arg
 from app.core.pdf.register import register_pdf
 from app.documents import feature, queries, services
-from app.documents.forms import DraftForm, NewDocumentForm
+from app.documents.forms import CorrectionForm, DraftForm, NewDocumentForm
 from app.documents.models import CaseDocument
 from app.documents.registry import (
     OUTGOING,
@@ -29,28 +29,41 @@ bp = Blueprint("documents", __name__, url_prefix="/documents")
 
 
 def load_document(doc_id: int) -> CaseDocument:
-    """The document, or 404 when it is missing or its case is outside the user's scope."""
+    """The document, or 404 when it is missing or outside the user's scope (its case's, or
+    for a unit's report, the unit's)."""
     doc = db.session.get(CaseDocument, doc_id)
     if doc is None:
         abort(404)
+    if doc.case_id is None:
+        if not services.can_view(current_user, doc):
+            abort(404)
+        return doc
     load_case(doc.case_id)
-    if _names_sealed_reporter(doc):
-        identity.read_document_naming_reporter(doc.case, current_user, f"document:{doc.id}")
-        db.session.commit()  # the read is on record whatever the request does next
+    if services.names_sealed_reporter(doc):
+        if services.keeps_tokens(doc):
+            # Its text holds tokens: opening it reveals nothing, rendering it is audited.
+            identity.check_can_see(doc.case, current_user)
+        else:
+            identity.read_document_naming_reporter(doc.case, current_user,
+                                                   f"document:{doc.id}")
+            db.session.commit()  # the read is on record whatever the request does next
     return doc
 
 
-def _names_sealed_reporter(doc: CaseDocument) -> bool:
-    """The document is addressed to a sender whose identity is, or once was, sealed."""
-    tpl = get_template(doc.template)
-    return tpl is not None and tpl.to_reporter and identity.was_ever_sealed(doc.case)
-
-
-def _register_recipients(doc: CaseDocument) -> str:
-    """Nơi nhận in the register book; never the name of a sender who was ever sealed."""
-    if _names_sealed_reporter(doc):
-        return identity.SEALED_RECIPIENT
+def recipient_of(doc: CaseDocument) -> str:
+    """Nơi nhận in the register; never the name of a sender who was ever sealed."""
+    if services.names_sealed_reporter(doc):
+        return identity.sealed_recipient(doc.case)
     return "; ".join(doc.content.get("recipients") or doc.content.get("addressees") or [])
+
+
+def filed_under(doc: CaseDocument) -> str:
+    """The case code, or the period of a unit's report."""
+    if doc.case is not None:
+        return doc.case.code or ""
+    if doc.period_start and doc.period_end:
+        return f"{format_day(doc.period_start)} – {format_day(doc.period_end)}"
+    return ""
 
 
 def _new_form(case) -> NewDocumentForm:
@@ -65,7 +78,9 @@ def title_of(doc: CaseDocument) -> str:
 
 
 #: Template helpers of the documents' pages and panel.
-HELPERS = {"document_title": title_of, "document_number": services.number_label}
+HELPERS = {"document_title": title_of, "document_number": services.number_label,
+           "document_recipient": recipient_of, "document_filed_under": filed_under,
+           "document_corrections": services.corrections_of}
 
 
 @bp.context_processor
@@ -99,18 +114,23 @@ def new(case_id: int):
 
 
 def _render(doc, form):
+    correcting = (doc.is_issued and doc.case is not None
+                  and services.can_draft(current_user, doc.case)
+                  and services.may_handle(current_user, doc))
     return render_template(
         "documents/document.html", doc=doc, case=doc.case, form=form,
-        can_draft=services.can_draft(current_user, doc.case),
+        can_draft=services.can_edit(current_user, doc),
         can_approve=services.can_approve(current_user, doc),
-        can_issue=services.can_issue(current_user, doc))
+        can_issue=services.can_issue(current_user, doc),
+        correction_form=CorrectionForm() if correcting else None)
 
 
 @bp.route("/<int:doc_id>", methods=["GET", "POST"])
 def show(doc_id: int):
     doc = load_document(doc_id)
     form = DraftForm()
-    if request.method == "POST" and not services.can_draft(current_user, doc.case):
+    if request.method == "POST" and doc.case is not None and not services.can_draft(
+            current_user, doc.case):
         abort(403)
     if request.method == "GET":
         form.fill(doc)
@@ -135,9 +155,7 @@ def _act(doc_id: int, act, done_message):
         # stored (loading it again would record a second read of a sealed sender's name).
         db.session.rollback()
         flash(exc.message, "danger")
-        form = DraftForm(formdata=None)
-        form.fill(doc)
-        return _render(doc, form), exc.status
+        return _render(doc, _filled(doc)), exc.status
     db.session.commit()
     flash(done_message(doc), "success")
     return redirect(url_for("documents.show", doc_id=doc.id))
@@ -167,12 +185,40 @@ def _pdf_response(pdf: bytes, name: str):
     return response
 
 
+@bp.route("/<int:doc_id>/correct", methods=["POST"])
+def correct(doc_id: int):
+    """Draft a new document that replaces or corrects this issued one (never edit it)."""
+    doc = load_document(doc_id)
+    form = CorrectionForm()
+    if not form.validate_on_submit():
+        flash(_("Choose whether the new document replaces or corrects this one."), "danger")
+        return _render(doc, _filled(doc)), 422
+    try:
+        new_doc = services.draft_correction(doc, current_user, form.kind.data)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return _render(doc, _filled(doc)), exc.status
+    db.session.commit()
+    flash(_("The new document naming No. %(number)s has been drafted: check and complete it.",
+            number=services.number_label(doc)), "success")
+    return redirect(url_for("documents.show", doc_id=new_doc.id))
+
+
+def _filled(doc) -> DraftForm:
+    form = DraftForm(formdata=None)
+    form.fill(doc)
+    return form
+
+
 @bp.route("/<int:doc_id>.pdf")
 def pdf(doc_id: int):
     doc = load_document(doc_id)
     label = services.number_label(doc)
     name = f"{doc.year}-{doc.number:03d}.pdf" if label else f"du-thao-{doc.id}.pdf"
-    return _pdf_response(services.pdf_of(doc), name)
+    data = services.pdf_of(doc, current_user)
+    db.session.commit()  # the audit line of a read of a sealed sender's identity, if any
+    return _pdf_response(data, name)
 
 
 def _register_args():
@@ -212,8 +258,9 @@ def register_file():
     for doc in queries.register_entries(org.id, year, reg):
         sig = doc.content.get("signature") or {}
         kind = doc.content.get("type_name") or "Công văn"
+        notes = "".join(f" ({note})" for note in services.correction_notes(doc))
         rows.append([services.number_label(doc), format_day(doc.issued_on),
-                     f"{kind} {doc.summary}", sig.get("signer_name", ""),
-                     _register_recipients(doc), doc.case.code or ""])
+                     f"{kind} {doc.summary}{notes}", sig.get("signer_name", ""),
+                     recipient_of(doc), filed_under(doc)])
     pdf = register_pdf(org_header(org), REGISTERS[reg].vi, year, local_today(), rows)
     return _pdf_response(pdf, f"so-van-ban-{org.id}-{year}.pdf")

@@ -342,6 +342,59 @@ def read_document_naming_reporter(case: Case, user, purpose: str) -> None:
 
 
 SEALED_RECIPIENT = "Người gửi đơn (giữ bí mật)"
+SEALED_DENOUNCER = "Người tố cáo (giữ bí mật)"
+
+
+def sealed_recipient(case: Case) -> str:
+    """How a register or an export names a reporter who was ever sealed: never by name."""
+    return SEALED_DENOUNCER if case.kind == "denunciation" else SEALED_RECIPIENT
+
+
+def check_can_see(case: Case, user) -> None:
+    """Raise the refusal (403) unless `user` may see the reporter of `case`."""
+    if not can_see(user, case):
+        raise _refused()
+
+
+# --- documents that print a sealed reporter -----------------------------------------------
+# Their stored text holds these tokens where the name and address go: the identity is put in
+# only when a user who may see it renders the document (reveal, audited), and the issued PDF,
+# which must carry them to be posted, is stored sealed (seal_bytes).
+
+#: Token of the reporter's name ("Nguyễn Văn A", or the representative of several signers).
+NAME_TOKEN = "[[Họ tên người gửi đơn]]"
+#: Token of the reporter's address.
+ADDRESS_TOKEN = "[[Địa chỉ người gửi đơn]]"
+
+
+def fill_reporter(text: str, reporter: Reporter | None) -> str:
+    """`text` with the tokens replaced by what `reporter` (from reveal) says, "…" if none."""
+    name = (reporter.display_name if reporter else "") or "…"
+    address = (reporter.address if reporter else "") or "…"
+    return text.replace(NAME_TOKEN, name).replace(ADDRESS_TOKEN, address)
+
+
+def seal_bytes(data: bytes) -> bytes:
+    """`data` encrypted under IDENTITY_KEY (a document that prints a sealed identity)."""
+    return _encrypt(data)
+
+
+def open_sealed_bytes(case: Case, user, token: bytes, purpose: str) -> bytes:
+    """The plain bytes of `token` (seal_bytes) about `case`'s reporter, for a user who may see
+    them; the read is audited on the case's timeline."""
+    check_can_see(case, user)
+    data = _decrypt(token)
+    _audit(case, user, purpose)
+    return data
+
+
+def rotate_token(token: bytes) -> bytes:
+    """`token` (seal_bytes) re-encrypted under the first key of IDENTITY_KEY: the features
+    that keep sealed bytes rotate them with this alongside rotate_keys."""
+    try:
+        return _fernet().rotate(token)
+    except InvalidToken as exc:
+        raise IdentityKeyError("a sealed document matches none of the keys") from exc
 
 
 def sealed_files(case: Case, user) -> list[SealedFileView]:

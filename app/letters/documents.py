@@ -301,3 +301,64 @@ _registered("forward", "PC", "Phiếu chuyển đơn", "Forwarding slip",
             lambda case: case.kind == "denunciation" or _open_sender(case))
 _registered("denounced", "TB", "Thông báo thụ lý tố cáo cho người bị tố cáo",
             "Notice to the denounced person", lambda case: True, to_subject=True)
+
+
+# --- the notice of acceptance to the denouncer (Luật Tố cáo 2018, Điều 29) -----------------
+# Numbered in the register like any other document, but its text never holds the denouncer:
+# app.identity's tokens stand where the name and address go, filled in only when a user who
+# may see the identity renders it (audited), and the issued PDF is stored sealed.
+
+from app.deadlines import queries as deadline_queries  # noqa: E402
+from app.identity.services import ADDRESS_TOKEN, NAME_TOKEN  # noqa: E402
+
+#: The deadline the notice states: the resolution of the denunciation (Điều 30).
+RESOLVE_RULE = "denunciation.resolve"
+
+
+def _resolution(case):
+    """The open (running or paused) resolution deadline of the denunciation, if any."""
+    return next((d for d in deadline_queries.of_case(case)
+                 if d.rule_code == RESOLVE_RULE and d.is_open), None)
+
+
+def denouncer_notice(case) -> Document:
+    """Thông báo thụ lý tố cáo, to the denouncer: the acceptance, the resolution deadline of
+    the case's deadline record, the denouncer's rights and duties (Điều 9) and the secrecy
+    of their identity. Takes no Reporter: the tokens stand for them."""
+    deadline = _resolution(case)
+    accepted = format_day(deadline.start_on) if deadline else "…"
+    due = format_day(deadline.due_on) if deadline else "…"
+    org = case.org.name
+    body = [
+        Para(f"Ngày {format_day(case.received_on)}, {org} nhận được đơn tố cáo của ông/bà "
+             f"{NAME_TOKEN}, địa chỉ: {ADDRESS_TOKEN}, về việc: {case.title}."),
+        Para(f"Căn cứ Điều 29 Luật Tố cáo năm 2018, {org} thông báo: ngày {accepted}, {org} "
+             f"đã thụ lý tố cáo (mã số {case.code}) để giải quyết theo quy định của pháp luật."),
+        Para(f"Thời hạn giải quyết tố cáo: đến hết ngày {due} (Điều 30 Luật Tố cáo năm 2018; "
+             f"trường hợp gia hạn, {org} sẽ thông báo bằng văn bản)."),
+        Para("Người tố cáo có các quyền quy định tại khoản 1 Điều 9 Luật Tố cáo năm 2018: "
+             "được bảo đảm bí mật họ tên, địa chỉ, bút tích và thông tin cá nhân khác; được "
+             "thông báo về việc thụ lý, gia hạn, đình chỉ, tạm đình chỉ, tiếp tục giải quyết "
+             "tố cáo và kết luận nội dung tố cáo; tố cáo tiếp khi có căn cứ cho rằng việc giải "
+             "quyết tố cáo không đúng pháp luật hoặc quá thời hạn quy định mà tố cáo chưa được "
+             "giải quyết; rút tố cáo; đề nghị áp dụng các biện pháp bảo vệ người tố cáo; được "
+             "khen thưởng, bồi thường thiệt hại theo quy định của pháp luật."),
+        Para("Người tố cáo có các nghĩa vụ quy định tại khoản 2 Điều 9 Luật Tố cáo năm 2018: "
+             "trình bày trung thực về nội dung tố cáo; cung cấp thông tin, tài liệu liên quan "
+             "đến nội dung tố cáo mà mình có được; chịu trách nhiệm trước pháp luật về nội "
+             "dung tố cáo; hợp tác với người giải quyết tố cáo khi có yêu cầu; bồi thường "
+             "thiệt hại do hành vi cố ý tố cáo sai sự thật của mình gây ra."),
+        Para(f"Họ tên, địa chỉ, bút tích và thông tin cá nhân khác của người tố cáo được {org} "
+             f"giữ bí mật theo quy định của Luật Tố cáo năm 2018."),
+    ]
+    return _base(case, type_code="TB", type_name="Thông báo",
+                 summary="Về việc thụ lý tố cáo", addressees=[f"Ông/Bà {NAME_TOKEN}"],
+                 body=body, recipients=("Như trên",))
+
+
+@template("letter_denouncer_notice", "Thông báo thụ lý tố cáo", "Notice of acceptance to the "
+          "denouncer", "TB", families={"letter"}, states=AFTER_ACCEPT, to_reporter=True,
+          tokens=True,
+          condition=lambda case: case.kind == "denunciation" and not case.is_anonymous)
+def denouncer_notice_template(case, actor) -> Document:
+    return denouncer_notice(case)

@@ -16,7 +16,8 @@ feature.nav.extend([
 
 
 def register(app) -> None:
-    from app.reports import background, cli, routes  # noqa: F401  (the reports' jobs)
+    # background: the reports' jobs; documents: the periodic report's template
+    from app.reports import background, cli, documents, routes  # noqa: F401
 
     feature.install(app, blueprints=[routes.bp])
     cli.register(app)

@@ -104,6 +104,12 @@ def periodic_pdf(stats: Stats, tables: list[Section], public: bool = False) -> b
 
 
 def _draw_periodic_pdf(stats: Stats, tables: list[Section], public: bool) -> bytes:
+    return build_pdf(periodic_document(stats, tables, public))
+
+
+def periodic_document(stats: Stats, tables: list[Section], public: bool = False) -> Document:
+    """The báo cáo định kỳ as a draft document (no number, no date): drawn as it is for a
+    download, numbered and dated when the unit issues it (app.reports.documents)."""
     fonts.register_fonts()
     body: list = [Para(_scope_line(stats))]
     if public:
@@ -116,8 +122,8 @@ def _draw_periodic_pdf(stats: Stats, tables: list[Section], public: bool) -> byt
         body.append(_table(section) if section.rows else Para("Không có số liệu."))
     body.append(Para("Số liệu được tổng hợp tự động từ hệ thống theo dõi vụ việc; danh tính "
                      "người gửi đơn, người tố cáo không được đưa vào thống kê."))
-    return build_pdf(_report(stats.org, REPORT_TITLE.format(period=stats.period.label_vi), body,
-                             stats.period.end.year))
+    return _report(stats.org, REPORT_TITLE.format(period=stats.period.label_vi), body,
+                   stats.period.end.year)
 
 
 def periodic_xlsx(stats: Stats, tables: list[Section]):

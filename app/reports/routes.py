@@ -10,6 +10,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    flash,
     redirect,
     render_template,
     request,
@@ -25,12 +26,14 @@ from app.cases import queries as case_queries
 from app.cases.views import filter_from_args
 from app.core import jobs
 from app.core.calendar import local_today
-from app.core.errors import Invalid
+from app.core.errors import DomainError, Invalid
+from app.core.forms import BaseForm
 from app.core.i18n import current_locale
 from app.core.params import int_arg
+from app.documents import services as document_services
 from app.extensions import db
 from app.orgs.models import Organisation
-from app.reports import charts, exports, queries, render, stats, tables
+from app.reports import charts, exports, queries, render, services, stats, tables
 from workflows.vocab import CHANNELS, FAMILIES
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -109,7 +112,34 @@ def _dashboard_page(org, period, error=None):
         "reports/dashboard.html", org=org, period=period, stats=figures, sections=sections,
         svgs=svgs, error=error, orgs=_nearby_units(org),
         year=local_today().year, args=request.args,
+        can_draft_report=_documents_installed()
+        and document_services.can_draft_for(current_user, org),
     )
+
+
+def _documents_installed() -> bool:
+    return "documents.show" in current_app.view_functions
+
+
+@bp.route("/periodic/draft", methods=["POST"])
+def draft_periodic():
+    """Draft the unit's periodic report for issuing: numbered in the unit's register once an
+    approver approves it (app.documents)."""
+    org = _unit()
+    if not BaseForm().validate_on_submit():
+        abort(400)
+    if not (_documents_installed() and document_services.can_draft_for(current_user, org)):
+        abort(403)
+    try:
+        period = stats.parse_period(request.form)
+        doc = services.draft_periodic_report(org, current_user, period)
+    except DomainError as exc:
+        db.session.rollback()
+        return _dashboard_page(org, None, exc.message), exc.status
+    db.session.commit()
+    flash(_("The report has been drafted with the figures as they stand: an approver of the "
+            "unit approves it, then it is issued with a number."), "success")
+    return redirect(url_for("documents.show", doc_id=doc.id))
 
 
 @bp.route("/periodic.<fmt>")
