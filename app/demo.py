@@ -41,6 +41,11 @@ ORGS = [
      "kcx"),
 ]
 
+#: The short forms printed in the header of the documents of the units below (the full names
+#: would wrap into an orphan line of the header's column).
+HEADER_NAMES = {"hcm": "LĐLĐ Thành phố Hồ Chí Minh", "kv1": "LĐLĐ khu vực Hồng Lĩnh",
+                "kcx": "CĐ các KCX và CN TP. Hồ Chí Minh"}
+
 #: (username, full name, [(role, org key)])
 USERS = [
     ("tiepnhan", "Trần Thị Thu Hà", [(vocab.INTAKE, "ht")]),
@@ -124,7 +129,7 @@ def seed(case_count: int = 240, rng_seed: int = 2026) -> dict | None:
     orgs: dict[str, Organisation] = {}
     for key, name, short, place, level, parent in ORGS:
         orgs[key] = create_org(name, short, place, level, orgs.get(parent) if parent else None,
-                               valid_from=date(2025, 7, 1))
+                               valid_from=date(2025, 7, 1), header_name=HEADER_NAMES.get(key, ""))
     users = {}
     for username, full_name, roles in USERS:
         users[username] = create_user(username, full_name, DEMO_PASSWORD,
@@ -154,7 +159,9 @@ class _CaseSeeder:
         self.users = users
         self.today = local_today()
         self.made = 0
-        self.channels = list(vocab.CHANNELS)
+        # Channel 7 ("trường hợp đặc biệt, thành lập đoàn giám sát") is a user's deliberate
+        # choice for a special case, never a default a generator hands out.
+        self.channels = [c for c in vocab.CHANNELS if c != "delegation"]
         self.refusals: list[tuple] = []
 
     def actor_for(self, case: Case, action) -> User | None:

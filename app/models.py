@@ -18,6 +18,7 @@ from app.critique.models import (  # noqa: F401
     DraftArticle,
 )
 from app.deadlines.models import CalendarDay, CaseDeadline, DeadlineAudit, RuleSetting  # noqa: F401
+from app.documents.bases import LegalBasisChange  # noqa: F401
 from app.documents.models import CaseDocument, DocumentCounter  # noqa: F401
 from app.followup.models import RecommendationReply  # noqa: F401
 from app.identity.models import IdentitySeal, SealedFile, SealedIdentity  # noqa: F401

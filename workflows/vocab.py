@@ -56,6 +56,11 @@ CHANNELS: dict[str, Label] = {
     "delegation": Label("Thành lập đoàn giám sát (trường hợp đặc biệt)", "Supervision delegation"),
 }
 
+#: The channel of a supervision opened from a letter: the content and results of complaints
+#: and denunciations (channel 6). "delegation" (channel 7, special cases) is only ever the
+#: user's choice.
+LETTER_CHANNEL = "complaint"
+
 INTAKE_FORMS: dict[str, Label] = {
     "writing": Label("Văn bản, đơn gửi qua bưu chính", "In writing / by post"),
     "in_person": Label("Trực tiếp", "In person"),

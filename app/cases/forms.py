@@ -36,6 +36,9 @@ class NewCaseForm(BaseForm):
     org_id = SelectField(_l("Owning unit"), coerce=int, validators=[InputRequired()])
     received_on = DateField(_l("Date received"), validators=[Optional()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    subject_matter = StringField(
+        _l("Subject matter (what is supervised; document titles are composed from it)"),
+        validators=[Length(max=300)])
     summary = TextAreaField(_l("Content"), validators=[Length(max=20000)])
     subject_kind = SelectField(_l("The subject is"), validators=[InputRequired()])
     subject_name = StringField(_l("Subject's name"), validators=[Length(max=255)])
@@ -74,3 +77,12 @@ class ActionForm(BaseForm):
     version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
     comment = TextAreaField(_l("Comment"), validators=[Length(max=5000)])
     propose_discipline = BooleanField(_l("Propose that the Party committee consider discipline"))
+
+
+class WordingForm(BaseForm):
+    """The case's title and subject matter, edited on the case page."""
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    subject_matter = StringField(
+        _l("Subject matter (what is supervised; document titles are composed from it)"),
+        validators=[Length(max=300)])

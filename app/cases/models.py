@@ -78,6 +78,10 @@ class Case(db.Model):
     intake_form: Mapped[str] = mapped_column(sa.String(20))
     state: Mapped[str] = mapped_column(sa.String(32))
     title: Mapped[str] = mapped_column(sa.String(300))
+    #: What is supervised or critiqued (nội dung giám sát, trích yếu): document titles are
+    #: composed from it ("Về việc thành lập Đoàn giám sát {subject_matter}"), never from the
+    #: title, which may already say "Giám sát …".
+    subject_matter: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
     summary: Mapped[str] = mapped_column(sa.Text, default="")
 
     subject_kind: Mapped[str] = mapped_column(sa.String(20), default="organisation")

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app.auth import permissions
 from app.cases import queries, services
-from app.cases.forms import ActionForm, NewCaseForm
+from app.cases.forms import ActionForm, NewCaseForm, WordingForm
 from app.cases.views import (
     filter_from_args,
     load_case,
@@ -83,7 +83,8 @@ def new():
         return services.open_case(
             current_user, db.session.get(Organisation, form.org_id.data), form.family.data,
             kind=form.kind.data or None, channel=form.channel.data, intake_form=form.intake_form.data,
-            title=form.title.data, summary=form.summary.data or "",
+            title=form.title.data, subject_matter=form.subject_matter.data or "",
+            summary=form.summary.data or "",
             subject_kind=form.subject_kind.data, subject_name=form.subject_name.data or "",
             subject_category=form.subject_category.data or None,
             subject_position=form.subject_position.data or "",
@@ -128,4 +129,29 @@ def act(case_id: int, trigger: str):
     db.session.commit()
     flash(_("Done: %(action)s.", action=label_text(case.workflow.action(trigger).label)),
           "success")
+    return redirect(url_for("cases.detail", case_id=case.id))
+
+
+@bp.route("/<int:case_id>/wording", methods=["POST"])
+def wording(case_id: int):
+    case = load_case(case_id)
+    if not services.can_edit_wording(current_user, case):
+        abort(403)
+    form = WordingForm()
+    if not form.validate():
+        errors = [e for f in (form.title, form.subject_matter, form.version) for e in f.errors]
+        return render_detail(case, 422, " ".join(errors) or _("The form is incomplete; "
+                                                              "reload the page."),
+                             wording_form=form)
+    try:
+        changes = services.edit_wording(case, current_user, title=form.title.data,
+                                        subject_matter=form.subject_matter.data or "",
+                                        expected_version=form.version.data)
+    except DomainError as exc:
+        db.session.rollback()
+        db.session.refresh(case)
+        return render_detail(case, exc.status, exc.message, wording_form=form)
+    db.session.commit()
+    if changes:
+        flash(_("The title and subject matter have been saved."), "success")
     return redirect(url_for("cases.detail", case_id=case.id))

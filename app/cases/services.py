@@ -24,8 +24,11 @@ from app.orgs.services import subtree_moved
 from workflows.engine import MachineError, available_triggers, fire
 from workflows.registry import WORKFLOWS, get_workflow
 from workflows.vocab import (
+    APPROVER,
     CHANNELS,
     FAMILY_PREFIX,
+    HANDLER,
+    INTAKE,
     INTAKE_FORMS,
     KINDS_BY_FAMILY,
     SUBJECT_CATEGORIES,
@@ -41,7 +44,8 @@ FIELD_LABELS = {
 
 #: Fields a caller may set when opening a case.
 OPEN_FIELDS = (
-    "kind", "channel", "intake_form", "title", "summary", "subject_kind", "subject_name",
+    "kind", "channel", "intake_form", "title", "subject_matter", "summary", "subject_kind",
+    "subject_name",
     "subject_category", "subject_position", "subject_unit", "subject_party_committee",
     "is_anonymous", "received_on", "parent_id", "assignee_id",
 )
@@ -93,8 +97,29 @@ def _refresh_search_text(case: Case) -> None:
     case.subject_key = subject_key_of(case.subject_name)
     case.search_text = fold(" ".join(filter(None, (
         case.code, case.title, case.summary, case.subject_name, case.subject_unit,
-        case.subject_position,
+        case.subject_position, case.subject_matter,
     ))))
+
+
+#: Words a title often starts with that a document's own wording already says ("Đoàn giám
+#: sát …", "phản biện xã hội đối với dự thảo …"): left out of the subject matter.
+MATTER_PREFIXES = ("giám sát ", "phản biện xã hội đối với ", "phản biện xã hội ",
+                   "phản biện ", "dự thảo ")
+#: The longest title and subject matter (the columns' length).
+WORDING_MAX = 300
+
+
+def default_subject_matter(title: str | None) -> str:
+    """The subject matter a title implies: "Giám sát việc trả lương" -> "việc trả lương",
+    "Phản biện dự thảo Luật Việc làm" -> "Luật Việc làm"."""
+    text = " ".join(nfc(title or "").split())
+    stripped = True
+    while stripped:
+        stripped = False
+        for prefix in MATTER_PREFIXES:
+            if text.lower().startswith(prefix) and len(text) > len(prefix):
+                text, stripped = text[len(prefix):].lstrip(), True
+    return text
 
 
 def _validate_open(family: str, values: dict) -> None:
@@ -140,6 +165,8 @@ def open_case(actor, org, family: str, *, reporter=None, reporter_files=(),
     if not values.get("subject_category"):
         values["subject_category"] = None
     _validate_open(family, values)
+    if not values.get("subject_matter"):
+        values["subject_matter"] = default_subject_matter(values["title"])
     if not permissions.can_create_in(actor, org):
         raise Forbidden(_("You may not log cases in this unit."))
     if values.get("parent_id"):
@@ -173,6 +200,51 @@ class Intake:
     contact: str = ""
     files: tuple = ()
     confidential: bool = False
+
+
+#: Who may edit a case's wording (title, subject matter): those who log and handle cases and
+#: approve their documents, in the case's unit or above.
+WORDING_EDITORS = frozenset({INTAKE, HANDLER, APPROVER})
+
+
+def can_edit_wording(user, case: Case) -> bool:
+    """The user may change the case's title and subject matter now (the case is open)."""
+    return case.is_open and bool(permissions.roles_in(user, case.org) & WORDING_EDITORS)
+
+
+def edit_wording(case: Case, actor, *, title: str, subject_matter: str,
+                 expected_version: int | None = None) -> dict:
+    """Change the case's title and subject matter; each change goes on the timeline
+    ("wording_edited", old -> new). An empty subject matter takes the title's. Returns the
+    changes ({} when nothing changed: no event)."""
+    if not permissions.can_view_case(actor, case):
+        raise NotFound(_("Case not found."))
+    if not case.is_open:
+        raise Conflict(_("A closed case can no longer be edited."))
+    if not can_edit_wording(actor, case):
+        raise Forbidden(_("Your role does not allow this in this unit."))
+    if expected_version is not None and expected_version != case.version:
+        raise Conflict(_("Someone else updated this case after you opened it. "
+                         "Reload the page and check its current state."))
+    title = " ".join(nfc(title or "").split())
+    subject_matter = " ".join(nfc(subject_matter or "").split())
+    if not title:
+        raise Invalid(_("The title is required."), field="title")
+    for field, value in (("title", title), ("subject_matter", subject_matter)):
+        if len(value) > WORDING_MAX:
+            raise Invalid(_("At most %(n)d characters.", n=WORDING_MAX), field=field)
+    subject_matter = subject_matter or default_subject_matter(title)
+    changes = {field: [getattr(case, field), value]
+               for field, value in (("title", title), ("subject_matter", subject_matter))
+               if getattr(case, field) != value}
+    if not changes:
+        return {}
+    for field, (_old, new) in changes.items():
+        setattr(case, field, new)
+    _refresh_search_text(case)
+    record_event(case, actor, "wording_edited", data=changes)
+    db.session.flush()
+    return changes
 
 
 def allowed_actions(user, case: Case) -> list:

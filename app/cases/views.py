@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from app.auth import permissions
 from app.cases import feature, queries, services
-from app.cases.forms import ActionForm
+from app.cases.forms import ActionForm, WordingForm
 from app.cases.plugins import SLOTS, installed
 from app.core.errors import Forbidden
 from app.core.i18n import label_text
@@ -72,11 +72,20 @@ def per_page(args) -> int:
 
 #: Timeline labels of the kernel's own events that are not workflow transitions; features add
 #: theirs to their Feature (app.cases.plugins).
-feature.event_labels.update({"open": _l("Case logged")})
+feature.event_labels.update({"open": _l("Case logged"),
+                             "wording_edited": _l("Title or subject matter changed")})
+
+
+def step_hints(case, action) -> list:
+    """The features' notes about what `action` still needs on `case` ((hint, data) pairs for
+    ``{% include hint.template %}``): under its button, or in the feature's own form of a step
+    fired from elsewhere (an extension, a dated acceptance)."""
+    return [(hint, data) for hint in installed().step_hints
+            if (data := hint.context(case, action))]
 
 
 def render_detail(case, status: int = 200, error: str | None = None, failed_trigger=None,
-                   form=None):
+                   form=None, wording_form=None):
     allowed = services.allowed_actions(current_user, case)
     actions = [a for a in allowed if not a.own_form]
     forms = {}
@@ -86,11 +95,15 @@ def render_detail(case, status: int = 200, error: str | None = None, failed_trig
         f.version.data = case.version
         forms[action.trigger] = f
     panels = installed()
-    hints = {action.trigger: [(hint, data) for hint in panels.step_hints
-                              if (data := hint.context(case, action))]
-             for action in actions}
+    hints = {action.trigger: step_hints(case, action) for action in actions}
+    if wording_form is None and services.can_edit_wording(current_user, case):
+        wording_form = WordingForm(formdata=None, title=case.title,
+                                   subject_matter=case.subject_matter)
+    if wording_form is not None:
+        wording_form.version.data = case.version
     return render_template(
         "cases/detail.html", case=case, actions=actions, forms=forms, hints=hints, error=error,
+        wording_form=wording_form,
         failed_trigger=failed_trigger, events=queries.timeline(case),
         event_labels=panels.event_labels,
         panels={slot: [(p, p.context(case)) for p in panels.panels_for(case, slot)]

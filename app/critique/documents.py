@@ -21,7 +21,14 @@ from app.critique.rules import (
     points_of,
 )
 from app.documents import queries as document_queries
-from app.documents.services import letterhead, pdf_of, standing_committee, template
+from app.documents.services import (
+    legal_bases,
+    letterhead,
+    matter,
+    pdf_of,
+    standing_committee,
+    template,
+)
 from workflows.vocab import CRITIQUE
 
 MEETING_NAMES = {"conference": "hội nghị phản biện xã hội", "dialogue": "đối thoại trực tiếp"}
@@ -35,7 +42,7 @@ def _opening(case, drafting_body: str, invitees: int, meetings) -> str:
         sources.append(f"kết quả {MEETING_NAMES[m.kind]} ngày {format_day(m.held_on)}")
     basis = f" Trên cơ sở {', '.join(sources)}," if sources else " Sau khi nghiên cứu,"
     return (f"Ngày {format_day(case.received_on)}, {case.org.name} nhận được dự thảo "
-            f"{case.title} do {drafting_body} gửi lấy ý kiến phản biện xã hội."
+            f"{matter(case)} do {drafting_body} gửi lấy ý kiến phản biện xã hội."
             f"{basis} {case.org.name} có ý kiến phản biện như sau:")
 
 
@@ -70,8 +77,9 @@ def critique_document(case, actor=None) -> Document:
                      + (f" (dự kiến ngày {format_day(submission)})." if submission else ".")))
     return Document(
         **letterhead(case, None),
-        summary=f"phản biện xã hội đối với dự thảo {case.title}",
+        summary=f"phản biện xã hội đối với dự thảo {matter(case)}",
         addressees=[drafting_body],
+        bases=legal_bases(case),
         body=body,
         signature=standing_committee(case),
         recipients=["Như trên", *([org.parent.name] if org.parent else [])],

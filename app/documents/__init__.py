@@ -17,7 +17,17 @@ feature.event_labels.update({
 feature.nav.append(NavItem("documents.register", _l("Document register"), order=60))
 
 
-def register(app) -> None:
-    from app.documents import routes, steps  # noqa: F401  (steps: its guard and hints)
+def _is_national_admin(user) -> bool:
+    from app.documents.bases import is_national_admin
 
-    feature.install(app, blueprints=[routes.bp])
+    return is_national_admin(user)
+
+
+feature.nav.append(NavItem("legal_bases.index", _l("Legal bases of documents"), order=92,
+                           visible=_is_national_admin, testid="admin-legal-bases"))
+
+
+def register(app) -> None:
+    from app.documents import bases_routes, routes, steps  # noqa: F401  (steps: hints)
+
+    feature.install(app, blueprints=[routes.bp, bases_routes.bp])

@@ -137,10 +137,37 @@ def templates_for(case) -> list[DocumentTemplate]:
 
 
 # --------------------------------------------------------------------------- helpers
+def header_name(org) -> str:
+    """The unit's name as the header prints it: its short form when it has one (a long name
+    would wrap into an orphan line of the header's narrow column)."""
+    return (org.header_name or org.name) if org is not None else ""
+
+
 def org_header(org) -> dict:
     """The issuing unit's part of the header: superior body, unit, short name, place."""
-    return {"superior_body": org.parent.name if org.parent else "", "issuing_unit": org.name,
+    return {"superior_body": header_name(org.parent), "issuing_unit": org.name,
             "unit_short": org.short_name, "place": org.place_name}
+
+
+#: The level of a grassroots union (công đoàn cơ sở): its executive committee (Ban Chấp
+#: hành) signs, for it has no standing committee; the upper levels' Ban Thường vụ signs.
+GRASSROOTS = 4
+
+
+def governing_body(org) -> str:
+    """"Ban Chấp hành" of a grassroots union, "Ban Thường vụ" of an upper level."""
+    return "Ban Chấp hành" if org.level >= GRASSROOTS else "Ban Thường vụ"
+
+
+def enacting_authority(case) -> str:
+    """The enacting line of a decision: "Ban Thường vụ Liên đoàn Lao động tỉnh …"."""
+    return f"{governing_body(case.org)} {case.org.name}"
+
+
+def matter(case) -> str:
+    """The case's subject matter as documents name it ("việc trả lương …"), never its
+    title, which may already say "Giám sát …"."""
+    return case.subject_matter or case.title
 
 
 def letterhead(case, type_code: str | None, today: date | None = None) -> dict:
@@ -157,8 +184,10 @@ def letterhead(case, type_code: str | None, today: date | None = None) -> dict:
 
 
 def standing_committee(case) -> Signature:
-    """"TM. BAN THƯỜNG VỤ / CHỦ TỊCH": the signer's name is filled in the draft."""
-    return Signature(authority="TM. BAN THƯỜNG VỤ", signer_title="CHỦ TỊCH", signer_name="")
+    """"TM. BAN THƯỜNG VỤ / CHỦ TỊCH" ("TM. BAN CHẤP HÀNH" at a grassroots union): the
+    signer's name is filled in the draft."""
+    return Signature(authority=f"TM. {governing_body(case.org).upper()}",
+                     signer_title="CHỦ TỊCH", signer_name="")
 
 
 def dmy(d: date | None) -> str:

@@ -46,17 +46,23 @@ from app.core.dates import format_day
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.pdf import layout, markup
 from app.core.text import lines, nfc
-from app.documents.models import CORRECTIONS, CaseDocument, DocumentCounter
 
-# The registry's API, for the builders of the features (which import it from here).
+# The legal bases and the registry's API, for the builders of the features (which import
+# them from here).
+from app.documents.bases import legal_bases  # noqa: F401  (re-exported)
+from app.documents.models import CORRECTIONS, CaseDocument, DocumentCounter
 from app.documents.registry import (  # noqa: F401  (re-exported)
     OUTGOING,
     REGISTERS,
     TEMPLATES,
     DocumentTemplate,
     dmy,
+    enacting_authority,
     get_template,
+    governing_body,
+    header_name,
     letterhead,
+    matter,
     org_header,
     paras,
     recommendation_reply_days,
@@ -206,6 +212,8 @@ def _content_of(doc: layout.Document) -> dict:
         "filing": doc.filing,
         "signature": {"authority": sig.authority, "capacity": sig.capacity,
                       "signer_title": sig.signer_title, "signer_name": sig.signer_name},
+        # Minutes: both sides and the secretary sign, with the names the records give.
+        "cosigners": [dataclasses.asdict(c) for c in doc.cosigners],
     }
 
 
@@ -303,7 +311,7 @@ def _check_approval(doc: CaseDocument, actor) -> None:
 
 def _check_issuable(doc: CaseDocument) -> None:
     sig = doc.content.get("signature") or {}
-    if not sig.get("signer_title"):
+    if not sig.get("signer_title") and not doc.content.get("cosigners"):
         raise Invalid(_("Fill in the signer's title before the document is approved."),
                       field="signer_title")
     if doc.case_id is not None and not doc.content.get("body", "").strip():
@@ -345,6 +353,9 @@ def render(doc: CaseDocument, *, number: int | None = None, issued_on: date | No
     signature = layout.Signature(
         authority=sig.get("authority", ""), capacity=sig.get("capacity", ""),
         signer_title=sig.get("signer_title", ""), signer_name=sig.get("signer_name", ""))
+    cosigners = [layout.Signature(**c) for c in c.get("cosigners") or []]
+    if cosigners and not (signature.authority or signature.signer_title):
+        signature = None  # minutes are signed by those who took part, not by an approver
     dated = {"year": (issued_on or local_today()).year, "number": number, "date": issued_on,
              "draft": number is None}
     tpl = get_template(doc.template)
@@ -362,7 +373,7 @@ def render(doc: CaseDocument, *, number: int | None = None, issued_on: date | No
         bases=[fill(b) for b in c.get("bases", [])],
         body=markup.text_to_blocks(fill(c.get("body", ""))),
         recipients=[fill(r) for r in c.get("recipients", [])],
-        filing=c.get("filing", ""), signature=signature)
+        filing=c.get("filing", ""), signature=signature, cosigners=cosigners)
 
 
 def _reporter(doc: CaseDocument, actor, purpose: str) -> identity.Reporter | None:

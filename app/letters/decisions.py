@@ -25,6 +25,8 @@ from app.deadlines import services as deadlines
 from app.documents import queries as documents_queries
 from app.documents.services import (
     dmy,
+    enacting_authority,
+    legal_bases,
     letterhead,
     number_label,
     standing_committee,
@@ -34,14 +36,6 @@ from app.documents.services import (
 from app.identity.services import is_sealed, reveal
 from app.letters.documents import AFTER_ACCEPT
 from workflows.vocab import LETTER
-
-TC_LAW = "Luật Tố cáo ngày 12 tháng 6 năm 2018"
-TC_DECREE = ("Nghị định số 31/2019/NĐ-CP ngày 10 tháng 4 năm 2019 của Chính phủ quy định chi "
-             "tiết một số điều và biện pháp tổ chức thi hành Luật Tố cáo")
-KN_LAW = "Luật Khiếu nại ngày 11 tháng 11 năm 2011"
-KN_DECREE = ("Nghị định số 124/2020/NĐ-CP ngày 19 tháng 10 năm 2020 của Chính phủ quy định "
-             "chi tiết một số điều và biện pháp thi hành Luật Khiếu nại")
-CHARTER = "Điều lệ Công đoàn Việt Nam"
 
 ACCEPT_DECISION = "tc_accept_decision"
 EXTENSION = "tc_extension"
@@ -112,7 +106,7 @@ def _received(case) -> str:
 
 
 def _enacting(case) -> str:
-    return f"Ban Thường vụ {case.org.name}"
+    return enacting_authority(case)
 
 
 def _recipients(case, *first: str) -> list[str]:
@@ -144,7 +138,7 @@ def build_accept_decision(case, actor) -> Document:
     return Document(
         **letterhead(case, "QĐ"), summary="Về việc thụ lý tố cáo",
         enacting_authority=_enacting(case),
-        bases=[f"Căn cứ {TC_LAW}", f"Căn cứ {TC_DECREE}", f"Căn cứ {CHARTER}",
+        bases=[*legal_bases(case),
                f"Xét {_received(case)} và kết quả xử lý ban đầu thông tin tố cáo"],
         body=body, signature=standing_committee(case),
         recipients=_recipients(case, "Như Điều 5", "Người bị tố cáo"), filing="VT, hồ sơ")
@@ -182,7 +176,7 @@ def build_extension(case, actor) -> Document:
     return Document(
         **letterhead(case, "QĐ"), summary="Về việc gia hạn giải quyết tố cáo",
         enacting_authority=_enacting(case),
-        bases=[f"Căn cứ {TC_LAW}", f"Căn cứ {TC_DECREE}", f"Căn cứ {CHARTER}",
+        bases=[*legal_bases(case),
                f"Căn cứ {_decision_ref(case, ACCEPT_DECISION, 'về việc thụ lý tố cáo')}"],
         body=body, signature=standing_committee(case),
         recipients=_recipients(case, "Như Điều 3", "Người bị tố cáo"), filing="VT, hồ sơ")
@@ -256,12 +250,10 @@ def _complaint_decision(case, actor, second: bool) -> Document:
              "quan, tổ chức, cá nhân có liên quan chịu trách nhiệm thi hành Quyết định này./.",
              lead="Điều 3."),
     ]
-    article = "Điều 40" if second else "Điều 31"
     return Document(
         **letterhead(case, "QĐ"), summary=f"Về việc giải quyết khiếu nại {round_words}",
         enacting_authority=_enacting(case),
-        bases=[f"Căn cứ {KN_LAW} ({article})", f"Căn cứ {KN_DECREE}", f"Căn cứ {CHARTER}",
-               f"Xét đơn khiếu nại {round_words} của {who}"],
+        bases=[*legal_bases(case), f"Xét đơn khiếu nại {round_words} của {who}"],
         body=body, signature=standing_committee(case),
         recipients=_recipients(case, "Như Điều 3"), filing="VT, hồ sơ")
 

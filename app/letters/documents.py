@@ -17,8 +17,8 @@ from app.cases.models import Attachment, CaseEvent
 from app.core.calendar import local_today
 from app.core.dates import format_day
 from app.core.errors import Invalid
-from app.core.pdf.layout import Document, Para, Signature
-from app.documents.services import template
+from app.core.pdf.layout import DOCUMENT_TYPES, Document, Para, Signature
+from app.documents.services import header_name, standing_committee, template
 from app.extensions import db
 from app.identity.services import Reporter, is_sealed, reveal
 from app.letters.services import OWNER_KIND
@@ -26,9 +26,8 @@ from workflows.vocab import INTAKE_FORMS
 
 KIND_WORDS = {"complaint": "khiếu nại", "denunciation": "tố cáo", "petition": "kiến nghị",
               "feedback": "phản ánh"}
-#: The receipt is numbered in its own register ("Số:    /BN-LĐLĐ") until the register issues it.
-RECEIPT_SYMBOL = "BN"
-LEADER = Signature(authority="TM. BAN THƯỜNG VỤ", signer_title="CHỦ TỊCH", signer_name="")
+#: The receipt of a letter, drafted on the fly or registered: one name and one type.
+RECEIPT_TYPE, RECEIPT_SUMMARY = "BB", "Tiếp nhận đơn"
 
 
 def _kind(case) -> str:
@@ -48,18 +47,21 @@ def _sender(reporter: Reporter, signer_count: int) -> str:
 
 
 def _addressee(reporter: Reporter, signer_count: int) -> str:
+    """The sender at the start of an addressee line: "Ông/Bà Nguyễn Văn A"."""
     text = _sender(reporter, signer_count)
-    return text[:1].upper() + text[1:]
+    return "Ông/Bà" + text[len("ông/bà"):]
 
 
-def _base(case, *, type_code, type_name, summary, body, signature=LEADER, addressees=(),
-          recipients=("Như trên",), unit_short=None) -> Document:
+def _base(case, *, type_code, type_name, summary, body, signature=None, addressees=(),
+          recipients=("Như trên",), unit_short=None, cosigners=()) -> Document:
     org = case.org
     return Document(
-        superior_body=org.parent.name if org.parent else "", issuing_unit=org.name,
+        superior_body=header_name(org.parent), issuing_unit=org.name,
         number=None, year=local_today().year, type_code=type_code,
         unit_short=unit_short or org.short_name, place=org.place_name, date=None,
-        type_name=type_name, summary=summary, signature=signature,
+        type_name=type_name, summary=summary,
+        signature=None if cosigners else (signature or standing_committee(case)),
+        cosigners=list(cosigners),
         addressees=list(addressees), body=body, recipients=list(recipients), filing="VT",
         draft=True)
 
@@ -73,7 +75,8 @@ def _received_line(case, reporter: Reporter | None, signer_count: int) -> str:
 
 def receipt(case, reporter: Reporter, officer_name: str, files: list[str],
             signer_count: int = 1) -> Document:
-    """Giấy biên nhận: what was received, from whom, by whom; the sender keeps one copy."""
+    """Biên bản tiếp nhận đơn: what was received, from whom, by whom; the sender keeps one
+    copy. The same name and type (BB) whether drafted on the fly or registered."""
     body = [
         Para(f"{case.org.name} đã nhận đơn của {_sender(reporter, signer_count)}."),
         Para(f"Địa chỉ: {reporter.address or '—'}."),
@@ -83,12 +86,14 @@ def receipt(case, reporter: Reporter, officer_name: str, files: list[str],
              f"{INTAKE_FORMS[case.intake_form].vi.lower()}."),
         Para(f"Tài liệu kèm theo: {'; '.join(files) if files else 'không có'}."),
         Para(f"Mã số đơn để theo dõi kết quả xử lý: {case.code}."),
-        Para("Giấy biên nhận được lập thành 02 bản, người gửi đơn giữ 01 bản, "
+        Para("Biên bản được lập thành 02 bản, người gửi đơn giữ 01 bản, "
              "cơ quan tiếp nhận giữ 01 bản."),
     ]
-    return _base(case, type_code=None, type_name="Giấy biên nhận", summary="",
-                 unit_short=f"{RECEIPT_SYMBOL}-{case.org.short_name}", body=body,
-                 signature=Signature(signer_title="Người tiếp nhận", signer_name=officer_name),
+    return _base(case, type_code=RECEIPT_TYPE, type_name=DOCUMENT_TYPES[RECEIPT_TYPE],
+                 summary=RECEIPT_SUMMARY, body=body,
+                 cosigners=[Signature(signer_title="Người gửi đơn",
+                                      signer_name=reporter.name or reporter.representative),
+                            Signature(signer_title="Người tiếp nhận", signer_name=officer_name)],
                  recipients=("Người gửi đơn",))
 
 
@@ -281,8 +286,6 @@ def _registered(slug: str, type_code: str | None, title_vi: str, title_en: str,
         reporter = _reporter_for(case, actor, slug) if needs_reporter(slug, case) else None
         doc = build(slug, case, reporter)
         doc.type_code, doc.unit_short = type_code, case.org.short_name
-        if slug == "receipt":
-            doc.type_name = title_vi
         return doc
 
     template(f"letter_{slug}", title_vi, title_en, type_code, families={"letter"},
@@ -291,7 +294,8 @@ def _registered(slug: str, type_code: str | None, title_vi: str, title_en: str,
              condition=lambda case: spec.applies(case) and condition(case))(build_registered)
 
 
-_registered("receipt", "BB", "Biên bản tiếp nhận đơn", "Receipt of a letter", _open_sender)
+_registered("receipt", RECEIPT_TYPE, "Biên bản tiếp nhận đơn", "Receipt of a letter",
+            _open_sender)
 _registered("acceptance", "TB", "Thông báo thụ lý đơn", "Notice of acceptance", _open_sender)
 _registered("guidance", None, "Văn bản hướng dẫn người gửi đơn", "Guidance to the sender",
             _open_sender)
@@ -362,3 +366,36 @@ def denouncer_notice(case) -> Document:
           condition=lambda case: case.kind == "denunciation" and not case.is_anonymous)
 def denouncer_notice_template(case, actor) -> Document:
     return denouncer_notice(case)
+
+
+# The notices to any other sender whose identity is sealed (one who asked for confidentiality,
+# or a letter not yet classified), by the same mechanism: the builders above write the tokens
+# where they would write the sender, and the issued PDF is sealed.
+SEALED_STAND_IN = Reporter(name=NAME_TOKEN, address=ADDRESS_TOKEN)
+
+
+def _sealed_sender(case) -> bool:
+    """A named sender whose identity is sealed, on a letter that is not a denunciation (its
+    denouncer has the notice above)."""
+    return not case.is_anonymous and is_sealed(case) and case.kind != "denunciation"
+
+
+def _sealed(slug: str, type_code: str | None, title_vi: str, title_en: str) -> None:
+    spec = DOCUMENTS[slug]
+
+    def build_sealed(case, actor) -> Document:
+        doc = build(slug, case, SEALED_STAND_IN)
+        doc.type_code, doc.unit_short = type_code, case.org.short_name
+        return doc
+
+    template(f"letter_sealed_{slug}", title_vi, title_en, type_code, families={"letter"},
+             states=spec.states or None, to_reporter=True, tokens=True,
+             condition=lambda case: spec.applies(case) and _sealed_sender(case))(build_sealed)
+
+
+_sealed("acceptance", "TB", "Thông báo thụ lý đơn (người gửi được giữ bí mật)",
+        "Notice of acceptance (confidential sender)")
+_sealed("guidance", None, "Văn bản hướng dẫn người gửi đơn (người gửi được giữ bí mật)",
+        "Guidance to the sender (confidential sender)")
+_sealed("refusal", "TB", "Thông báo không thụ lý đơn (người gửi được giữ bí mật)",
+        "Notice of non-acceptance (confidential sender)")

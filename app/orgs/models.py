@@ -35,6 +35,9 @@ class Organisation(db.Model):
     name: Mapped[str] = mapped_column(sa.String(255))
     #: Used in document numbers: "Số: 05/QĐ-LĐLĐ".
     short_name: Mapped[str] = mapped_column(sa.String(40))
+    #: The name printed in the header of documents when it is too long for its column
+    #: ("LĐLĐ TỈNH BÀ RỊA - VŨNG TÀU" for a long name); empty: the name.
+    header_name: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
     #: Used in the date line: "Hà Tĩnh, ngày 05 tháng 01 năm 2026".
     place_name: Mapped[str] = mapped_column(sa.String(120))
     #: 1 TLĐ, 2 province/sector, 3 directly above grassroots, 4 grassroots (Luật Công đoàn 2024 Điều 8).

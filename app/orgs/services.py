@@ -25,13 +25,15 @@ def create_org(
     level: int,
     parent: Organisation | None = None,
     valid_from: date | None = None,
+    header_name: str = "",
 ) -> Organisation:
-    """Add a unit under `parent` and record the link from `valid_from`."""
+    """Add a unit under `parent` and record the link from `valid_from`. `header_name` is the
+    short form the header of its units' documents prints when the name is too long."""
     if parent is not None and level <= parent.level:
         raise ValueError("A unit must sit at a lower level than its parent.")
     org = Organisation(
         name=nfc(name), short_name=nfc(short_name), place_name=nfc(place_name),
-        level=level, parent=parent,
+        level=level, parent=parent, header_name=nfc(header_name or "").strip(),
     )
     db.session.add(org)
     db.session.flush()

@@ -1,7 +1,12 @@
-"""The supervision's documents (44/HD-TLĐ, in the Nghị định 30 layout): the decision forming
-the delegation, the plan, the notice to the subject, minutes of working sessions and
-dialogues, the report, the recommendation letter and invitations. Registered with
-app.documents when the feature is installed (app.supervision.register)."""
+"""The supervision's documents (in the Nghị định 30 layout): the decision forming the
+delegation, the plan, the notice to the subject, minutes of working sessions and dialogues,
+the report, the recommendation letter and invitations. Registered with app.documents when the
+feature is installed (app.supervision.register).
+
+They cite the legal basis of the kind of work done (app.documents' table: 124-QĐ/TW and
+44/HD-TLĐ for an ethics and lifestyle supervision, Luật Công đoàn 2024 and 217-QĐ/TW for an
+employer's or agency's compliance), name the case's subject matter, never its title, and are
+signed for the Ban Thường vụ, or the Ban Chấp hành of a grassroots union."""
 from __future__ import annotations
 
 from datetime import date
@@ -9,14 +14,19 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.auth.models import User
 from app.core.errors import Invalid
 from app.core.pdf.layout import Document, Heading, Para, Signature, Table
 from app.core.text import lines
+from app.deadlines import queries as deadline_queries
 from app.documents.services import (
     dmy,
+    enacting_authority,
+    governing_body,
+    legal_bases,
     letterhead,
+    matter,
     paras,
-    recommendation_reply_days,
     standing_committee,
     superior_recipient,
     template,
@@ -36,6 +46,20 @@ from workflows.vocab import (
 
 def _subject(case) -> str:
     return case.subject_name or "đơn vị được giám sát"
+
+
+def _committee(case) -> str:
+    """"Ban Thường vụ Liên đoàn Lao động tỉnh …" (the Ban Chấp hành of a grassroots union)."""
+    return enacting_authority(case)
+
+
+def _party_committee(case) -> list[str]:
+    """The Party committee managing the supervised person: an ethics and lifestyle
+    supervision's result goes to it (Quy định 124-QĐ/TW)."""
+    committee = case.subject_party_committee.strip()
+    if case.kind != "ethics" or not committee:
+        return []
+    return [f"{committee} (để xem xét, xử lý theo thẩm quyền)"]
 
 
 MEMBER_ROLES = {"leader": "Trưởng đoàn", "deputy": "Phó Trưởng đoàn", "member": "Thành viên",
@@ -78,25 +102,22 @@ def build_decision(case, actor) -> Document:
     subject = _subject(case)
     body = [
         Heading("QUYẾT ĐỊNH:", center=True),
-        Para(f"Thành lập Đoàn giám sát {case.title} tại {subject}, gồm các ông (bà) "
+        Para(f"Thành lập Đoàn giám sát {matter(case)} tại {subject}, gồm các ông/bà "
              "có tên sau:", lead="Điều 1."),
         _delegation_table(members),
         Para(f"Đoàn giám sát có nhiệm vụ giám sát theo Kế hoạch giám sát đã được phê duyệt, "
              f"{_period(plan)}. Trưởng đoàn phân công nhiệm vụ cho các thành viên; "
              "Đoàn tự giải thể sau khi hoàn thành nhiệm vụ.", lead="Điều 2."),
         Para(f"Quyết định có hiệu lực kể từ ngày ký. Văn phòng, các ban có liên quan, {subject} "
-             "và các ông (bà) có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.",
+             "và các ông/bà có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.",
              lead="Điều 3."),
     ]
     return Document(
         **letterhead(case, "QĐ"),
-        summary=f"Về việc thành lập Đoàn giám sát {case.title}",
-        enacting_authority=f"Ban Thường vụ {case.org.name}",
-        bases=["Căn cứ Luật Công đoàn năm 2024",
-               "Căn cứ Điều lệ Công đoàn Việt Nam",
-               ("Căn cứ Hướng dẫn số 44/HD-TLĐ ngày 20/12/2021 của Tổng Liên đoàn Lao động "
-               "Việt Nam"),
-               f"Căn cứ Kế hoạch giám sát {case.title} đã được phê duyệt"],
+        summary=f"Về việc thành lập Đoàn giám sát {matter(case)}",
+        enacting_authority=_committee(case),
+        bases=[*legal_bases(case),
+               f"Căn cứ Kế hoạch giám sát {matter(case)} đã được phê duyệt"],
         body=body, signature=standing_committee(case),
         recipients=["Như Điều 3", *superior_recipient(case)], filing="VT")
 
@@ -109,9 +130,7 @@ def build_plan(case, actor) -> Document:
     subject = _subject(case)
     members = _delegation(case)
     body: list = [
-        Para(f"Thực hiện Hướng dẫn số 44/HD-TLĐ ngày 20/12/2021 của Tổng Liên đoàn Lao động "
-             f"Việt Nam, Ban Thường vụ {case.org.name} xây dựng Kế hoạch giám sát {case.title} "
-             "như sau:"),
+        Para(f"{_committee(case)} xây dựng Kế hoạch giám sát {matter(case)} như sau:"),
         Heading("I. MỤC ĐÍCH, YÊU CẦU"), *paras(plan.purpose),
         Heading("II. NỘI DUNG GIÁM SÁT"), *paras(plan.content),
         Heading("III. ĐỐI TƯỢNG, HÌNH THỨC, THỜI GIAN, ĐỊA ĐIỂM"),
@@ -124,7 +143,8 @@ def build_plan(case, actor) -> Document:
     if members:
         body.append(_delegation_table(members))
     else:
-        body.append(Para("Theo Quyết định thành lập Đoàn giám sát của Ban Thường vụ."))
+        body.append(Para("Theo Quyết định thành lập Đoàn giám sát của "
+                         f"{governing_body(case.org)}."))
     body += [
         Heading("V. ĐỀ CƯƠNG BÁO CÁO CỦA ĐỐI TƯỢNG ĐƯỢC GIÁM SÁT"),
         Para(f"{subject} chuẩn bị báo cáo bằng văn bản theo các nội dung sau:"),
@@ -138,8 +158,8 @@ def build_plan(case, actor) -> Document:
              "báo cáo, tài liệu và bố trí thành phần làm việc với Đoàn giám sát./."),
     ]
     return Document(
-        **letterhead(case, "KH"), summary=f"Giám sát {case.title}", body=body,
-        signature=standing_committee(case),
+        **letterhead(case, "KH"), summary=f"Giám sát {matter(case)}",
+        bases=legal_bases(case), body=body, signature=standing_committee(case),
         recipients=[subject, "Đoàn giám sát", *superior_recipient(case)], filing="VT")
 
 
@@ -150,12 +170,11 @@ def build_notice(case, actor) -> Document:
     subject = _subject(case)
     leader = _leader(case)
     body = [
-        Para(f"Thực hiện Kế hoạch giám sát {case.title} và Quyết định thành lập Đoàn giám sát "
-             f"của Ban Thường vụ {case.org.name}, {case.org.name} thông báo tới {subject} "
-             "như sau:"),
+        Para(f"Thực hiện Kế hoạch giám sát {matter(case)} và Quyết định thành lập Đoàn giám "
+             f"sát của {_committee(case)}, {case.org.name} thông báo tới {subject} như sau:"),
         *paras(plan.content, "1. Nội dung giám sát: ")[:1],
         Para(f"2. Thời gian: {_period(plan)}; địa điểm: {plan.place or 'tại trụ sở ' + subject}."),
-        Para("3. Đoàn giám sát do ông (bà) "
+        Para("3. Đoàn giám sát do ông/bà "
              + (f"{leader.name}{', ' + leader.position if leader.position else ''}"
                 if leader else "…") + " làm Trưởng đoàn."),
         Para(f"4. Đề nghị {subject} chuẩn bị báo cáo bằng văn bản theo đề cương kèm theo Kế "
@@ -164,7 +183,7 @@ def build_notice(case, actor) -> Document:
         Para("Trân trọng./."),
     ]
     return Document(
-        **letterhead(case, None), summary=f"thông báo giám sát {case.title}",
+        **letterhead(case, None), summary=f"thông báo giám sát {matter(case)}",
         addressees=[subject], body=body, signature=standing_committee(case),
         recipients=["Như trên", "Đoàn giám sát"], filing="VT")
 
@@ -185,7 +204,7 @@ def build_session_minutes(case, actor) -> Document:
     leader = _leader(case)
     body = [
         Para(f"Hôm nay, ngày {dmy(session.held_on)}, tại {session.place or subject}, Đoàn giám "
-             f"sát của {case.org.name} làm việc với {subject} về {case.title}."),
+             f"sát của {case.org.name} làm việc với {subject} về {matter(case)}."),
         Heading("I. THÀNH PHẦN"), *paras(session.participants, "- "),
         Heading("II. NỘI DUNG LÀM VIỆC"), *paras(session.minutes),
     ]
@@ -196,8 +215,20 @@ def build_session_minutes(case, actor) -> Document:
                      "đã đọc lại cho những người dự cùng nghe và thống nhất ký tên./."))
     return Document(
         **letterhead(case, "BB"), summary=f"Làm việc của Đoàn giám sát với {subject}",
-        body=body, signature=Signature(signer_title="TRƯỞNG ĐOÀN GIÁM SÁT",
-                                       signer_name=leader.name if leader else ""))
+        body=body, signature=None, cosigners=[
+            Signature(signer_title="ĐẠI DIỆN ĐOÀN GIÁM SÁT\nTRƯỞNG ĐOÀN",
+                      signer_name=leader.name if leader else ""),
+            Signature(signer_title=f"ĐẠI DIỆN {subject}", signer_name=""),
+            Signature(signer_title="THƯ KÝ", signer_name=_secretary(case, session))])
+
+
+def _secretary(case, session) -> str:
+    """Who kept the minutes: the delegation's secretary, else the user who recorded them."""
+    named = next((m.name for m in _delegation(case) if m.role == "secretary"), "")
+    if named:
+        return named
+    user = db.session.get(User, session.recorded_by_id) if session.recorded_by_id else None
+    return user.full_name if user else ""
 
 
 @template("sv_report", "Báo cáo kết quả giám sát", "Report on the supervision results", "BC",
@@ -209,7 +240,7 @@ def build_report(case, actor) -> Document:
     plan = _plan(case)
     subject = _subject(case)
     body: list = [
-        Para(f"Thực hiện Kế hoạch giám sát {case.title}, {_period(plan)}, Đoàn giám sát của "
+        Para(f"Thực hiện Kế hoạch giám sát {matter(case)}, {_period(plan)}, Đoàn giám sát của "
              f"{case.org.name} đã tiến hành giám sát tại {subject}. Kết quả như sau:"),
         Heading("I. KẾT QUẢ GIÁM SÁT"),
     ]
@@ -224,12 +255,13 @@ def build_report(case, actor) -> Document:
         body.append(Heading("III. KIẾN NGHỊ"))
         body += [Para(f"{i}. Đối với {r['addressee']}: {r['text']}")
                  for i, r in enumerate(report.recommendations, start=1)]
-    body.append(Para(f"Trên đây là báo cáo kết quả giám sát {case.title} của Ban Thường vụ "
-                     f"{case.org.name}./."))
+    body.append(Para(f"Trên đây là báo cáo kết quả giám sát {matter(case)} của "
+                     f"{_committee(case)}./."))
     return Document(
-        **letterhead(case, "BC"), summary=f"Kết quả giám sát {case.title}", body=body,
+        **letterhead(case, "BC"), summary=f"Kết quả giám sát {matter(case)}", body=body,
         signature=standing_committee(case),
-        recipients=[*superior_recipient(case), subject, "Đoàn giám sát"], filing="VT")
+        recipients=[*_party_committee(case), *superior_recipient(case), subject,
+                    "Đoàn giám sát"], filing="VT")
 
 
 def _recommendations(case) -> tuple[str, list[str], date | None]:
@@ -247,11 +279,11 @@ def _recommendations(case) -> tuple[str, list[str], date | None]:
           {"concluded", "following_up", "waiting", "overdue"}, to_subject=True)
 def build_recommendation(case, actor) -> Document:
     addressee, texts, due = _recommendations(case)
-    days = recommendation_reply_days()
+    days = deadline_queries.rule("recommendation.reply").days
     deadline = f"trong thời hạn {days} ngày kể từ ngày nhận được văn bản này"
     if due:
         deadline += f" (trước ngày {dmy(due)})"
-    title = case.parent.title if case.family == RECOMMENDATION and case.parent else case.title
+    title = matter(case.parent) if case.family == RECOMMENDATION and case.parent else matter(case)
     body = [
         Para(f"Qua giám sát {title}, {case.org.name} đề nghị {addressee} thực hiện các nội dung "
              "sau:"),
@@ -291,10 +323,14 @@ def build_dialogue_minutes(case, actor) -> Document:
         Para("Biên bản được lập thành 02 bản có giá trị như nhau, mỗi bên giữ 01 bản; đã đọc "
              "lại cho những người dự cùng nghe và thống nhất ký tên./."),
     ]
+    theirs = lines(session.other_side)
     return Document(
         **letterhead(case, "BB"), summary=f"Đối thoại giữa {case.org.name} và {subject}",
-        body=body, signature=Signature(signer_title="ĐẠI DIỆN TỔ CHỨC CÔNG ĐOÀN",
-                                       signer_name=ours[0] if ours else ""))
+        body=body, signature=None, cosigners=[
+            Signature(signer_title="ĐẠI DIỆN TỔ CHỨC CÔNG ĐOÀN",
+                      signer_name=ours[0] if ours else ""),
+            Signature(signer_title=f"ĐẠI DIỆN {subject}", signer_name=theirs[0] if theirs else ""),
+            Signature(signer_title="THƯ KÝ", signer_name=_secretary(case, session))])
 
 
 @template("invitation", "Giấy mời", "Invitation", "GM", {SUPERVISION, DIALOGUE, CRITIQUE, LETTER},
@@ -309,11 +345,13 @@ def build_invitation(case, actor) -> Document:
         plan = plan_of(case)
         if plan and plan.starts_on:
             when, place = f"… giờ …, ngày {dmy(plan.starts_on)}", plan.place or "…"
-        purpose = f"Dự hội nghị công bố Quyết định giám sát {case.title}"
+        purpose = f"Dự hội nghị công bố Quyết định giám sát {matter(case)}"
     elif case.family == LETTER:
         purpose = f"Làm việc, cung cấp thông tin và giải trình về nội dung liên quan (hồ sơ {case.code})"
+    elif case.family == CRITIQUE:
+        purpose = f"Dự hội nghị phản biện xã hội đối với dự thảo {matter(case)}"
     else:
-        purpose = f"Dự hội nghị {case.title}"
+        purpose = f"Dự đối thoại về {matter(case)}"
     body = [
         Para(f"{case.org.name} trân trọng kính mời: {subject}"),
         Para(f"{purpose}."),

@@ -9,6 +9,7 @@ from app.cases.models import Attachment
 from app.cases.views import load_case
 from app.core import uploads
 from app.core.calendar import local_today
+from app.core.errors import Invalid
 from app.core.forms import BaseForm, handle_form
 from app.core.params import year_arg
 from app.extensions import db
@@ -242,7 +243,13 @@ def start_programme(item_id: int):
         abort(403)  # before "already started" (409): the answer never depends on the state
     if not BaseForm().validate_on_submit():
         abort(400)
-    case = services.start_programme_item(item, current_user, org)
+    try:
+        case = services.start_programme_item(item, current_user, org,
+                                             channel=request.form.get("channel"))
+    except Invalid as exc:  # no channel chosen: nothing was written
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(url_for("supervision.programme", year=item.year), code=303)
     db.session.commit()
     flash(_("Supervision case %(code)s opened.", code=case.code), "success")
     return redirect(url_for("cases.detail", case_id=case.id))

@@ -48,7 +48,8 @@ def test_draft_edit_preview_issue_and_download_the_same_bytes(browser, db, world
     browser.login("handler")
     doc_id = _draft(browser, case)
     doc = db.session.get(CaseDocument, doc_id)
-    assert doc.content["body"].startswith("Thực hiện Hướng dẫn số 44/HD-TLĐ")
+    assert doc.content["body"].startswith("Ban Thường vụ Liên đoàn Lao động tỉnh Hà Tĩnh xây "
+                                          "dựng Kế hoạch giám sát")
     assert browser.get(f"/documents/{doc_id}").status_code == 200
 
     nfd = unicodedata.normalize("NFD", "Đoàn giám sát làm việc trực tiếp với Ban Giám đốc.")

@@ -202,7 +202,8 @@ def test_the_denunciation_decisions_cite_the_law_and_the_deadline_record(db, wor
     case = _denunciation(world)
     accept = issued(world, case, "tc_accept_decision", on=TODAY)
     text = flat(pdf_text(accept.pdf, tmp_path))
-    for line in ("QUYẾT ĐỊNH Về việc thụ lý tố cáo", "Căn cứ Luật Tố cáo ngày 12 tháng 6 năm 2018;",
+    for line in ("QUYẾT ĐỊNH Về việc thụ lý tố cáo",
+                 "Căn cứ Luật Tố cáo số 25/2018/QH14 ngày 12/6/2018;",
                  "Căn cứ Nghị định số 31/2019/NĐ-CP",
                  "Điều 1. Thụ lý tố cáo đối với Trần Văn Bình, Chủ tịch Công đoàn cơ sở",
                  "Thời hạn giải quyết tố cáo là 30 ngày kể từ ngày ký Quyết định này",
@@ -240,8 +241,9 @@ def test_complaint_decisions_name_the_complainant_and_the_way_to_appeal(db, worl
     transition_case(complaint, "start_verification", u["handler"])
     due = complaint.deadlines[-1].due_on
     text = flat(pdf_text(issued(world, complaint, "kn_decision_first", on=TODAY).pdf, tmp_path))
-    for line in ("Về việc giải quyết khiếu nại lần đầu", "Căn cứ Luật Khiếu nại ngày 11 tháng 11 "
-                 "năm 2011 (Điều 31);", "Căn cứ Nghị định số 124/2020/NĐ-CP",
+    for line in ("Về việc giải quyết khiếu nại lần đầu",
+                 "Căn cứ Luật Khiếu nại số 02/2011/QH13 ngày 11/11/2011;",
+                 "Căn cứ Nghị định số 124/2020/NĐ-CP",
                  f"của ông/bà {SENDER.name}", f"(hạn cuối: ngày {due:%d/%m/%Y})",
                  "có quyền khiếu nại lần hai đến Tổng Liên đoàn Lao động Việt Nam"):
         assert line in text, line

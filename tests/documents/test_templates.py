@@ -36,8 +36,12 @@ EXPECTED = {
     "sv_decision": ("delegation_formed", [
         "Số: 01/QĐ-LĐLĐ " + DATE_LINE, "QUYẾT ĐỊNH",
         "Về việc thành lập Đoàn giám sát việc thực hiện chính sách bảo hiểm",
-        "BAN THƯỜNG VỤ LIÊN ĐOÀN LAO ĐỘNG TỈNH HÀ TĨNH", "Căn cứ Luật Công đoàn năm 2024;",
-        "Căn cứ Điều lệ Công đoàn Việt Nam;", "QUYẾT ĐỊNH:", "Điều 1. Thành lập Đoàn giám sát",
+        "BAN THƯỜNG VỤ LIÊN ĐOÀN LAO ĐỘNG TỈNH HÀ TĨNH",
+        "Căn cứ Luật Công đoàn số 50/2024/QH15 ngày 27/11/2024;",
+        "Căn cứ Quyết định số 217-QĐ/TW ngày 12/12/2013 của Bộ Chính trị",
+        "Căn cứ Kế hoạch giám sát việc thực hiện chính sách bảo hiểm xã hội đã được phê duyệt.",
+        "QUYẾT ĐỊNH:", "Điều 1. Thành lập Đoàn giám sát việc thực hiện chính sách bảo hiểm xã "
+        "hội tại Công ty TNHH May Hồng Lĩnh, gồm các ông/bà có tên sau:",
         "STT Họ và tên Chức vụ, đơn vị Nhiệm vụ",
         "1 Người dùng delegate Phó Chủ tịch Trưởng đoàn", "3 Vũ Thị Mai Cán bộ Thư ký",
         "Điều 2. Đoàn giám sát có nhiệm vụ", "Điều 3. Quyết định có hiệu lực kể từ ngày ký.",
@@ -45,7 +49,10 @@ EXPECTED = {
         "Nguyễn Thị Hường"]),
     "sv_plan": ("plan_drafted", [
         "Số: 01/KH-LĐLĐ " + DATE_LINE, "KẾ HOẠCH",
-        "Giám sát việc thực hiện chính sách bảo hiểm xã hội", "I. MỤC ĐÍCH, YÊU CẦU",
+        "Giám sát việc thực hiện chính sách bảo hiểm xã hội",
+        "Căn cứ Luật Công đoàn số 50/2024/QH15 ngày 27/11/2024;",
+        "Ban Thường vụ Liên đoàn Lao động tỉnh Hà Tĩnh xây dựng Kế hoạch giám sát việc thực "
+        "hiện chính sách bảo hiểm xã hội như sau:", "I. MỤC ĐÍCH, YÊU CẦU",
         "II. NỘI DUNG GIÁM SÁT", "Việc trích nộp bảo hiểm xã hội",
         "1. Đối tượng giám sát: Công ty TNHH May Hồng Lĩnh.",
         "V. ĐỀ CƯƠNG BÁO CÁO CỦA ĐỐI TƯỢNG ĐƯỢC GIÁM SÁT", "1. Đặc điểm tình hình của đơn vị.",
@@ -54,14 +61,16 @@ EXPECTED = {
     "sv_notice": ("delegation_formed", [
         "Số: 01/LĐLĐ " + DATE_LINE, "V/v thông báo giám sát việc thực hiện",
         "Kính gửi: Công ty TNHH May Hồng Lĩnh.", "1. Nội dung giám sát:",
-        "3. Đoàn giám sát do ông (bà) Người dùng delegate, Phó Chủ tịch làm",
+        "3. Đoàn giám sát do ông/bà Người dùng delegate, Phó Chủ tịch làm",
         "Trân trọng./.", "- Như trên;", "- Lưu: VT.", "Nguyễn Thị Hường"]),
     "sv_session_minutes": ("fieldwork", [
         "Số: 01/BB-LĐLĐ " + DATE_LINE, "BIÊN BẢN",
         "Làm việc của Đoàn giám sát với Công ty TNHH May Hồng Lĩnh", "I. THÀNH PHẦN",
         "- Đoàn giám sát", "II. NỘI DUNG LÀM VIỆC", "Công ty báo cáo tình hình trích nộp",
         "III. TÀI LIỆU ĐOÀN GIÁM SÁT ĐÃ NHẬN", "- Bảng kê nộp BHXH",
-        "TRƯỞNG ĐOÀN GIÁM SÁT", "Nguyễn Thị Hường"]),
+        # Both sides and the secretary sign, with their names.
+        "ĐẠI DIỆN ĐOÀN GIÁM SÁT ĐẠI DIỆN CÔNG TY TNHH MAY", "TRƯỞNG ĐOÀN HỒNG LĨNH",
+        "Người dùng delegate", "THƯ KÝ", "Vũ Thị Mai"]),
     "sv_report": ("concluded", [
         "Số: 01/BC-LĐLĐ " + DATE_LINE, "BÁO CÁO",
         "Kết quả giám sát việc thực hiện chính sách bảo hiểm xã hội", "I. KẾT QUẢ GIÁM SÁT",
@@ -88,7 +97,8 @@ EXPECTED = {
         "II. NỘI DUNG ĐỐI THOẠI", "Tiền lương, thưởng năm 2026", "III. KẾT QUẢ ĐỐI THOẠI",
         "1. Những nội dung đã thống nhất:", "- Tăng lương 6%",
         "2. Những nội dung chưa thống nhất:", "- Phụ cấp độc hại",
-        "ĐẠI DIỆN TỔ CHỨC CÔNG ĐOÀN", "Nguyễn Thị Hường"]),
+        "ĐẠI DIỆN TỔ CHỨC CÔNG ĐOÀN ĐẠI DIỆN CÔNG TY TNHH MAY", "Nguyễn Văn An",
+        "Phạm Văn Dũng", "THƯ KÝ", "Người dùng handler"]),
     "invitation": ("delegation_formed", [
         "Số: 01/GM-LĐLĐ " + DATE_LINE, "GIẤY MỜI",
         "Dự hội nghị công bố Quyết định giám sát việc thực hiện chính sách",

@@ -239,6 +239,10 @@ MATRIX: dict[str, Entry] = {
                                              f"/cases/{o.rec}", f"/cases/{o.critique}"]),
     "cases.act": E(None, act(APPROVER), _one("/cases/{o.sup}/actions/postpone"),
                    lambda o: {"comment": "Tạm hoãn"}),
+    "cases.wording": E(None, act(INTAKE, HANDLER, APPROVER), _one("/cases/{o.sup}/wording"),
+                       lambda o: {"title": "Giám sát việc trả lương",
+                                  "subject_matter": "việc trả lương"},
+                       note="no version posted: 422, nothing changed"),
     # --- supervision -------------------------------------------------------------------------
     "supervision.plan": E(READ, act(HANDLER), _one("/supervision/{o.sup}/plan")),
     "supervision.delegation": E(READ, act(HANDLER, APPROVER),
@@ -292,6 +296,10 @@ MATRIX: dict[str, Entry] = {
     "deadlines.reset_rule": E(None, NATIONAL_ADMIN,
                               _one("/admin/deadlines/rules/{o.rule}/reset")),
     "deadlines.calendar": E(ADMIN_ONLY, ADMIN_ONLY, _one("/admin/deadlines/calendar")),
+    # --- legal bases of documents (app.documents.bases) --------------------------------------
+    "legal_bases.index": E(NATIONAL_ADMIN, None, _one("/admin/legal-bases/")),
+    "legal_bases.save": E(None, NATIONAL_ADMIN, _one("/admin/legal-bases/supervision_ethics"),
+                          lambda o: {"supervision_ethics-lines": "Căn cứ Luật Công đoàn"}),
     "deadlines.delete_day": E(None, ADMIN_ONLY, _one("/admin/deadlines/calendar/{o.day}/delete"),
                               note="the admin removes the day once; removing it again is 404"),
     # --- documents ---------------------------------------------------------------------------

@@ -220,12 +220,17 @@ def test_programme_lists_planned_supervisions_and_which_started(browser, db, wor
     page = browser.get(f"/supervision/programme?year={TODAY.year}").get_data(as_text=True)
     assert "Giám sát an toàn lao động" in page and "Chưa triển khai" in page
     item_id = re.search(r'/supervision/programme/(\d+)/start', page).group(1)
-    r = browser.post(f"/supervision/programme/{item_id}/start")
+    r = browser.post(f"/supervision/programme/{item_id}/start")  # no channel chosen
+    assert r.status_code == 303 and db.session.scalar(sa.select(Case)) is None
+    page = browser.get(f"/supervision/programme?year={TODAY.year}").get_data(as_text=True)
+    assert "Chưa triển khai" in page
+    r = browser.post(f"/supervision/programme/{item_id}/start", {"channel": "report"})
     assert r.status_code == 302
     page = browser.get(f"/supervision/programme?year={TODAY.year}").get_data(as_text=True)
     assert "GS-" in page and "Chưa triển khai" not in page
     case = db.session.scalar(sa.select(Case))
-    assert (case.kind, case.title) == ("thematic", "Giám sát an toàn lao động")
+    assert (case.kind, case.title, case.channel, case.subject_matter) == (
+        "thematic", "Giám sát an toàn lao động", "report", "an toàn lao động")
 
 
 def test_plan_form_refuses_bad_dates_with_a_message_and_keeps_input(browser, db, world,

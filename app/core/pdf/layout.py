@@ -174,6 +174,8 @@ class Document:
     (a register book, a printed list) has no "Số:" line; ``signature`` None
     leaves out the signature block. ``body`` takes text blocks, Tables and
     ReportLab Flowables (a chart Drawing), the latter placed unchanged.
+    ``cosigners`` are the signatures of minutes (biên bản): both sides and the
+    secretary, two to a row, printed after the body (and after ``signature``).
     """
 
     superior_body: str
@@ -195,6 +197,7 @@ class Document:
     enacting_authority: str = ""
     draft: bool = False
     numbered: bool = True
+    cosigners: list[Signature] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------
@@ -321,6 +324,38 @@ def _fitted(text: str, font: str, preferred: float, width: float, floor: float,
     return Paragraph(_text(text), style)
 
 
+def _balanced(text: str, font: str, size: float, width: float) -> str:
+    """``text`` broken into the fewest lines that fit ``width``, of even length, so that a
+    long unit name never leaves one word alone on its last line."""
+    words = text.split()
+    space = stringWidth(" ", font, size)
+    total = stringWidth(" ".join(words), font, size)
+    for count in range(max(1, int(total // width) + 1), len(words) + 1):
+        target, lines, current = total / count, [], []
+        for word in words:
+            candidate = " ".join([*current, word])
+            if current and (stringWidth(candidate, font, size) > width
+                            or stringWidth(" ".join(current), font, size) + space / 2 >= target
+                            and len(lines) < count - 1):
+                lines.append(" ".join(current))
+                current = [word]
+            else:
+                current.append(word)
+        lines.append(" ".join(current))
+        if len(lines) <= count and all(stringWidth(ln, font, size) <= width for ln in lines):
+            return "\n".join(lines)
+    return text
+
+
+def _header_line(text: str, font: str, preferred: float, width: float,
+                 floor: float) -> Paragraph:
+    """A header line at ``preferred`` size, shrunk to fit; when even ``floor`` is too large,
+    broken into even lines (`_balanced`) instead of wrapping a last word alone."""
+    if text and stringWidth(text, font, floor) > width:
+        text = _balanced(text, font, floor, width)
+    return _fitted(text, font, preferred, width, floor)
+
+
 def _rule_width(text: str, font: str, size: float, avail: float, factor: float) -> float:
     widest = max((stringWidth(ln, font, size) for ln in text.split("\n")), default=0.0)
     return max(20 * mm, min(widest, avail) * factor)
@@ -365,9 +400,9 @@ def _header(doc: Document) -> _RLTable:
     left: list = []
     superior = _nfc(doc.superior_body).strip().upper()
     if superior:
-        left.append(_fitted(superior, R, 12, left_w, 10.5))
+        left.append(_header_line(superior, R, 12, left_w, 10.5))
     unit = _nfc(doc.issuing_unit).strip().upper()
-    unit_para = _fitted(unit, B, 12, left_w, 10.5)
+    unit_para = _header_line(unit, B, 12, left_w, 10.5)
     left.append(unit_para)
     left.append(_rule(_rule_width(unit, B, unit_para.style.fontSize, left_w, 0.4),
                       space_before=5))
@@ -653,6 +688,39 @@ def _signature_block(doc: Document) -> _RLTable | None:
     return t
 
 
+def _signature_cells(sig: Signature) -> tuple[list, list]:
+    """The titles of one signer, and the space to sign over their name."""
+    s = _styles()
+    titles: list = [Paragraph(_text(line), s["sign"])
+                    for line in (_nfc(x).strip().upper()
+                                 for x in (sig.authority, sig.capacity, sig.signer_title))
+                    if line]
+    return titles, [Spacer(1, SIGNATURE_SPACE),
+                    Paragraph(_text(_nfc(sig.signer_name).strip()), s["sign_name"])]
+
+
+def _cosigners_block(doc: Document) -> _RLTable | None:
+    """The signatures of minutes, two to a row (titles on one row, names level on the next);
+    an odd last one centred under them."""
+    if not doc.cosigners:
+        return None
+    cells = [_signature_cells(sig) for sig in doc.cosigners]
+    rows: list = []
+    style = list(_NO_PAD) + [("ALIGN", (0, 0), (-1, -1), "CENTER")]
+    for i in range(0, len(cells), 2):
+        pair = cells[i:i + 2]
+        rows.append([titles for titles, _name in pair] + [""] * (2 - len(pair)))
+        rows.append([name for _titles, name in pair] + [""] * (2 - len(pair)))
+        style.append(("BOTTOMPADDING", (0, len(rows) - 1), (-1, len(rows) - 1), 12))
+        if len(pair) == 1:
+            style += [("SPAN", (0, len(rows) - 2), (1, len(rows) - 2)),
+                      ("SPAN", (0, len(rows) - 1), (1, len(rows) - 1))]
+    t = _RLTable(rows, colWidths=[FRAME_WIDTH / 2] * 2, splitInRow=1)
+    t.setStyle(TableStyle(style))
+    t.hAlign = "LEFT"
+    return t
+
+
 # --------------------------------------------------------------------------
 # Page decoration
 # --------------------------------------------------------------------------
@@ -701,9 +769,11 @@ def _validate(doc: Document) -> None:
             raise ValueError("an issued document needs a date (or draft=True)")
     if not doc.draft and doc.date is not None and doc.date.year != doc.year:
         raise ValueError(f"date {doc.date.isoformat()} is not in the numbering year {doc.year}")
-    authority = _nfc(doc.signature.authority if doc.signature else "").strip()
-    if authority and not authority.upper().startswith(AUTHORITY_PREFIXES):
-        raise ValueError(f"signature authority must start with one of {AUTHORITY_PREFIXES}: {authority!r}")
+    for sig in [doc.signature, *doc.cosigners]:
+        authority = _nfc(sig.authority if sig else "").strip()
+        if authority and not authority.upper().startswith(AUTHORITY_PREFIXES):
+            raise ValueError(f"signature authority must start with one of "
+                             f"{AUTHORITY_PREFIXES}: {authority!r}")
 
 
 def _metadata(doc: Document) -> dict[str, str]:
@@ -731,16 +801,20 @@ def build_story(doc: Document) -> list:
     story: list = [_header(doc)]
     story += _title_block(doc)
     body = _body(doc)
-    signature = _signature_block(doc)
-    if signature is None:
+    signatures = [block for block in (_signature_block(doc), _cosigners_block(doc))
+                  if block is not None]
+    if not signatures:
         return story + body
+    closing: list = []
+    for block in signatures:
+        closing += [Spacer(1, 10), block]
     if body and isinstance(body[-1], Paragraph):
         # Never leave the signature alone on the last page.
         story += body[:-1]
-        story.append(KeepTogether([body[-1], Spacer(1, 10), signature]))
+        story.append(KeepTogether([body[-1], *closing]))
     else:
         story += body
-        story += [Spacer(1, 10), signature]
+        story += closing
     return story
 
 
