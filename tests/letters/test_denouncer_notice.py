@@ -142,3 +142,27 @@ def test_only_who_may_see_the_denouncer_drafts_approves_or_issues_it(browser, db
     assert response.status_code == 403
     db.session.expire_all()
     assert db.session.get(CaseDocument, doc.id).number is None
+
+
+def test_a_sender_who_asked_for_confidentiality_gets_a_numbered_notice_without_their_name(
+        browser, db, world, tmp_path):
+    u = world.users
+    case = log_letter(u["intake"], world.orgs["a"], title="Đơn khiếu nại về tiền lương",
+                      received_on=date(2026, 11, 2), confidential=True)
+    classify(case, u["handler"], kind="complaint")
+    prepare_records(case, "accept", [u["handler"], u["approver"]], date(2026, 11, 3))
+    transition_case(case, "accept", u["approver"], comment="Thụ lý khiếu nại")
+    assert "letter_acceptance" not in {t.code for t in services.templates_for(case)}
+    doc = services.draft_document(case, u["intake"], "letter_sealed_acceptance")
+    doc = services.issue_document(doc, u["approver"], today=local_today())
+    db.session.commit()
+    stored = _stored_text(db, case)
+    assert SENDER.name not in stored and SENDER.address not in stored
+    assert not doc.pdf.startswith(b"%PDF")
+
+    browser.login("approver")
+    text = flat(pdf_text(browser.get(f"/documents/{doc.id}.pdf").data, tmp_path))
+    assert f"Kính gửi: Ông/Bà {SENDER.name}" in text
+    assert f"khiếu nại của ông/bà {SENDER.name}, địa chỉ: {SENDER.address}" in text
+    register = browser.get(f"/documents/register?year={doc.year}").get_data(as_text=True)
+    assert "Người gửi đơn (giữ bí mật)" in register and SENDER.name not in register
