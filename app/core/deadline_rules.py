@@ -263,6 +263,11 @@ def allowed_extensions(rule: DeadlineRule, complex_level: ComplexLevel = "normal
     return min(wanted, rule.max_extensions)
 
 
+def _no_notice(rule: DeadlineRule, field: str) -> bool:
+    """A notice-ahead rule set to 0 days: no notice period (a demo, or a unit's own choice)."""
+    return field == "days" and rule.direction == "before" and rule.days == 0
+
+
 def validate_rule(rule: DeadlineRule) -> list[str]:
     """Problems that make a rule unusable or suspicious; an empty list means it is fine."""
     problems: list[str] = []
@@ -286,7 +291,7 @@ def validate_rule(rule: DeadlineRule) -> list[str]:
             continue
         if isinstance(value, bool) or not isinstance(value, int):
             problems.append(f"{field} must be a whole number of days")
-        elif value <= 0:
+        elif value < 0 or (value == 0 and not _no_notice(rule, field)):
             problems.append(f"{field} must be positive (got {value})")
     if problems:
         return problems
@@ -315,7 +320,7 @@ def validate_rule(rule: DeadlineRule) -> list[str]:
 
     if rule.warn_before_days < 0:
         problems.append("warn_before_days must not be negative")
-    elif rule.warn_before_days >= rule.days:
+    elif rule.warn_before_days >= rule.days and not _no_notice(rule, "days"):
         problems.append(
             f"warn_before_days ({rule.warn_before_days}) must be shorter than days ({rule.days})"
         )

@@ -16,8 +16,7 @@ from flask_login import current_user
 
 from app.auth import permissions
 from app.cases import services as case_services
-from app.cases.plugins import installed
-from app.cases.views import load_case, render_detail, require_action
+from app.cases.views import load_case, render_detail, require_action, step_hints
 from app.core.calendar import local_today
 from app.core.dates import format_day
 from app.core.deadline_rules import START_EVENTS
@@ -89,12 +88,10 @@ def panel(case):
     if decision is not None:
         form.number.data = documents.number_label(decision)
         form.decided_on.data = decision.issued_on
-    extend_action = (case.workflow.action("extend") if case.workflow.has_action("extend")
-                     else None)
     return {
         "decision": decision,
-        "hints": [(hint, data) for hint in installed().step_hints
-                  if extend_action is not None and (data := hint.context(case, extend_action))],
+        "hints": (step_hints(case, case.workflow.action("extend"))
+                  if case.workflow.has_action("extend") else []),
         "units": UNIT_LABELS,
         "can_extend": case_services.may_fire(current_user, case, "extend"),
         "rows": queries.of_case(case),

@@ -5,7 +5,7 @@ from flask_login import current_user
 from app.auth import permissions
 from app.cases import services as case_services
 from app.cases.models import Attachment, Case
-from app.cases.views import load_case, render_detail, require_action
+from app.cases.views import load_case, render_detail, require_action, step_hints
 from app.core import uploads
 from app.core.dates import format_day
 from app.core.errors import DomainError, NotFound
@@ -139,7 +139,8 @@ def accept(case_id: int):
         form, lambda: services.accept_letter(
             case, current_user, accepted_on=form.accepted_on.data, comment=form.comment.data,
             expected_version=form.version.data),
-        lambda: render_template("letters/accept.html", case=case, form=form),
+        lambda: render_template("letters/accept.html", case=case, form=form,
+                                hints=step_hints(case, case.workflow.action("accept"))),
         _to_case(lambda c: _("The letter has been accepted for handling on %(day)s.",
                              day=format_day(form.accepted_on.data))))
 

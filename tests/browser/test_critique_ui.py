@@ -87,7 +87,7 @@ def test_a_draft_goes_from_registration_to_closing(new_page, live_server, db, wo
     from app.cases.models import Case, CaseEvent
     from app.core.calendar import local_today
     from app.critique.models import ArticleComment, Consultation, CritiquePoint
-    from tests.documents.helpers import issued, supervision_at
+    from tests.documents.helpers import supervision_at
     from tests.factories import password_hash
     from workflows import vocab
 
@@ -95,7 +95,7 @@ def test_a_draft_goes_from_registration_to_closing(new_page, live_server, db, wo
                 password_hash=password_hash())
     # The province has already issued a supervision decision this year: 01/QĐ-LĐLĐ in its
     # register. The critique takes the next number of that same register.
-    issued(world, supervision_at(world, "delegation_formed"), "sv_decision", on=local_today())
+    supervision_at(world, "delegation_formed")  # forming the delegation issued its decision
     db.session.commit()
     today = local_today()
     handler = _as(new_page, live_server, "handler")

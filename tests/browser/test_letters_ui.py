@@ -43,6 +43,26 @@ def _fire(page: Page, trigger: str, label: str, comment: str | None = None) -> N
     expect(page.get_by_role("alert").filter(has_text=f"Done: {label}.")).to_be_visible()
 
 
+def _draft_from_step(page: Page, title: str, trigger: str | None = None) -> str:
+    """Draft the document a step rests on from the step (its box, or the step's own form);
+    returns the draft's URL."""
+    where = page.locator(f'form[data-trigger="{trigger}"]') if trigger else page
+    need = where.get_by_test_id("step-needs")
+    expect(need).to_contain_text(f"Needs the issued “{title}”")
+    need.get_by_role("button", name="Draft it now, prefilled from the case").click()
+    expect(page.get_by_role("alert")).to_contain_text("The draft has been prepared")
+    return page.url
+
+
+def _issue(page: Page, draft_url: str, type_code: str) -> str:
+    """The approver issues the draft (they did not write it): the register's next number."""
+    page.goto(draft_url)
+    page.get_by_role("button", name="Issue (number and freeze)").click()
+    number = page.get_by_test_id("document-number").inner_text().split()[-1]
+    assert re.fullmatch(rf"\d{{2}}/{type_code}-LĐLĐ", number), number
+    return number
+
+
 def _pdf_text(page: Page, link, tmp_path) -> str:
     response = page.request.get(link.get_attribute("href"))
     assert response.status == 200 and response.body().startswith(b"%PDF")
@@ -105,9 +125,19 @@ def test_a_denunciation_goes_from_intake_to_closing(new_page, live_server, db, w
     expect(_state(handler)).to_have_text("Classified")
     expect(handler.get_by_test_id("letter-kind")).to_have_text("Denunciation")
 
-    # 3. The approver accepts it (thụ lý), giving the reason.
+    # 3. The accept step rests on its decision: the handler drafts it from the step, the
+    # approver issues it and accepts the letter (thụ lý) on the day entered.
+    handler.get_by_test_id("accept-letter").click()
+    decision_draft = _draft_from_step(handler, "Decision accepting a denunciation")
+    decision_number = _issue(approver, decision_draft, "QĐ")
     approver.goto(case_url)
-    _fire(approver, "accept", "Accept for handling", "Đủ điều kiện, đúng thẩm quyền")
+    expect(approver.locator('form[data-trigger="accept"]')).to_have_count(0)  # dated form only
+    approver.get_by_test_id("accept-letter").click()
+    expect(approver.get_by_test_id("step-needs")).to_contain_text(
+        f"Rests on Decision accepting a denunciation no. {decision_number}")
+    approver.get_by_label("Comment", exact=False).fill("Đủ điều kiện, đúng thẩm quyền")
+    approver.get_by_role("button", name="Save").click()
+    expect(approver).to_have_url(case_url)
     expect(_state(approver)).to_have_text("Accepted")
 
     # 4. The handler verifies, drafts the notice to the denounced person, records the result.
@@ -123,6 +153,11 @@ def test_a_denunciation_goes_from_intake_to_closing(new_page, live_server, db, w
     for secret in (SENDER, ADDRESS, PHONE):
         assert secret not in notice
     handler.goto(case_url)
+    conclusion = _draft_from_step(handler, "Conclusion on a denunciation", "record_result")
+    conclusion_number = _issue(approver, conclusion, "KL")
+    handler.goto(case_url)
+    expect(handler.locator('form[data-trigger="record_result"]').get_by_test_id("step-needs")
+           ).to_contain_text(f"Rests on Conclusion on a denunciation no. {conclusion_number}")
     _fire(handler, "record_result", "Record the result", "Tố cáo đúng một phần")
     expect(_state(handler)).to_have_text("Resolved")
 

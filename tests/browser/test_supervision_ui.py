@@ -73,6 +73,34 @@ def _fire(page: Page, trigger: str, label: str, comment: str | None = None,
                ).to_be_visible()
 
 
+def _draft_from_step(page: Page, trigger: str, title: str) -> str:
+    """The step's box names the document it rests on; its button drafts it prefilled from the
+    case. Returns the draft's URL."""
+    need = _action(page, trigger).get_by_test_id("step-needs")
+    expect(need).to_contain_text(f"Cần văn bản đã ban hành “{title}”")
+    need.get_by_role("button", name="Soạn thảo ngay, điền sẵn từ hồ sơ").first.click()
+    expect(page.get_by_role("alert")).to_contain_text("Đã tạo dự thảo")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(title)
+    return page.url
+
+
+def _issue(page: Page, draft_url: str, type_code: str | None) -> str:
+    """An approver who did not draft it issues the draft: it takes the unit's next number."""
+    page.goto(draft_url)
+    page.get_by_role("button", name="Ban hành (cấp số và khóa)").click()
+    expect(page.get_by_role("alert")).to_contain_text("Đã ban hành, số")
+    number = page.get_by_test_id("document-number").inner_text()
+    symbol = f"/{type_code}-LĐLĐ" if type_code else "/LĐLĐ"
+    assert re.fullmatch(rf"Số \d{{2}}{re.escape(symbol)}", number), number
+    return number.removeprefix("Số ")
+
+
+def _rests_on(page: Page, case_url: str, trigger: str, title: str, number: str) -> None:
+    page.goto(case_url)
+    expect(_action(page, trigger).get_by_test_id("step-needs")).to_contain_text(
+        f"Căn cứ {title} số {number}")
+
+
 def _log_a_feedback_letter(page: Page) -> str:
     """The intake officer logs a phản ánh through the letters intake; returns its URL."""
     _menu(page).get_by_role("link", name="Việc của tôi").click()
@@ -107,9 +135,11 @@ def test_a_supervision_goes_from_a_signal_to_its_closing(new_page, live_server, 
     from app.cases.models import Attachment, Case, CaseEvent
 
     intake, handler, approver, delegate = new_page(), new_page(), new_page(), new_page()
+    approver2 = new_page()
     for page, user in ((intake, "intake"), (handler, "handler"), (approver, "approver"),
-                       (delegate, "delegate")):
+                       (delegate, "delegate"), (approver2, "approver2")):
         login(page, live_server, user)
+    issued = []
 
     # 1. A letter (phản ánh) is logged; the handler opens a supervision from it.
     letter_url = _log_a_feedback_letter(intake)
@@ -198,11 +228,22 @@ def test_a_supervision_goes_from_a_signal_to_its_closing(new_page, live_server, 
         "Người dùng delegate, Phó Chủ tịch — Trưởng đoàn", f"{SECRETARY}, Chuyên viên — Thư ký"])
 
     approver.goto(case_url)
+    _fire(approver, "form_delegation", "Quyết định thành lập đoàn", done=False)
+    expect(approver.get_by_test_id("action-error")).to_contain_text(
+        "cần văn bản đã ban hành: “Quyết định thành lập đoàn giám sát”")
+    title = "Quyết định thành lập đoàn giám sát"
+    number = _issue(approver2, _draft_from_step(approver, "form_delegation", title), "QĐ")
+    issued.append(number)
+    _rests_on(approver, case_url, "form_delegation", title, number)
     _fire(approver, "form_delegation", "Quyết định thành lập đoàn")
     expect(_state(approver)).to_have_text("Đã quyết định thành lập đoàn")
 
     # 4. The notice; fieldwork is refused until the notice period has passed.
     intake.goto(case_url)
+    title = "Công văn thông báo giám sát"
+    number = _issue(approver, _draft_from_step(intake, "notify_subject", title), None)
+    issued.append(number)
+    _rests_on(intake, case_url, "notify_subject", title, number)
     _fire(intake, "notify_subject", "Gửi thông báo cho đối tượng")
     expect(_state(intake)).to_have_text("Đã thông báo đối tượng")
 
@@ -306,6 +347,12 @@ def test_a_supervision_goes_from_a_signal_to_its_closing(new_page, live_server, 
 
     # 7. Issued: one recommendation case per recommendation; closing is refused for now.
     intake.goto(case_url)
+    for title, type_code in (("Báo cáo kết quả giám sát", "BC"),
+                             ("Văn bản kiến nghị sau giám sát", None)):
+        intake.goto(case_url)
+        number = _issue(approver, _draft_from_step(intake, "issue_conclusion", title), type_code)
+        issued.append(number)
+        _rests_on(intake, case_url, "issue_conclusion", title, number)
     _fire(intake, "issue_conclusion", "Ban hành báo cáo và kiến nghị")
     expect(_state(intake)).to_have_text("Theo dõi kiến nghị")
 
@@ -393,6 +440,14 @@ def test_a_supervision_goes_from_a_signal_to_its_closing(new_page, live_server, 
     reply_events = db.session.scalar(sa.select(sa.func.count()).select_from(CaseEvent).where(
         CaseEvent.case_id.in_([c.id for c in children]), CaseEvent.action == "reply"))
     assert reply_events == replies
+    # each step's document was issued with the next number of the unit's register, and the
+    # step's timeline line names it
+    assert [int(n.split("/")[0]) for n in issued] == [1, 2, 3, 4]
+    rested = [n["number"] for e in db.session.scalars(sa.select(CaseEvent).where(
+        CaseEvent.case_id == case.id, CaseEvent.action.in_(
+            ("form_delegation", "notify_subject", "issue_conclusion"))).order_by(CaseEvent.id))
+        for n in e.data["documents"]]
+    assert rested == issued
     att = db.session.scalar(sa.select(Attachment).where(Attachment.case_id == case.id))
     assert (att.filename, att.data) == (PDF_NAME, PDF_BYTES)
 

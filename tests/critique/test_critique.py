@@ -28,9 +28,9 @@ from app.critique.rules import critique_has_articles
 from app.critique.stats import share_taken_in
 from app.documents import services
 from app.documents.models import CaseDocument
-from app.documents.queries import register_entries
+from app.documents.queries import latest_issued, register_entries
 from app.documents.services import templates_for
-from tests.documents.helpers import issued, supervision_at
+from tests.documents.helpers import supervision_at
 from tests.factories import password_hash
 from workflows import vocab
 
@@ -401,8 +401,8 @@ def test_the_critique_document_is_numbered_in_the_units_register(db, world, tmp_
     assert "DỰ THẢO" in draft and "Số: /LĐLĐ" in draft
     # The unit issues a supervision decision first: the critique takes the next number of the
     # same register (sổ văn bản đi), not a sequence of its own.
-    decision = issued(world, supervision_at(world, "delegation_formed"), "sv_decision",
-                      on=local_today())
+    supervision = supervision_at(world, "delegation_formed")  # formed on its issued decision
+    decision = latest_issued([supervision.id], "sv_decision")
     assert services.number_label(decision) == "01/QĐ-LĐLĐ"
     transition_case(case, "submit_critique", world.users["handler"])
     transition_case(case, "approve_critique", world.users["approver"])
