@@ -468,3 +468,13 @@ def test_official_holidays_and_swaps_of_a_year():
     assert [d for d in days if d.month == 2] == [date(2026, 2, d) for d in range(16, 21)]
     assert days[date(2026, 2, 17)] == "Tết Nguyên Đán"
     assert official_working_weekend_days(2026) == [date(2026, 8, 22)]
+
+
+def test_a_notice_period_may_be_zero_days_but_no_other_period():
+    """No notice ahead of a supervision is a setting (a demo, a unit's choice); a period
+    counted after an event is never zero, and nothing is negative."""
+    notice = DEFAULT_RULES["supervision.notice"]
+    assert validate_rule(replace(notice, days=0)) == []
+    assert any("positive" in p for p in validate_rule(replace(notice, days=-1)))
+    after = DEFAULT_RULES["complaint.accept"]
+    assert any("positive" in p for p in validate_rule(replace(after, days=0)))
