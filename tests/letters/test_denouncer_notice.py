@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from cryptography.fernet import Fernet
 
 from app.cases.models import CaseEvent
 from app.cases.services import transition_case
@@ -166,3 +167,19 @@ def test_a_sender_who_asked_for_confidentiality_gets_a_numbered_notice_without_t
     assert f"khiếu nại của ông/bà {SENDER.name}, địa chỉ: {SENDER.address}" in text
     register = browser.get(f"/documents/register?year={doc.year}").get_data(as_text=True)
     assert "Người gửi đơn (giữ bí mật)" in register and SENDER.name not in register
+
+
+def test_the_sealed_pdf_follows_a_rotation_of_the_identity_key(app, browser, db, world):
+    u = world.users
+    doc = services.draft_document(_accepted(world), u["intake"], TEMPLATE)
+    doc = services.issue_document(doc, u["approver"], today=local_today())
+    db.session.commit()
+    old_key = app.config["IDENTITY_KEY"]
+    new_key = Fernet.generate_key().decode()
+    app.config["IDENTITY_KEY"] = f"{new_key},{old_key}"
+    assert services.rotate_sealed_pdfs() == 1
+    db.session.commit()
+    app.config["IDENTITY_KEY"] = new_key  # the old key is gone
+    browser.login("approver")
+    data = browser.get(f"/documents/{doc.id}.pdf").data
+    assert hashlib.sha256(data).hexdigest() == doc.sha256
