@@ -160,8 +160,14 @@ class _CaseSeeder:
         self.today = local_today()
         self.made = 0
         # Channel 7 ("trường hợp đặc biệt, thành lập đoàn giám sát") is a user's deliberate
-        # choice for a special case, never a default a generator hands out.
+        # choice for a special case: only some supervisions take it, never another family.
         self.channels = [c for c in vocab.CHANNELS if c != "delegation"]
+        # Units whose own approver signs their documents: a supervision or a letter rests on
+        # documents its unit issues, so the demo files them there.
+        self.signing = [key for key, org in orgs.items()
+                        if org.parent_id is not None
+                        and any(a.role == vocab.APPROVER and a.org_id == org.id
+                                for u in users.values() for a in u.roles)]
         self.refusals: list[tuple] = []
 
     def actor_for(self, case: Case, action) -> User | None:
@@ -174,6 +180,8 @@ class _CaseSeeder:
         rng = self.rng
         if parent is not None:
             org = parent.org
+        elif family in (vocab.SUPERVISION, vocab.LETTER):
+            org = self.orgs[rng.choice([*self.signing, "ht"])]
         else:
             org = self.orgs[rng.choice(["ht", "kkt", "kv1", "thep", "may", "thpt", "hcm", "kcx",
                                         "giay", "dientu", "ht", "ht"])]
@@ -188,7 +196,8 @@ class _CaseSeeder:
             vocab.DIALOGUE: vocab.DIALOGUE_KINDS, vocab.CRITIQUE: vocab.CRITIQUE_KINDS,
         }.get(family)
         anonymous = family == vocab.LETTER and rng.random() < 0.15
-        channel = self.channels[self.made % len(self.channels)]
+        pool = self.channels + (["delegation"] if family == vocab.SUPERVISION else [])
+        channel = pool[self.made % len(pool)]
         case = open_case(
             opener, org, family,
             kind=rng.choice(list(kinds)) if kinds else None,

@@ -86,7 +86,7 @@ COLUMNS = {
                       "to_subject", "summary", "content", "number", "year", "issued_on",
                       "issued_at", "issued_by_id", "pdf", "sha256", "page_count",
                       "approved_by_id", "approved_at", "created_by_id", "created_at",
-                      "updated_at"),
+                      "updated_at", "pdf_sealed"),
     "document_counter": ("org_id", "year", "register", "last_number"),
     "supervision_plan": ("id", "case_id", "purpose", "content", "form", "place", "starts_on",
                          "ends_on", "subject_preparation", "updated_by_id", "updated_at"),
@@ -1363,7 +1363,7 @@ class Generator:
                  tpl.to_subject, f"{tpl.title.vi}: {title}"[:500], content, number, day.year,
                  day, at, approver, None,
                  hashlib.sha256(f"bench:{doc_id}".encode()).hexdigest(), 1, approver, at,
-                 author, at, at)
+                 author, at, at, False)
         return doc_id, label
 
     # -- the run ------------------------------------------------------------------------------

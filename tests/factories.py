@@ -81,12 +81,22 @@ def make_case(actor, org, family=vocab.SUPERVISION, **values):
     return open_case(actor, org, family, **values)
 
 
-def issue_for(case, trigger: str, issuer) -> list:
-    """Issue, signed by `issuer` (an approver of the case's unit), the documents `trigger`
-    rests on (Action.documents), as the office does before it takes the step."""
+def issue_for(case, trigger: str, issuer, today: date | None = None) -> list:
+    """Issue, signed by `issuer` (an approver of the case's unit) and dated `today`, the
+    documents `trigger` rests on (Action.documents), as the office does before the step."""
     from app.documents.services import issue_needed
 
-    return issue_needed(case, trigger, issuer)
+    return issue_needed(case, trigger, issuer, today)
+
+
+def issue_notices(case, issuer, day: date | None = None) -> list:
+    """Issue, dated `day`, the notices the case's open deadlines wait for (DeadlineRule.met_by:
+    the notices to the denouncer and to the denounced after accepting a denunciation)."""
+    from app.documents.services import applicable_templates, issue_now
+
+    codes = [tpl.code for row in case.deadlines if row.is_open
+             for tpl in applicable_templates(case, row.rule.get("met_by") or ())]
+    return [issue_now(case, issuer, code, day) for code in codes]
 
 
 def advance(case, users_by_role, triggers, today: date | None = None):

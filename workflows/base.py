@@ -46,6 +46,10 @@ class Action:
     starts_deadline: str | None = None
     #: The action settles the running deadline (the case no longer waits on anyone).
     stops_deadline: bool = False
+    #: Deadlines started beside the one `starts_deadline` starts, each ending when the
+    #: documents its rule names are issued (DeadlineRule.met_by), e.g. the notices due within
+    #: 5 working days of accepting a denunciation while its resolution runs.
+    also_starts: tuple[str, ...] = ()
     #: Bootstrap colour of the button; "danger" actions ask for confirmation.
     style: str = "primary"
     #: Fired from a feature's own form (e.g. an extension needs its written decision), so the

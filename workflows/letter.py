@@ -32,7 +32,7 @@ WORKFLOW = Workflow(
         A("accept", "classified", "accepted", {HANDLER, APPROVER},
           "Thụ lý", "Accept for handling", comment_required=True,
           guards=("letter_acceptable",), starts_deadline="letter.resolve",
-          documents=("tc_accept_decision",), own_form=True),
+          documents=("tc_accept_decision",), own_form=True, also_starts=("letter.notify",)),
         A("guide", "classified", "guided", {INTAKE, HANDLER},
           "Hướng dẫn người gửi", "Guide the sender", comment_required=True, stops_deadline=True),
         A("forward", "classified", "forwarded", {INTAKE, HANDLER},

@@ -8,7 +8,8 @@ Feature with decorators when they are imported; ``register(app)`` imports them a
 - guards and effects of the workflows (``@feature.guard``, ``@feature.effect``) and who wrote
   the draft an approval concerns (``@feature.draft_authors``, read by the four-eyes guard);
 - hooks run when a case is opened or changes state (``@feature.on_open``,
-  ``@feature.on_transition``), whose returned data joins the timeline event;
+  ``@feature.on_transition``), whose returned data joins the timeline event, and when a line
+  of some kind is written on its timeline (``@feature.on_event``);
 - sections of the case page (``@feature.panel``), notes under its step buttons
   (``@feature.step_hint``: what a step still needs) and blocks of the home page
   (``@feature.home_section``), each with the data it shows this user;
@@ -102,6 +103,7 @@ class Contributions:
     panels: list[Panel] = field(default_factory=list)
     step_hints: list[StepHint] = field(default_factory=list)
     home_sections: list[HomeSection] = field(default_factory=list)
+    event_hooks: dict[str, list[Callable]] = field(default_factory=dict)
     event_labels: dict[str, object] = field(default_factory=dict)
     nav: list[NavItem] = field(default_factory=list)
 
@@ -136,6 +138,7 @@ class Feature:
         self.panels: list[Panel] = []
         self.step_hints: list[StepHint] = []
         self.home_sections: list[HomeSection] = []
+        self.event_hooks: list[tuple[str, Callable]] = []
         self.event_labels: dict[str, object] = {}
         self.nav: list[NavItem] = []
 
@@ -174,6 +177,14 @@ class Feature:
         event is written; the dict joins that event's data)."""
         self.open_hooks.append(fn)
         return fn
+
+    def on_event(self, action: str):
+        """``fn(case, event)`` when a line `action` is written on a case's timeline (e.g.
+        "document_issued"), in the same transaction."""
+        def register(fn):
+            self.event_hooks.append((action, fn))
+            return fn
+        return register
 
     def on_transition(self, fn):
         """``fn(case, action, today, trigger) -> dict | None`` after every change of state."""
@@ -226,6 +237,8 @@ class Feature:
             into.draft_authors.setdefault(key, []).append(fn)
         into.open_hooks.extend(self.open_hooks)
         into.transition_hooks.extend(self.transition_hooks)
+        for action, fn in self.event_hooks:
+            into.event_hooks.setdefault(action, []).append(fn)
         into.panels.extend(self.panels)
         into.panels.sort(key=lambda p: p.order)
         into.step_hints.extend(self.step_hints)

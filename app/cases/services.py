@@ -73,6 +73,8 @@ def record_event(case: Case, actor, action: str, **values) -> CaseEvent:
     entry = _new_event(case, actor, action, **values)
     entry.case = case
     db.session.add(entry)
+    for hook in installed().event_hooks.get(action, ()):
+        hook(case, entry)
     return entry
 
 

@@ -53,6 +53,9 @@ class DeadlineRule:
     #: "before": the act is due ``days`` before the start event (notice given ahead).
     direction: str = "after"
     note: str = ""
+    #: Templates of documents (app.documents) whose issuing meets the deadline: each one that
+    #: applies to the case must be issued (the notices to a denouncer and to the denounced).
+    met_by: tuple[str, ...] = ()
 
 
 _KN = "Luật Khiếu nại 2011 (02/2011/QH13, Quốc hội, 11/11/2011)"
@@ -121,6 +124,7 @@ RULES: tuple[DeadlineRule, ...] = (
     ),
     DeadlineRule(
         code="denunciation.notify",
+        met_by=("letter_denouncer_notice", "letter_denounced"),
         name_vi="Tố cáo: thông báo thụ lý cho người tố cáo, người bị tố cáo",
         name_en="Denunciation: notify the parties of acceptance",
         legal_basis=f"{_TC}, Điều 29",

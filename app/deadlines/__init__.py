@@ -56,9 +56,26 @@ def follow_the_step(case, action, today, trigger) -> dict | None:
     if action.stops_deadline:
         services.stop(case, today, trigger)
         return None
+    data = {}
     if action.starts_deadline:
-        return services.start(case, action.starts_deadline, today, trigger=trigger)
-    return None
+        data = services.start(case, action.starts_deadline, today, trigger=trigger)
+    for code in action.also_starts:
+        beside = services.start(case, code, today, trigger=trigger, alongside=True)
+        if beside:
+            data.setdefault("also_due", []).append(
+                {"rule": beside["rule"], "due_on": beside["due_on"]})
+    return data or None
+
+
+@feature.on_event("document_issued")
+def documents_meet_deadlines(case, event) -> None:
+    """Issuing the notices a deadline waits for (DeadlineRule.met_by) meets it, on the day
+    they are dated."""
+    from datetime import date
+
+    from app.deadlines import services
+
+    services.meet_by_documents(case, date.fromisoformat(event.data["issued_on"]))
 
 
 @feature.home_section("deadline_warnings", "deadlines/_warnings.html", order=10)

@@ -20,6 +20,7 @@ from app.core.errors import Invalid
 from app.core.text import nfc
 from app.deadlines.models import MET, PAUSED, RUNNING, STOPPED, CaseDeadline
 from app.deadlines.table import rule_table, work_calendar
+from app.documents import services as documents
 from app.extensions import db
 from workflows.vocab import LETTER, RECOMMENDATION, SUPERVISION
 
@@ -37,6 +38,8 @@ LETTER_RULES = {
         None: "petition.reply",
     },
     "letter.forward_reply": {None: "petition.reply"},
+    # Started beside the resolution of a denunciation (Action.also_starts); nothing otherwise.
+    "letter.notify": {"denunciation": "denunciation.notify", None: None},
 }
 
 #: The deadline a new case starts with, per family.
@@ -173,17 +176,19 @@ def _finish(row: CaseDeadline, day: date, trigger: str | None) -> None:
 # -- the operations -------------------------------------------------------------------------
 
 
-def start(case, code: str | None, step_day: date, *, trigger: str | None = None) -> dict:
+def start(case, code: str | None, step_day: date, *, trigger: str | None = None,
+          alongside: bool = False) -> dict:
     """Start the deadline `code` (may be symbolic) for a step on `step_day`, counted from the
-    day of its rule's start event (start_day); it replaces the case's open deadlines. Returns
-    the timeline data (due date, legal basis, explanation)."""
+    day of its rule's start event (start_day); it replaces the case's open deadlines, or runs
+    beside them (`alongside`: Action.also_starts). Returns the timeline data (due date, legal
+    basis, explanation)."""
     rule_code = resolve_rule(case, code)
     if rule_code is None:
         return {}
     rule = rule_table()[rule_code]
     if rule.direction != "after":
         raise ValueError(f"{rule_code} counts back from an event; it cannot be started")
-    for row in open_deadlines(case):
+    for row in ([] if alongside else open_deadlines(case)):
         _finish(row, step_day, trigger)
     complexity, remote = modifiers(case)
     row = CaseDeadline(source_code=code, rule_code=rule_code, rule=asdict(rule),
@@ -205,7 +210,25 @@ def stop(case, day: date, outcome: str | None = None) -> None:
 
 
 def extendable(case) -> CaseDeadline | None:
-    return next((d for d in reversed(case.deadlines) if d.status == RUNNING), None)
+    """The running deadline an extension would move: the newest whose rule allows
+    extensions, else the newest running one (whose refusal then says why)."""
+    running = [d for d in reversed(case.deadlines) if d.status == RUNNING]
+    return next((d for d in running if d.rule_obj.max_extensions), running[0] if running
+                else None)
+
+
+def meet_by_documents(case, day: date) -> list[CaseDeadline]:
+    """End as met, on `day`, each open deadline whose rule's documents (DeadlineRule.met_by)
+    have all been issued on the case; returns them."""
+    met = []
+    for row in open_deadlines(case):
+        codes = row.rule.get("met_by") or ()
+        if codes and documents.all_issued(case, codes):
+            _finish(row, day, "document_issued")
+            met.append(row)
+    if met:
+        _sync_case(case)
+    return met
 
 
 def extension_refusal(case) -> str | None:

@@ -29,6 +29,7 @@ from app.deadlines.clock import (
     extend,
     extendable,
     extension_refusal,
+    meet_by_documents,
     modifiers,
     open_deadlines,
     pause,
@@ -53,7 +54,8 @@ from app.deadlines.table import (
 __all__ = [
     "COMPLEXITY_VI", "CONFIG_DAYS", "EDITABLE_FIELDS", "LETTER_RULES", "NOT_MET_BY",
     "OPENING_RULE", "SWEEP_CHUNK", "RuleInvalid", "add_calendar_day", "decision_problem",
-    "default_rules", "extend", "extendable", "extension_refusal", "modifiers",
+    "default_rules", "extend", "extendable", "extension_refusal", "meet_by_documents",
+    "modifiers",
     "open_deadlines", "pause", "read_start_day", "recompute", "recompute_from",
     "remove_calendar_day", "reset_rule", "resolve_rule", "resume", "rule_table", "save_rule",
     "start", "start_day", "stop", "sweep", "work_calendar",

@@ -467,7 +467,8 @@ def _issue(doc: CaseDocument, actor, today: date | None) -> CaseDocument:
     db.session.flush()
     _record(doc, actor, "document_issued", comment=f"{number_label(doc)} {doc.summary}",
             data={"document_id": doc.id, "number": number_label(doc),
-                  "template": doc.template, "sha256": doc.sha256, "signed_by": signer.id})
+                  "template": doc.template, "sha256": doc.sha256, "signed_by": signer.id,
+                  "issued_on": issued_on.isoformat()})
     db.session.flush()
     return doc
 
@@ -510,8 +511,13 @@ def step_templates(case, action) -> list[DocumentTemplate]:
     """The templates among `action.documents` that apply to `case` (its family and the
     template's condition, whatever the state): a denunciation's step needs the denunciation's
     decision, a complaint's the complaint's."""
+    return applicable_templates(case, action.documents)
+
+
+def applicable_templates(case, codes) -> list[DocumentTemplate]:
+    """The registered templates among `codes` that apply to `case` whatever its state."""
     found = []
-    for code in action.documents:
+    for code in codes:
         tpl = get_template(code)
         if tpl is not None and case.family in tpl.families and (
                 tpl.condition is None or tpl.condition(case)):
@@ -652,3 +658,15 @@ def rotate_sealed_pdfs() -> int:
         doc.pdf = identity.rotate_token(doc.pdf)
         count += 1
     return count
+
+
+def all_issued(case, codes) -> bool:
+    """Every template among `codes` that applies to `case` has an issued document on it (the
+    documents that meet a deadline, DeadlineRule.met_by). One statement."""
+    wanted = {tpl.code for tpl in applicable_templates(case, codes)}
+    if not wanted:
+        return False
+    issued = set(db.session.scalars(sa.select(CaseDocument.template).where(
+        CaseDocument.case_id == case.id, CaseDocument.template.in_(list(wanted)),
+        CaseDocument.issued_at.is_not(None)).distinct()))
+    return wanted <= issued

@@ -25,7 +25,7 @@ from app.core.errors import Invalid
 from app.deadlines import services
 from app.deadlines.models import CalendarDay, CaseDeadline
 from app.letters.rules import details_of
-from tests.factories import issue_for, make_case
+from tests.factories import issue_for, issue_notices, make_case
 
 
 @pytest.fixture(autouse=True)
@@ -53,6 +53,7 @@ def accepted(world, accepted_on=date(2026, 3, 2), verifying=False, **kw):
     case = letter(world, received_on=accepted_on, **kw)
     issue_for(case, "accept", world.users["approver"])  # a denunciation's decision
     transition_case(case, "accept", world.users["handler"], comment="Thụ lý", today=accepted_on)
+    issue_notices(case, world.users["approver"], accepted_on)  # the parties told at once
     if verifying:
         transition_case(case, "start_verification", world.users["handler"], comment="Xác minh",
                         today=accepted_on)
@@ -362,8 +363,12 @@ def test_sweep_skips_ended_deadlines_and_warns_again_after_an_extension(db, worl
     transition_case(case, "record_result", world.users["handler"], comment="Kết luận",
                     today=date(2026, 5, 4))
     assert services.sweep(date(2026, 5, 10)) == {"warned": 0, "expired": 0}
-    rows = db.session.scalars(sa.select(CaseDeadline).where(CaseDeadline.case_id == case.id))
-    assert [r.status for r in rows] == ["met", "met"]
+    rows = db.session.scalars(sa.select(CaseDeadline).where(CaseDeadline.case_id == case.id)
+                              .order_by(CaseDeadline.id))
+    # screening, resolution, and the notices to the parties (Luật Tố cáo 2018 Điều 29)
+    assert [(r.rule_code, r.status) for r in rows] == [
+        ("denunciation.initial", "met"), ("denunciation.resolve", "met"),
+        ("denunciation.notify", "met")]
 
 
 def test_cli_sweep(app, db, world):

@@ -159,7 +159,8 @@ def test_a_denunciation_is_accepted_by_its_decision_and_extended_by_one_decision
     assert "Quyết định gia hạn giải quyết tố cáo" in info.value.message
     issued(world, case, "tc_extension", on=TODAY)
     extend(2)
-    assert len(case.deadlines[-1].extensions) == 2
+    [resolve] = [d for d in case.deadlines if d.rule_code == "denunciation.resolve"]
+    assert len(resolve.extensions) == 2
     accept = db.session.scalar(sa.select(CaseEvent).where(CaseEvent.case_id == case.id,
                                                           CaseEvent.action == "accept"))
     assert accept.data["documents"][0]["number"] == services.number_label(decision)
@@ -211,8 +212,7 @@ def test_the_denunciation_decisions_cite_the_law_and_the_deadline_record(db, wor
         assert line in text, line
     transition_case(case, "accept", u["approver"], comment="Thụ lý", today=TODAY)
     transition_case(case, "start_verification", u["handler"])
-    row = case.deadlines[-1]
-    assert row.rule_code == "denunciation.resolve"
+    [row] = [d for d in case.deadlines if d.rule_code == "denunciation.resolve"]
     ext = flat(pdf_text(issued(world, case, "tc_extension", on=TODAY).pdf, tmp_path))
     due, after = row.due_on, row.due_on + timedelta(days=30)
     for line in ("Về việc gia hạn giải quyết tố cáo",
@@ -274,6 +274,67 @@ def test_an_extension_is_its_issued_decision(browser, db, world):
         "days": "20", "reason": "Cần xác minh thêm tại hai địa điểm"})
     assert response.status_code == 302, response.get_data(as_text=True)
     db.session.expire_all()
-    extension = case.deadlines[-1].extensions[-1]
+    [resolve] = [d for d in case.deadlines if d.rule_code == "denunciation.resolve"]
+    extension = resolve.extensions[-1]
     assert (extension["number"], extension["decided_on"], extension["days"]) == (
         label, TODAY.isoformat(), 20)
+
+
+def test_the_notices_after_accepting_a_denunciation_are_a_deadline_met_by_issuing_them(
+        browser, db, world):
+    """Luật Tố cáo 2018 Điều 29: within 5 working days of the acceptance the denouncer and the
+    denounced are notified. The deadline runs beside the resolution and is met when both
+    notices are issued; an extension moves the resolution, never the notices."""
+    u = world.users
+    accepted_on = TODAY - timedelta(days=3)
+    case = _denunciation(world, received_on=accepted_on - timedelta(days=2))
+    issue_for(case, "accept", u["approver"])
+    transition_case(case, "accept", u["approver"], comment="Thụ lý", today=accepted_on)
+    rows = {d.rule_code: d for d in case.deadlines if d.is_open}
+    assert set(rows) == {"denunciation.resolve", "denunciation.notify"}
+    notify, resolve = rows["denunciation.notify"], rows["denunciation.resolve"]
+    assert (notify.start_on, notify.rule["unit"], notify.days) == (accepted_on, "working", 5)
+    assert case.due_on == notify.due_on < resolve.due_on
+    db.session.commit()
+    browser.login("approver")
+    page = browser.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert 'data-rule="denunciation.notify" data-status="running"' in page
+
+    services.issue_now(case, u["approver"], "letter_denounced", today=TODAY)
+    assert notify.status == "running"  # the denouncer has not been notified yet
+    services.issue_now(case, u["approver"], "letter_denouncer_notice", today=TODAY)
+    assert (notify.status, notify.ended_on, notify.ended_by) == ("met", TODAY,
+                                                                 "document_issued")
+    assert resolve.status == "running" and case.due_on == resolve.due_on
+
+
+def test_an_anonymous_denunciation_needs_only_the_notice_to_the_denounced(db, world):
+    u = world.users
+    case = log_letter(u["intake"], world.orgs["a"], reporter=None, is_anonymous=True)
+    classify(case, u["handler"], names_violator=True, has_evidence=True)
+    issue_for(case, "accept", u["approver"])
+    transition_case(case, "accept", u["approver"], comment="Thụ lý")
+    [notify] = [d for d in case.deadlines if d.rule_code == "denunciation.notify"]
+    services.issue_now(case, u["approver"], "letter_denounced")
+    assert notify.status == "met"
+    complaint = log_letter(u["intake"], world.orgs["a"], title="Khiếu nại kỷ luật")
+    classify(complaint, u["handler"], kind="complaint")
+    transition_case(complaint, "accept", u["handler"], comment="Thụ lý")
+    assert [d.rule_code for d in complaint.deadlines if d.is_open] == [
+        "complaint.first.resolve"]
+
+
+def test_an_extension_moves_the_resolution_not_the_notices(db, world):
+    u = world.users
+    case = _denunciation(world)
+    issue_for(case, "accept", u["approver"])
+    transition_case(case, "accept", u["approver"], comment="Thụ lý", today=TODAY)
+    transition_case(case, "start_verification", u["handler"])
+    rows = {d.rule_code: d for d in case.deadlines}
+    before = (rows["denunciation.notify"].due_on, rows["denunciation.resolve"].due_on)
+    issue_for(case, "extend", u["approver"])
+    transition_case(case, "extend", u["approver"], comment="Phức tạp", context={
+        "extension": {"number": "x", "decided_on": TODAY, "reason": "x", "days": 30}})
+    assert rows["denunciation.notify"].due_on == before[0]
+    # 30 more days (a last day that is a day off moves to the next working day)
+    assert rows["denunciation.resolve"].due_on >= before[1] + timedelta(days=30)

@@ -17,6 +17,7 @@ from app.core.calendar import local_today
 from app.identity.services import Reporter
 from app.letters import services as letters
 from tests.documents.helpers import issued
+from tests.factories import issue_for
 
 SECRETS = ("Đặng Thị Kín Đáo", "Ngõ 7 phố Kín", "0977 654 321", "kin.dao@example.vn")
 ROLES = ("intake", "handler", "approver", "admin", "auditor", "top_approver")
@@ -42,6 +43,7 @@ def sealed(request, db, world):
                  "subject_category": "head"})
     letters.classify_letter(case, u["handler"], kind="denunciation", is_valid=True,
                             within_competence=True)
+    issue_for(case, "accept", u["approver"], today)  # the decision names no denouncer
     transition_case(case, "accept", u["approver"], comment="Thụ lý tố cáo")
     doc = issued(world, case, "letter_denounced", on=today)
     if request.param != "denunciation":

@@ -64,7 +64,8 @@ def test_supervision_page_costs_the_same_with_30_events(browser, db, world, coun
     db.session.commit()
     big, html = _page(browser, count_statements, case)
     assert html.count("<li>\n    <div><strong>") >= 30  # the whole timeline is shown
-    assert html.count('data-testid="document-row"') == 5
+    # the decision and the notice its steps rested on, and the five documents it grew
+    assert html.count('data-testid="document-row"') == 2 + 5
     assert html.count('data-testid="deadline"') >= 3
     assert all(f"Công ty {i}" in html for i in range(3))  # the recommendations it issued
     assert big == small, f"{small} statements with a short case, {big} with a full one"

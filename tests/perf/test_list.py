@@ -248,7 +248,7 @@ def test_like_wildcards_in_the_query_are_literal(browser, db, world):
 def test_search_follows_an_edited_title(browser, db, world):
     case = make_case(world.users["intake"], world.orgs["a"], title="Làm thêm ca đêm kéo dài")
     db.session.commit()
-    case.title = "Chậm trả lương tháng mười"
+    case.title = case.subject_matter = "Chậm trả lương tháng mười"
     services._refresh_search_text(case)
     db.session.commit()
     browser.login("handler")

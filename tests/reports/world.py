@@ -22,14 +22,17 @@ from app.cases.services import transition_case
 from app.followup.services import record_reply
 from app.letters.rules import details_of
 from app.reports.stats import Period
-from tests.factories import make_case
+from tests.factories import issue_for, make_case
 from workflows import vocab
 
 H1_2025 = Period(date(2025, 1, 1), date(2025, 6, 30), "h1")
 
 
-def _steps(case, actor, *steps):
+def _steps(case, actor, *steps, issuer=None):
+    """Fire the steps on their days; `issuer` issues the documents a step rests on."""
     for trigger, day in steps:
+        if issuer is not None:
+            issue_for(case, trigger, issuer, day)
         transition_case(case, trigger, actor, comment=f"Ghi chú {trigger}", today=day)
 
 
@@ -47,7 +50,8 @@ def build_cases(world) -> dict:
     details = details_of(c["L1"])
     details.is_valid, details.within_competence = True, True
     _steps(c["L1"], handler, ("classify", date(2024, 11, 12)), ("accept", date(2024, 11, 15)),
-           ("start_verification", date(2025, 2, 1)), ("record_result", date(2025, 3, 10)))
+           ("start_verification", date(2025, 2, 1)), ("record_result", date(2025, 3, 10)),
+           issuer=u["approver"])
 
     c["L2"] = _letter(u["grass_handler"], o["a_grass"], "denunciation", date(2025, 1, 20),
                       channel="complaint", summary="Tố cáo chủ tịch công đoàn cơ sở.")
