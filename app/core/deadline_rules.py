@@ -13,6 +13,11 @@ from typing import Literal
 
 from app.core.calendar import UNITS
 
+#: What users see in place of the legal basis of a rule whose basis is not verified (status
+#: other than "V"): its figure is the unit's own configured rule. The admin page lists those
+#: rules with the citation that awaits verification (awaiting_basis).
+UNIT_RULE = "quy định của đơn vị (cấu hình)"
+
 ComplexLevel = Literal["normal", "complex", "especially_complex"]
 COMPLEX_LEVELS: tuple[str, ...] = ("normal", "complex", "especially_complex")
 DIRECTIONS: tuple[str, ...] = ("after", "before")
@@ -62,11 +67,8 @@ _KN = "Luật Khiếu nại 2011 (02/2011/QH13, Quốc hội, 11/11/2011)"
 _TC = "Luật Tố cáo 2018 (25/2018/QH14, Quốc hội, 12/6/2018)"
 _TCD = "Luật Tiếp công dân 2013 (42/2013/QH13, Quốc hội, 25/11/2013)"
 _CD = "Luật Công đoàn 2024 (50/2024/QH15, Quốc hội, 27/11/2024)"
-_MTTQ_HANDBOOK = (
-    "Sổ tay giám sát của Mặt trận Tổ quốc Việt Nam theo Nghị quyết liên tịch "
-    "403/2017/NQLT-UBTVQH14-CP-ĐCTUBTWMTTQVN (UBTVQH, Chính phủ, Đoàn Chủ tịch UBTƯ MTTQVN; "
-    "hiệu lực 15/6/2017), dùng tham chiếu"
-)
+_MTTQ = ("Mặt trận Tổ quốc Việt Nam (Nghị quyết liên tịch "
+         "403/2017/NQLT-UBTVQH14-CP-ĐCTUBTWMTTQVN, hiệu lực 15/6/2017)")
 _HD44 = "Hướng dẫn 44/HD-TLĐ (Tổng Liên đoàn Lao động Việt Nam, 20/12/2021)"
 
 RULES: tuple[DeadlineRule, ...] = (
@@ -157,53 +159,55 @@ RULES: tuple[DeadlineRule, ...] = (
         days=10,
         unit="calendar",
         status="U",
-        note="Khoảng 10 ngày; chưa đối chiếu văn bản gốc.",
+        note="Số ngày chưa xác minh được trong văn bản gốc của Luật.",
     ),
     DeadlineRule(
         code="intake.log",
         name_vi="Phân loại, vào sổ đơn (quy định nội bộ)",
         name_en="Classify and log a letter (internal SLA)",
-        legal_basis="Quyết định 1428/QĐ-BTP (Bộ Tư pháp, 2022), ví dụ quy định nội bộ",
+        legal_basis=UNIT_RULE,
         start_event="received",
         days=3,
         unit="working",
         warn_before_days=1,
-        status="V",
-        note="Ví dụ; mỗi tổ chức có thể đặt thời hạn nội bộ ngắn hơn luật.",
+        status="U",
+        note="Thời hạn nội bộ do đơn vị đặt, ngắn hơn thời hạn luật định.",
     ),
     DeadlineRule(
         code="supervision.notice",
         name_vi="Gửi kế hoạch, quyết định giám sát cho đối tượng",
         name_en="Send the supervision plan and decision to the subject",
-        legal_basis=f"{_CD}, Điều 16 khoản 6 điểm b; số ngày: {_MTTQ_HANDBOOK}",
+        legal_basis=f"{_CD}, Điều 16",
         start_event="supervision_start",
         days=15,
         unit="calendar",
-        status="P",
+        status="U",
         direction="before",
-        note=f"Chậm nhất 15 ngày trước khi giám sát; cần đối chiếu {_HD44}.",
+        note=f"Luật quy định quyền giám sát; số ngày (15) theo thực tiễn giám sát của {_MTTQ}, "
+             f"chưa xác minh trong {_HD44}.",
     ),
     DeadlineRule(
         code="recommendation.reply",
         name_vi="Trả lời kiến nghị sau giám sát",
         name_en="Reply to a post-supervision recommendation",
-        legal_basis=f"{_CD}, Điều 16 khoản 6 điểm g; số ngày: {_MTTQ_HANDBOOK}",
+        legal_basis=f"{_CD}, Điều 16",
         start_event="recommendation_sent",
         days=20,
         unit="calendar",
-        status="P",
-        note="Quá hạn thì kiến nghị lên cấp trên.",
+        status="U",
+        note=f"Quá hạn thì kiến nghị lên cấp trên. Số ngày (20) theo thực tiễn giám sát của "
+             f"{_MTTQ}, chưa xác minh trong văn bản của Tổng Liên đoàn.",
     ),
     DeadlineRule(
         code="supervision.draft_report",
         name_vi="Dự thảo báo cáo kết quả giám sát",
         name_en="Draft the supervision report",
-        legal_basis="Quy chế giám sát của HĐND tỉnh Lào Cai (tham chiếu tương tự); "
-                    f"cần đối chiếu {_HD44}",
+        legal_basis=_HD44,
         start_event="fieldwork_end",
         days=7,
         unit="calendar",
-        status="P",
+        status="U",
+        note="Số ngày (7) chưa xác minh trong văn bản của Tổng Liên đoàn.",
     ),
     DeadlineRule(
         code="critique.notice",
@@ -329,3 +333,16 @@ def validate_rule(rule: DeadlineRule) -> list[str]:
             f"warn_before_days ({rule.warn_before_days}) must be shorter than days ({rule.days})"
         )
     return problems
+
+
+def shown_basis(rule) -> str:
+    """The legal basis a user is shown for `rule` (a DeadlineRule, or a deadline's stored copy
+    of one): its citation once verified, else UNIT_RULE."""
+    get = rule.get if isinstance(rule, dict) else lambda key, default=None: getattr(
+        rule, key, default)
+    return get("legal_basis") if get("status") == "V" else UNIT_RULE
+
+
+def awaiting_basis(rules) -> list[DeadlineRule]:
+    """The rules whose legal basis is not verified yet (shown as UNIT_RULE)."""
+    return [rule for rule in rules if rule.status != "V"]

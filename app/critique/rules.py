@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from app.cases.guards import event_actors
+from app.core.deadline_rules import shown_basis
 from app.critique import feature
 from app.critique.models import (
     Consultation,
@@ -78,7 +79,7 @@ def notice(received_on: date, submission_on: date | None) -> Notice | None:
     if submission_on is None:
         return None
     rule = deadline_queries.rule(NOTICE_RULE)
-    return Notice((submission_on - received_on).days, rule.days, rule.legal_basis)
+    return Notice((submission_on - received_on).days, rule.days, shown_basis(rule))
 
 
 def notice_days_required() -> int:

@@ -15,7 +15,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from app.core.dates import format_day
-from app.core.deadline_rules import DEFAULT_RULES, allowed_extensions, rule_days
+from app.core.deadline_rules import (
+    DEFAULT_RULES,
+    allowed_extensions,
+    rule_days,
+    shown_basis,
+)
 from app.core.errors import Invalid
 from app.core.text import nfc
 from app.deadlines.models import MET, PAUSED, RUNNING, STOPPED, CaseDeadline
@@ -123,7 +128,7 @@ def _compute(row: CaseDeadline, case=None) -> None:
     calendar = work_calendar(case.org if case is not None else None)
     result = calendar.compute_due(row.start_on, base + extra, rule.unit, _closed_pauses(row))
     unit = "ngày làm việc" if rule.unit == "working" else "ngày theo lịch"
-    lines = [f"{rule.name_vi}: {base} {unit} ({rule.legal_basis})"]
+    lines = [f"{rule.name_vi}: {base} {unit} ({shown_basis(rule)})"]
     if base != rule.days:
         lines.append(
             f"Mức độ {COMPLEXITY_VI[row.complexity]}"
@@ -147,7 +152,7 @@ def _event_data(row: CaseDeadline) -> dict:
     return {
         "due_on": row.due_on.isoformat(),
         "rule": row.rule_code,
-        "legal_basis": row.rule["legal_basis"],
+        "legal_basis": shown_basis(row.rule),
         "explanation": list(row.explanation),
     }
 
@@ -245,13 +250,13 @@ def extension_refusal(case) -> str | None:
         if allowed == 0:
             return _("“%(rule)s” may be extended only when the case is complex or especially "
                      "complex (%(basis)s); set the letter's complexity first.",
-                     rule=name, basis=rule.legal_basis)
+                     rule=name, basis=shown_basis(rule))
         return ngettext(
             "“%(rule)s” allows at most %(num)d extension for a case of this complexity "
             "(%(basis)s); it has been granted already.",
             "“%(rule)s” allows at most %(num)d extensions for a case of this complexity "
             "(%(basis)s); they have been granted already.",
-            allowed, rule=name, basis=rule.legal_basis)
+            allowed, rule=name, basis=shown_basis(rule))
     return None
 
 

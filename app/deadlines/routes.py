@@ -19,7 +19,7 @@ from app.cases import services as case_services
 from app.cases.views import load_case, render_detail, require_action, step_hints
 from app.core.calendar import local_today
 from app.core.dates import format_day
-from app.core.deadline_rules import START_EVENTS
+from app.core.deadline_rules import START_EVENTS, UNIT_RULE, awaiting_basis, shown_basis
 from app.core.errors import DomainError
 from app.core.forms import BaseForm, attach_error, handle_form
 from app.core.params import int_arg
@@ -89,6 +89,7 @@ def panel(case):
         form.number.data = documents.number_label(decision)
         form.decided_on.data = decision.issued_on
     return {
+        "shown_basis": shown_basis,
         "decision": decision,
         "hints": (step_hints(case, case.workflow.action("extend"))
                   if case.workflow.has_action("extend") else []),
@@ -148,7 +149,9 @@ def index():
 @national_admin_only
 def rules():
     settings = {s.code: s for s in db.session.scalars(db.select(RuleSetting))}
-    return render_template("deadlines/rules.html", rules=services.rule_table(),
+    table = services.rule_table()
+    return render_template("deadlines/rules.html", rules=table,
+                           awaiting=awaiting_basis(table.values()), unit_rule=UNIT_RULE,
                            defaults=services.default_rules(), settings=settings,
                            start_events=START_EVENTS,
                            log=queries.audit_log(("rule_saved", "rule_reset")))

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 
 from app.core.calendar import local_today
+from app.core.deadline_rules import shown_basis
 from app.deadlines.models import RUNNING, CaseDeadline
 from app.extensions import db
 
@@ -52,7 +53,7 @@ def sweep(today: date | None = None, *, chunk: int = SWEEP_CHUNK, on_chunk=None)
             if not case.is_open:
                 continue
             data = {"due_on": row.due_on.isoformat(), "rule": row.rule_code,
-                    "legal_basis": row.rule["legal_basis"],
+                    "legal_basis": shown_basis(row.rule),
                     "explanation": list(row.explanation)}
             if row.due_on < today:
                 entries.append({"case": case, "actor": None, "action": "deadline_expired",

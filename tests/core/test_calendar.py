@@ -50,9 +50,12 @@ from app.core.calendar import DueDate, WorkCalendar
 from app.core.deadline_rules import (
     DEFAULT_RULES,
     RULES,
+    UNIT_RULE,
     DeadlineRule,
     allowed_extensions,
+    awaiting_basis,
     rule_days,
+    shown_basis,
     validate_rule,
 )
 
@@ -376,9 +379,26 @@ def test_default_rules_cover_domain_section_5_and_are_valid():
     assert len(RULES) == len(DEFAULT_RULES)  # no duplicate codes
     for rule in RULES:
         assert validate_rule(rule) == [], rule.code
+        if rule.legal_basis == UNIT_RULE:  # the unit's own rule: no citation to check
+            continue
         # Legal basis carries a document number with its issuer's suffix and a year.
         assert re.search(r"\d+/(\d{4}/)?[A-ZĐ]", rule.legal_basis), rule.code
         assert re.search(r"(19|20)\d{2}", rule.legal_basis), rule.code
+
+
+def test_no_rule_cites_placeholder_wording_or_a_body_that_is_not_the_unions_concern():
+    """Issue 13: no "ví dụ", "cần đối chiếu", provincial People's Council or Ministry of
+    Justice text; an unverified rule is shown to users as the unit's own rule."""
+    for rule in RULES:
+        text = f"{rule.legal_basis} {rule.note}"
+        for word in ("ví dụ", "Ví dụ", "cần đối chiếu", "tham chiếu", "HĐND", "BTP",
+                     "Bộ Tư pháp"):
+            assert word not in text, (rule.code, word)
+        shown = shown_basis(rule)
+        assert shown == (rule.legal_basis if rule.status == "V" else UNIT_RULE), rule.code
+    assert {r.code for r in awaiting_basis(RULES)} >= {
+        "intake.log", "supervision.notice", "supervision.draft_report",
+        "recommendation.reply", "petition.reply"}
 
 
 def test_default_rule_figures_match_domain_table():
