@@ -20,7 +20,7 @@ from app.core.pdf.layout import (
     build_pdf,
 )
 from app.core.pdf.register import register_book
-from app.documents.services import org_header
+from app.documents.services import governing_body, org_header
 from app.reports import charts
 from app.reports.exports import write_xlsx
 from app.reports.stats import Stats, to_json
@@ -62,8 +62,8 @@ def _report(org, summary: str, body: list, year: int) -> Document:
     return Document(
         **org_header(org), number=None, year=year, type_code="BC", date=None,
         type_name="Báo cáo", summary=summary,
-        signature=Signature(authority="TM. BAN THƯỜNG VỤ", signer_title="CHỦ TỊCH",
-                            signer_name=""),
+        signature=Signature(authority=f"TM. {governing_body(org).upper()}",
+                            signer_title="CHỦ TỊCH", signer_name=""),
         body=body, recipients=["Như trên", "Thường trực (để b/c)"], filing="VT", draft=True,
         addressees=[org.parent.name] if org.parent else [],
     )

@@ -247,3 +247,17 @@ def test_recommendation_register(h1, browser):
     assert rows[0][6] == "1 (gần nhất 15/04/2025)" and rows[0][7] == "Chờ trả lời"
     assert rows[1][2] == "Công ty TNHH Giày da Tân Thuận" and rows[1][7] == "Đã thực hiện"
     assert rows[1][6] == "Chưa trả lời"
+
+
+@needs_pdftotext
+def test_a_grassroots_unit_signs_its_report_for_its_executive_committee(h1, browser):
+    """A grassroots union signs "TM. BAN CHẤP HÀNH", an upper level "TM. BAN THƯỜNG VỤ"."""
+    browser.logout()
+    browser.login("grass_handler")
+    grass = " ".join(pdf_text(browser.get(_url("periodic.pdf", h1, unit="a_grass")).data)
+                     .split())
+    assert "TM. BAN CHẤP HÀNH" in grass and "BAN THƯỜNG VỤ" not in grass
+    browser.logout()
+    browser.login("handler")
+    province = " ".join(pdf_text(browser.get(_url("periodic.pdf", h1)).data).split())
+    assert "TM. BAN THƯỜNG VỤ" in province
