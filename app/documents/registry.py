@@ -21,8 +21,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app
-
 from app.core.calendar import local_today
 from app.core.dates import format_day
 from app.core.pdf.layout import (
@@ -203,7 +201,3 @@ def superior_recipient(case) -> list[str]:
     """The unit above the case's, informed ("để b/c") in the Nơi nhận of a draft."""
     return [f"{case.org.parent.name} (để b/c)"] if case.org.parent else []
 
-
-def recommendation_reply_days() -> int:
-    """The days an addressee has to answer a recommendation (RECOMMENDATION_REPLY_DAYS)."""
-    return int(current_app.config.get("RECOMMENDATION_REPLY_DAYS", 20))

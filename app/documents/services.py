@@ -65,7 +65,6 @@ from app.documents.registry import (  # noqa: F401  (re-exported)
     matter,
     org_header,
     paras,
-    recommendation_reply_days,
     standing_committee,
     superior_recipient,
     template,
