@@ -171,9 +171,15 @@ def denounced_notice(case) -> Document:
     Takes the case only: nothing about the denouncer is within its reach."""
     who = case.subject_name or "—"
     about = ", ".join(filter(None, (who, case.subject_position, case.subject_unit)))
+    deadline = _resolution(case)
+    accepted = f" ngày {format_day(deadline.start_on)}" if deadline else ""
+    due = format_day(deadline.due_on) if deadline else "…"
     body = [
-        Para(f"{case.org.name} đã thụ lý tố cáo (mã số {case.code}) đối với {about}."),
+        Para(f"Căn cứ Điều 29 Luật Tố cáo năm 2018, {case.org.name} thông báo: {case.org.name} "
+             f"đã thụ lý tố cáo{accepted} (mã số {case.code}) đối với {about}."),
         Para(f"Nội dung tố cáo: {case.summary}"),
+        Para(f"Thời hạn giải quyết tố cáo: đến hết ngày {due} (Điều 30 Luật Tố cáo năm 2018; "
+             f"trường hợp gia hạn, {case.org.name} sẽ thông báo bằng văn bản)."),
         Para(f"Đề nghị {who} giải trình bằng văn bản về các nội dung bị tố cáo nêu trên, "
              f"kèm theo thông tin, tài liệu, chứng cứ liên quan (nếu có), gửi về "
              f"{case.org.name}."),
@@ -399,3 +405,45 @@ _sealed("guidance", None, "Văn bản hướng dẫn người gửi đơn (ngư�
         "Guidance to the sender (confidential sender)")
 _sealed("refusal", "TB", "Thông báo không thụ lý đơn (người gửi được giữ bí mật)",
         "Notice of non-acceptance (confidential sender)")
+
+
+# --- the reminder to the body a letter was forwarded to (Công văn đôn đốc) ------------------
+# Drafted from the case when the body has not answered; like the forwarding slip of a
+# denunciation it takes no Reporter at all, so no sender can reach it.
+
+from app.documents import queries as document_queries  # noqa: E402
+from workflows.letter import FORWARD_PENDING  # noqa: E402
+
+
+def forward_reminder(case) -> Document:
+    """Công văn đôn đốc: the body the letter went to is asked to answer within the reply
+    period of the rule table; past it, the union takes the letter to that body's superior."""
+    org, body_name = case.org.name, case.letter.competent_body or "cơ quan có thẩm quyền"
+    slip = document_queries.latest_issued([case.id], "letter_forward")
+    reference = (f"Phiếu chuyển đơn số {slip.number:02d}/PC-{slip.org.short_name} ngày "
+                 f"{format_day(slip.issued_on)}" if slip and slip.number else
+                 f"Ngày {format_day(case.letter.forwarded_on or case.received_on)}")
+    days = deadline_queries.rule("forward.reply").days
+    body = [
+        Para(f"{reference}, {org} đã chuyển đến {body_name} {_letter_words(case)} về việc: "
+             f"{case.title} (mã số {case.code}) để xem xét, giải quyết theo thẩm quyền và "
+             f"thông báo kết quả cho {org} biết."),
+        Para(f"Đến nay, {org} chưa nhận được văn bản trả lời của {body_name}."),
+        Para(f"Đề nghị {body_name} khẩn trương xem xét, giải quyết và thông báo kết quả bằng "
+             f"văn bản cho {org} trong thời hạn {days} ngày kể từ ngày nhận được văn bản này. "
+             f"Quá thời hạn trên, {org} sẽ kiến nghị cơ quan cấp trên của {body_name} xem xét, "
+             "chỉ đạo giải quyết theo quy định."),
+        Para("Trân trọng./."),
+    ]
+    return _base(case, type_code=None, type_name=None,
+                 summary=f"V/v đôn đốc giải quyết {_letter_words(case)} đã chuyển",
+                 addressees=[body_name], body=body, recipients=("Như trên", "Lưu hồ sơ"))
+
+
+@template("letter_forward_reminder", "Công văn đôn đốc giải quyết đơn đã chuyển",
+          "Reminder about a forwarded letter", None, families={"letter"},
+          states=("forwarded", "forward_overdue"),
+          condition=lambda case: case.letter is not None and case.letter.forwarded_on
+          is not None and case.state in FORWARD_PENDING)
+def forward_reminder_template(case, actor) -> Document:
+    return forward_reminder(case)

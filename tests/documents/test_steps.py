@@ -338,3 +338,19 @@ def test_an_extension_moves_the_resolution_not_the_notices(db, world):
     assert rows["denunciation.notify"].due_on == before[0]
     # 30 more days (a last day that is a day off moves to the next working day)
     assert rows["denunciation.resolve"].due_on >= before[1] + timedelta(days=30)
+
+
+@poppler
+def test_the_notice_to_the_denounced_states_the_acceptance_and_the_deadline(db, world,
+                                                                             tmp_path):
+    u = world.users
+    case = _denunciation(world)
+    issue_for(case, "accept", u["approver"])
+    transition_case(case, "accept", u["approver"], comment="Thụ lý", today=TODAY)
+    [row] = [d for d in case.deadlines if d.rule_code == "denunciation.resolve"]
+    text = flat(pdf_text(issued(world, case, "letter_denounced", on=TODAY).pdf, tmp_path))
+    for line in (f"đã thụ lý tố cáo ngày {TODAY:%d/%m/%Y} (mã số {case.code})",
+                 "Căn cứ Điều 29 Luật Tố cáo năm 2018",
+                 f"Thời hạn giải quyết tố cáo: đến hết ngày {row.due_on:%d/%m/%Y}"):
+        assert line in text, line
+    assert SENDER.name not in text
