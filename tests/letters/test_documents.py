@@ -88,8 +88,10 @@ def test_notice_to_the_denounced_person_has_no_trace_of_the_denouncer(browser, d
     body = flat(text)
     assert "THÔNG BÁO" in text and "Về nội dung tố cáo" in body
     assert "Kính gửi: Trần Văn Bình." in body
-    assert (f"Liên đoàn Lao động tỉnh Hà Tĩnh đã thụ lý tố cáo (mã số {case.code}) đối với "
-            "Trần Văn Bình, Chủ tịch Công đoàn cơ sở, Công ty Thép Vũng Áng.") in body
+    accepted = next(d.start_on for d in case.deadlines if d.rule_code == "denunciation.resolve")
+    assert (f"Liên đoàn Lao động tỉnh Hà Tĩnh đã thụ lý tố cáo ngày {accepted:%d/%m/%Y} (mã "
+            f"số {case.code}) đối với Trần Văn Bình, Chủ tịch Công đoàn cơ sở, Công ty Thép "
+            "Vũng Áng.") in body
     assert "Nội dung tố cáo: Chủ tịch công đoàn cơ sở tự ý chi quỹ công đoàn" in body
     folded = body.lower()
     for secret in (SENDER.name, "Hoài Thu", SENDER.address, "Trần Phú", SENDER.contact,
