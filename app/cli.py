@@ -24,6 +24,9 @@ def register(app) -> None:
         if created:
             click.echo(f"Demo data loaded: {created['orgs']} units, {created['users']} users, "
                        f"{created['cases']} cases.")
+            if created.get("walkthrough"):
+                click.echo(f"Start here: supervision {created['walkthrough']} may go into "
+                           "fieldwork today (log in as doangiamsat) and on to its end.")
         else:
             click.echo("Demo data already present; nothing changed.")
         from app.demo import DEMO_PASSWORD, USERS

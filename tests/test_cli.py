@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -36,6 +37,7 @@ def demo(_app):
                 timelines[case_id].append(to_state)
             users = _db.session.scalar(sa.select(sa.func.count(User.id)))
             demo_login_works = authenticate("canbo", DEMO_PASSWORD) is not None
+            facts = _demo_facts(first.output)
             _db.session.remove()
 
             second = runner.invoke(args=["seed-demo"])
@@ -48,7 +50,53 @@ def demo(_app):
         "first": first, "second": second, "cases": cases, "timelines": timelines,
         "users": users, "demo_login_works": demo_login_works,
         "cases_after_second": cases_after_second, "users_after_second": users_after_second,
+        **facts,
     }
+
+
+def _demo_facts(output: str) -> dict:
+    """What the tests of the demo's content read: every case's fields, the units, the issued
+    documents, the approvers' units, and whether the supervision the CLI points a newcomer to
+    may start fieldwork today (tried, then rolled back)."""
+    from app.auth.models import RoleAssignment
+    from app.cases.services import transition_case
+    from app.core.calendar import local_today
+    from app.deadlines.services import rule_table
+    from app.documents.models import CaseDocument
+    from app.orgs.models import Organisation
+
+    rows = [dict(r._mapping) for r in _db.session.execute(sa.select(Case.__table__))]
+    orgs = {o.id: (o.name, o.path) for o in _db.session.scalars(sa.select(Organisation))}
+    issued = defaultdict(set)
+    for case_id, template in _db.session.execute(
+            sa.select(CaseDocument.case_id, CaseDocument.template)
+            .where(CaseDocument.number.is_not(None))):
+        issued[case_id].add(template)
+    actions = defaultdict(list)
+    for case_id, action, at in _db.session.execute(
+            sa.select(CaseEvent.case_id, CaseEvent.action, CaseEvent.created_at)
+            .order_by(CaseEvent.id)):
+        actions[case_id].append((action, at))
+    approver_units = set(_db.session.scalars(
+        sa.select(RoleAssignment.org_id).where(RoleAssignment.role == vocab.APPROVER)))
+    walkthrough = {}
+    match = re.search(r"Start here: supervision (\S+) ", output)
+    if match:
+        case = _db.session.scalar(sa.select(Case).where(Case.code == match.group(1)))
+        delegate = _db.session.scalar(sa.select(User).where(User.username == "doangiamsat"))
+        from app.supervision.rules import event_day
+
+        walkthrough = {"state": case.state, "notified_on": event_day(case, "notify_subject"),
+                       "notice_days": rule_table()["supervision.notice"].days,
+                       "today": local_today()}
+        try:
+            transition_case(case, "start_fieldwork", delegate)
+            walkthrough["fieldwork_started"] = case.state == "fieldwork"
+        except Exception as exc:  # noqa: BLE001  (the refusal is what the test reports)
+            walkthrough["fieldwork_started"] = repr(exc)
+        _db.session.rollback()
+    return {"rows": rows, "orgs": orgs, "issued": issued, "actions": actions,
+            "approver_units": approver_units, "walkthrough": walkthrough}
 
 
 def test_seed_demo_loads_at_least_200_cases_and_says_so(demo):
@@ -97,6 +145,103 @@ def test_seed_demo_timelines_are_real(demo):
                                     f"ends at {events[-1]}"
     # Most cases moved on from their first state, so the timelines are not just "opened".
     assert sum(len(events) > 1 for events in timelines.values()) > len(demo["cases"]) / 2
+
+
+FAMILY_WORDS = {  # what the title of a case of each kind says, diacritics folded
+    vocab.LETTER: {"complaint": "khieu nai", "denunciation": "to cao", "petition": "kien nghi",
+                   "feedback": "phan anh"},
+    vocab.CRITIQUE: {"law": "luat", "decree": "nghi dinh", "plan": "ke hoach",
+                     "programme": "chuong trinh"},
+    vocab.DIALOGUE: {"periodic": "dinh ky", "on_request": "theo yeu cau"},
+}
+
+
+def test_seed_demo_cases_are_of_the_kind_their_title_and_subject_say(demo):
+    from app.core.text import fold
+
+    wrong = []
+    for row in demo["rows"]:
+        family, kind, title = row["family"], row["kind"], fold(row["title"])
+        words = FAMILY_WORDS.get(family, {})
+        said = {k for k, word in words.items() if word in title}
+        if kind in words and said != {kind}:
+            wrong.append((row["code"], kind, row["title"]))
+        if family == vocab.LETTER and kind == "denunciation" and not (
+                row["subject_kind"] == "person" and fold(row["subject_name"]) in title):
+            wrong.append((row["code"], "names nobody", row["title"]))
+        if family == vocab.LETTER and kind == "complaint" and "quyet dinh" not in title:
+            wrong.append((row["code"], "no decision complained of", row["title"]))
+        if family != vocab.SUPERVISION:
+            continue
+        ethics = "dao duc, loi song" in title
+        if (kind == "ethics") != ethics:
+            wrong.append((row["code"], kind, row["title"]))
+        if kind == "ethics" and not (
+                row["subject_kind"] == "person" and row["subject_category"] in (
+                    "head", "key_cadre") and row["subject_party_committee"]
+                and fold(row["subject_name"]) in title):
+            wrong.append((row["code"], "ethics of whom?", row["subject_name"]))
+        if kind != "ethics" and row["subject_kind"] != "organisation":
+            wrong.append((row["code"], f"{kind} supervision of a person", row["subject_name"]))
+        if kind != "ethics" and fold(row["subject_name"]) not in title + fold(row["summary"]):
+            wrong.append((row["code"], "supervises another employer", row["subject_name"]))
+    assert wrong == []
+
+
+def test_seed_demo_supervisions_are_filed_by_units_that_may_supervise_and_sign(demo):
+    """An upper union supervises the employers and agencies in its area and their cadres, and
+    its own approver signs the decision, notice and report: the workplace (the organisation
+    supervised, or the unit of the person) has its grassroots union below the filing unit."""
+    orgs = demo["orgs"]
+    wrong = []
+    for row in demo["rows"]:
+        if row["family"] != vocab.SUPERVISION:
+            continue
+        name, path = orgs[row["org_id"]]
+        workplace = row["subject_name"] if row["subject_kind"] == "organisation" \
+            else row["subject_unit"]
+        unions = [p for n, p in orgs.values() if n == f"Công đoàn cơ sở {workplace}"]
+        if not unions or not unions[0].startswith(path):
+            wrong.append((row["code"], name, workplace))
+        if row["org_id"] not in demo["approver_units"]:
+            wrong.append((row["code"], name, "nobody of the unit signs"))
+    assert wrong == []
+
+
+def test_seed_demo_supervisions_have_the_documents_their_steps_rest_on(demo):
+    needs = {"form_delegation": {"sv_decision"}, "notify_subject": {"sv_notice"},
+             "issue_conclusion": {"sv_report", "recommendation"}}
+    concluded = missing = 0
+    for row in demo["rows"]:
+        if row["family"] != vocab.SUPERVISION:
+            continue
+        done = {action for action, _at in demo["actions"][row["id"]]}
+        wanted = set().union(*(docs for step, docs in needs.items() if step in done))
+        if wanted - demo["issued"][row["id"]]:
+            missing += 1
+        concluded += "issue_conclusion" in done
+    assert concluded >= 3
+    assert missing == 0
+
+
+def test_seed_demo_leaves_a_realistic_share_of_letters_overdue(demo):
+    from app.core.calendar import local_today
+
+    wf = WORKFLOWS[vocab.LETTER]
+    open_letters = [r for r in demo["rows"] if r["family"] == vocab.LETTER
+                    and not wf.state(r["state"]).is_terminal]
+    overdue = [r for r in open_letters if r["due_on"] and r["due_on"] < local_today()]
+    share = len(overdue) / len(open_letters)
+    assert len(open_letters) >= 30
+    assert 0.08 <= share <= 0.25, f"{len(overdue)} of {len(open_letters)} open letters overdue"
+
+
+def test_seed_demo_points_a_newcomer_to_a_supervision_whose_notice_ends_today(demo):
+    walk = demo["walkthrough"]
+    assert walk, "the CLI names no supervision to start with:\n" + demo["first"].output
+    assert walk["state"] == "subject_notified"
+    assert walk["notified_on"] == walk["today"] - timedelta(days=walk["notice_days"])
+    assert walk["fieldwork_started"] is True  # by the demo's delegation member, today
 
 
 def test_seed_demo_users_can_log_in_with_the_demo_password(demo):

@@ -11,8 +11,8 @@ from app.documents import services as documents
 from app.identity.services import Reporter
 from app.letters import services
 
-SUBJECT = {"subject_kind": "person", "subject_name": "Nguyễn Đình Khang",
-           "subject_category": "head", "subject_position": "Chủ tịch Công đoàn cơ sở",
+SUBJECT = {"subject_kind": "person", "subject_name": "Lê Văn Hải",
+           "subject_category": "key_cadre", "subject_position": "Chủ tịch Công đoàn cơ sở",
            "subject_unit": "Công ty Cổ phần Thép Vũng Áng"}
 FUND = ("Chủ tịch công đoàn cơ sở tự ý chi quỹ công đoàn để tổ chức du lịch cho ban chấp "
         "hành, không báo cáo đoàn viên, không công khai chứng từ.")
@@ -40,7 +40,8 @@ def seed(orgs: dict, users: dict, today: date | None = None) -> list:
             transition_case(case, trigger, actor, comment=comment)
 
     made = []
-    fund = letter("Đơn tố cáo sai phạm trong chi quỹ công đoàn", FUND, 20,
+    fund = letter("Đơn tố cáo Lê Văn Hải, Chủ tịch Công đoàn cơ sở, sai phạm trong chi quỹ "
+                  "công đoàn", FUND, 20,
                   Reporter(name="Trần Thị Hoài Thu", address="Tổ 5, phường Kỳ Long",
                            contact="0912 345 678"), intake_form="in_person")
     classify(fund, "denunciation", complexity="complex")
@@ -73,7 +74,7 @@ def seed(orgs: dict, users: dict, today: date | None = None) -> list:
                    Reporter(name="Đỗ Văn Lợi", representative="Đỗ Văn Lợi",
                             signers=("Võ Thị Hạnh", "Bùi Văn Tâm")), signer_count=27,
                    subject={"subject_kind": "organisation",
-                            "subject_name": "Công ty TNHH Giày da Tân Thuận"})
+                            "subject_name": "Công ty TNHH May Hà Tĩnh Việt Hàn"})
     classify(wages, "petition", within_competence=False,
              competent_body="Sở Nội vụ tỉnh Hà Tĩnh")
     fire(wages, ("forward", handler, "Không thuộc thẩm quyền, chuyển Sở Nội vụ"))
@@ -85,7 +86,9 @@ def seed(orgs: dict, users: dict, today: date | None = None) -> list:
     shifts = letter("Phản ánh về việc bố trí ca đêm liên tục",
                     "Người lao động phản ánh việc bố trí ca đêm liên tục hai tháng.", 5,
                     Reporter(name="Hoàng Thị Yến", contact="yen.hoang@example.vn"),
-                    intake_form="online")
+                    intake_form="online",
+                    subject={"subject_kind": "organisation",
+                             "subject_name": "Công ty Cổ phần Thép Vũng Áng"})
     made += [wages, anonymous, shifts]
     return made
 
