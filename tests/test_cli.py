@@ -123,6 +123,11 @@ def test_seed_demo_uses_all_seven_channels(demo):
     used = Counter(channel for _id, _family, _state, channel, _parent in demo["cases"])
     assert len(vocab.CHANNELS) == 7
     assert set(used) == set(vocab.CHANNELS)
+    # Channel 7 is a special case chosen for a supervision (its recommendations inherit it).
+    family_of = {case_id: family for case_id, family, *_ in demo["cases"]}
+    assert {(family, family_of.get(parent)) for _id, family, _state, channel, parent
+            in demo["cases"] if channel == "delegation"} <= {
+        (vocab.SUPERVISION, None), (vocab.RECOMMENDATION, vocab.SUPERVISION)}
 
 
 def test_seed_demo_has_supervisions_with_recommendations(demo):
