@@ -5,7 +5,10 @@ Luật Khiếu nại 2011, Luật Tố cáo 2018, Luật Tiếp công dân 2013;
 from workflows.base import A, Label, S, Workflow
 from workflows.vocab import APPROVER, HANDLER, INTAKE, LETTER
 
-BEFORE_RESULT = ("received", "classified", "accepted", "verifying", "paused", "forwarded")
+#: A forwarded letter waits for the receiving body's reply: reminded, then escalated to that
+#: body's superior, like a recommendation (domain.md §4.1, last paragraph).
+FORWARD_PENDING = ("forwarded", "forward_overdue", "forward_reminded", "forward_escalated")
+BEFORE_RESULT = ("received", "classified", "accepted", "verifying", "paused", *FORWARD_PENDING)
 
 WORKFLOW = Workflow(
     family=LETTER,
@@ -20,6 +23,10 @@ WORKFLOW = Workflow(
         S("paused", "Tạm đình chỉ", "Paused"),
         S("guided", "Đã hướng dẫn", "Sender guided"),
         S("forwarded", "Đã chuyển đơn", "Forwarded"),
+        S("forward_overdue", "Đơn đã chuyển quá hạn trả lời", "Forwarded, reply overdue"),
+        S("forward_reminded", "Đã đôn đốc cơ quan nhận đơn", "Receiving body reminded"),
+        S("forward_escalated", "Đã kiến nghị cấp trên của cơ quan nhận đơn",
+          "Escalated to the receiving body's superior"),
         S("filed", "Lưu đơn", "Filed away"),
         S("resolved", "Có kết quả", "Resolved"),
         S("withdrawn", "Rút đơn", "Withdrawn", terminal=True),
@@ -50,7 +57,20 @@ WORKFLOW = Workflow(
           "Tạm đình chỉ", "Pause", comment_required=True, style="warning"),
         A("resume", "paused", "verifying", {APPROVER},
           "Tiếp tục giải quyết", "Resume"),
-        A("record_result", ("verifying", "forwarded"), "resolved", {HANDLER},
+        # The receiving body's answer is recorded on its own form (the reply, its result).
+        A("record_reply", FORWARD_PENDING, "resolved", {INTAKE, HANDLER},
+          "Ghi nhận trả lời của cơ quan nhận đơn", "Record the receiving body's reply",
+          comment_required=True, stops_deadline=True, own_form=True),
+        A("mark_overdue", "forwarded", "forward_overdue", {INTAKE, HANDLER},
+          "Đánh dấu quá hạn trả lời", "Mark the reply overdue", guards=("deadline_passed",)),
+        A("remind", ("forwarded", "forward_overdue"), "forward_reminded", {INTAKE, HANDLER},
+          "Đôn đốc cơ quan nhận đơn", "Remind the receiving body",
+          starts_deadline="letter.forward_reply", documents=("letter_forward_reminder",)),
+        A("escalate", ("forward_reminded", "forward_overdue"), "forward_escalated",
+          {HANDLER, APPROVER}, "Kiến nghị cấp trên của cơ quan nhận đơn",
+          "Escalate to the receiving body's superior", comment_required=True,
+          starts_deadline="letter.forward_reply", own_form=True, style="warning"),
+        A("record_result", "verifying", "resolved", {HANDLER},
           "Ghi nhận kết quả", "Record the result", comment_required=True, stops_deadline=True,
           documents=("tc_conclusion", "kn_decision_first", "kn_decision_second")),
         A("withdraw", ("received", "classified", "accepted", "verifying", "paused"), "withdrawn",

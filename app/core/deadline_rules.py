@@ -26,6 +26,8 @@ STATUSES: tuple[str, ...] = ("V", "P", "U")
 #: Events a period is counted from (or, for ``direction="before"``, counted back from).
 START_EVENTS: dict[str, tuple[str, str]] = {
     "received": ("Ngày nhận đơn", "Date the letter was received"),
+    "forwarded": ("Ngày chuyển đơn (hoặc đôn đốc)", "Date the letter was forwarded (or the "
+                  "body reminded)"),
     "accepted": ("Ngày thụ lý", "Date of acceptance (thụ lý)"),
     "supervision_start": ("Ngày bắt đầu giám sát", "First day of the supervision"),
     "fieldwork_end": ("Ngày kết thúc giám sát trực tiếp", "Last day of fieldwork"),
@@ -160,6 +162,21 @@ RULES: tuple[DeadlineRule, ...] = (
         unit="calendar",
         status="U",
         note="Số ngày chưa xác minh được trong văn bản gốc của Luật.",
+    ),
+    DeadlineRule(
+        code="forward.reply",
+        name_vi="Đơn đã chuyển: theo dõi trả lời của cơ quan có thẩm quyền",
+        name_en="Forwarded letter: follow up the competent body's reply",
+        legal_basis="Thông tư 05/2021/TT-TTCP (Thanh tra Chính phủ, 01/10/2021), Chương IV "
+                    f"(quản lý, theo dõi, đôn đốc việc giải quyết đơn); {_TCD}",
+        start_event="forwarded",
+        days=30,
+        unit="calendar",
+        warn_before_days=5,
+        status="U",
+        note="Số ngày chờ trả lời trước khi đôn đốc do đơn vị đặt: văn bản nêu trên giao việc "
+             "theo dõi, đôn đốc đơn đã chuyển nhưng chưa xác minh được con số cụ thể. Mỗi lần "
+             "đôn đốc hoặc kiến nghị cấp trên, thời hạn tính lại từ ngày đó.",
     ),
     DeadlineRule(
         code="intake.log",

@@ -42,7 +42,8 @@ LETTER_RULES = {
         "denunciation": "denunciation.resolve",
         None: "petition.reply",
     },
-    "letter.forward_reply": {None: "petition.reply"},
+    # Counted from the forwarding (or the latest reminder, escalation): not from receipt.
+    "letter.forward_reply": {None: "forward.reply"},
     # Started beside the resolution of a denunciation (Action.also_starts); nothing otherwise.
     "letter.notify": {"denunciation": "denunciation.notify", None: None},
 }

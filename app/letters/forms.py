@@ -152,3 +152,43 @@ class SecondComplaintForm(BaseForm):
                                         Length(max=20000)])
     files = MultipleFileField(_l("Documents attached to the letter"),
                               render_kw={"accept": ACCEPT})
+
+
+#: What the receiving body did (ForwardReply.result), as the officer chooses it.
+FORWARD_RESULT_LABELS = {
+    "upheld": _l("Resolved in the sender's favour"),
+    "partly_upheld": _l("Resolved partly in the sender's favour"),
+    "not_upheld": _l("Resolved, not in the sender's favour"),
+    "answered": _l("Only answered, not resolved"),
+}
+
+
+class ForwardReplyForm(BaseForm):
+    """The answer of the body the letter was forwarded to."""
+
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    received_on = DateField(
+        _l("Date the reply was received"), format=["%Y-%m-%d", "%d/%m/%Y"], default=local_today,
+        validators=[InputRequired(message=_l("Enter the date the reply was received."))],
+        invalid_value_message=_l("Enter the date as dd/mm/yyyy."))
+    document_number = StringField(_l("Number of the body's document (if any)"),
+                                  validators=[Length(max=100)])
+    document_date = DateField(_l("Date of the body's document"),
+                              format=["%Y-%m-%d", "%d/%m/%Y"], validators=[Optional()],
+                              invalid_value_message=_l("Enter the date as dd/mm/yyyy."))
+    result = SelectField(_l("Result"), choices=[("", "—"), *FORWARD_RESULT_LABELS.items()],
+                         validators=[InputRequired(message=_l("Choose the result of the "
+                                                              "reply."))])
+    text = TextAreaField(_l("What the receiving body answered"), validators=[
+        DataRequired(message=_l("Summarise what the receiving body answered.")),
+        Length(max=20000)])
+
+
+class EscalateForm(BaseForm):
+    """Kiến nghị cấp trên of a receiving body that has not answered."""
+
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    superior = StringField(_l("Superior of the receiving body"), validators=[
+        DataRequired(message=_l("Name the superior of the receiving body.")), Length(max=255)])
+    comment = TextAreaField(_l("What was asked of the superior"), validators=[
+        DataRequired(message=_l("Say what is asked of the superior.")), Length(max=5000)])

@@ -9,7 +9,8 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 
-from app.letters.models import LetterDetails
+from app.extensions import db
+from app.letters.models import ForwardReply, LetterDetails
 
 
 class LetterDetailColumns(NamedTuple):
@@ -38,3 +39,9 @@ def outerjoin_details(stmt: sa.Select, case_id) -> sa.Select:
     id column of the statement's leftmost FROM, e.g. Case.id or a subquery's id column). The
     details are keyed by case, so the statement keeps one row per case."""
     return stmt.outerjoin(LetterDetails, LetterDetails.case_id == case_id)
+
+
+def forward_replies(case) -> list[ForwardReply]:
+    """The answers recorded from the body `case` was forwarded to, oldest first."""
+    return list(db.session.scalars(sa.select(ForwardReply).where(
+        ForwardReply.case_id == case.id).order_by(ForwardReply.received_on, ForwardReply.id)))

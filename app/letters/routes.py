@@ -13,16 +13,20 @@ from app.core.forms import handle_form
 from app.core.pdf.layout import build_pdf
 from app.extensions import db
 from app.identity import services as identity
-from app.letters import documents, feature, rules, services
+from app.letters import documents, feature, queries, rules, services
 from app.letters.forms import (
     COMPLEXITY,
+    FORWARD_RESULT_LABELS,
     AcceptForm,
     ClassifyForm,
     DuplicateForm,
+    EscalateForm,
+    ForwardReplyForm,
     LetterForm,
     SecondComplaintForm,
 )
 from app.orgs.models import Organisation
+from workflows.letter import FORWARD_PENDING
 from workflows.vocab import LETTER
 
 bp = Blueprint("letters", __name__, url_prefix="/letters")
@@ -143,6 +147,62 @@ def accept(case_id: int):
                                 hints=step_hints(case, case.workflow.action("accept"))),
         _to_case(lambda c: _("The letter has been accepted for handling on %(day)s.",
                              day=format_day(form.accepted_on.data))))
+
+
+@feature.panel("letter_forward", "letters/_forward_panel.html", families={LETTER}, order=11)
+def forward_panel(case) -> dict | None:
+    """A forwarded letter: the reply deadline, the receiving body's replies, and the steps
+    that follow an unanswered forward. Nothing for a letter never forwarded."""
+    if case.letter is None or case.letter.forwarded_on is None:
+        return None
+    return {
+        "letter": case.letter,
+        "replies": queries.forward_replies(case),
+        "results": FORWARD_RESULT_LABELS,
+        "waiting": case.state in FORWARD_PENDING,
+        "is_overdue": case.state in FORWARD_PENDING and case.is_overdue(),
+        "can_reply": case_services.may_fire(current_user, case, "record_reply"),
+        "can_escalate": case_services.may_fire(current_user, case, "escalate"),
+    }
+
+
+@bp.route("/<int:case_id>/forward-reply", methods=["GET", "POST"])
+def forward_reply(case_id: int):
+    """The receiving body's answer to a forwarded letter, and its result."""
+    case = load_case(case_id, LETTER)
+    require_action(case, "record_reply")
+    if not case_services.may_fire(current_user, case, "record_reply"):
+        abort(409)
+    form = ForwardReplyForm()
+    if request.method == "GET":
+        form.version.data = case.version
+    return handle_form(
+        form, lambda: services.record_forward_reply(
+            case, current_user, received_on=form.received_on.data, text=form.text.data,
+            result=form.result.data, document_number=form.document_number.data or "",
+            document_date=form.document_date.data, expected_version=form.version.data),
+        lambda: render_template("letters/forward_reply.html", case=case, form=form),
+        _to_case(lambda c: _("The reply of %(body)s has been recorded.",
+                             body=c.letter.competent_body)))
+
+
+@bp.route("/<int:case_id>/escalate", methods=["GET", "POST"])
+def escalate(case_id: int):
+    """Kiến nghị cấp trên of a receiving body that has not answered."""
+    case = load_case(case_id, LETTER)
+    require_action(case, "escalate")
+    if not case_services.may_fire(current_user, case, "escalate"):
+        abort(409)
+    form = EscalateForm()
+    if request.method == "GET":
+        form.version.data = case.version
+    return handle_form(
+        form, lambda: services.escalate_forward(
+            case, current_user, superior=form.superior.data, comment=form.comment.data,
+            expected_version=form.version.data),
+        lambda: render_template("letters/escalate.html", case=case, form=form),
+        _to_case(lambda c: _("The letter has been taken to %(superior)s.",
+                             superior=c.letter.escalated_to)))
 
 
 @bp.route("/<int:case_id>/duplicate", methods=["POST"])

@@ -16,7 +16,7 @@ from app.cases.models import SUBJECT_KEY_LENGTH, Case, CaseEvent, subject_key_of
 from app.core.text import fold
 from app.extensions import db
 from app.letters import feature
-from app.letters.models import LetterDetails
+from app.letters.models import ForwardReply, LetterDetails
 from workflows.vocab import LETTER
 
 #: Two letters about the same subject whose folded texts are at least this similar are
@@ -250,6 +250,30 @@ def record_forwarding(case, actor, context):
     letter = details_of(case)
     letter.forwarded_on = context["today"]
     return {"competent_body": letter.competent_body}
+
+
+@feature.effect(LETTER, "record_reply")
+def save_forward_reply(case, actor, context):
+    """The reply as the service validated it (app.letters.services.record_forward_reply); a
+    bare step (the comment alone) records none."""
+    values = context.get("forward_reply")
+    if not values:
+        return {}
+    reply = ForwardReply(case_id=case.id, recorded_by_id=getattr(actor, "id", None), **values)
+    db.session.add(reply)
+    db.session.flush()
+    return {"reply_id": reply.id, "received_on": values["received_on"].isoformat(),
+            "result": values["result"], "document_number": values["document_number"],
+            "document_date": (values["document_date"].isoformat()
+                              if values["document_date"] else None)}
+
+
+@feature.effect(LETTER, "escalate")
+def record_escalation(case, actor, context):
+    superior = context.get("superior") or ""
+    if superior:
+        details_of(case).escalated_to = superior
+    return {"superior": superior}
 
 
 @feature.effect(LETTER, "merge_duplicate")

@@ -23,7 +23,7 @@ from app.deadlines import services as deadlines
 from app.extensions import db
 from app.identity.services import Reporter, note_kind, reveal, was_ever_sealed
 from app.letters import rules
-from app.letters.models import COMPLEXITY_LEVELS
+from app.letters.models import COMPLEXITY_LEVELS, FORWARD_RESULTS
 from app.letters.rules import details_of, primary_of
 from workflows.vocab import LETTER, LETTER_KINDS
 
@@ -216,3 +216,54 @@ def open_second_complaint(first, actor, *, title: str, summary: str,
     record_event(first, actor, "second_complaint_opened", data={"case": case.code})
     db.session.flush()
     return case
+
+
+# -- a forwarded letter followed up until the receiving body answers -------------------------
+
+
+def record_forward_reply(case, actor, *, received_on: date | None, text: str, result: str,
+                         document_number: str = "", document_date: date | None = None,
+                         expected_version: int | None = None, today: date | None = None):
+    """Record what the body the letter was forwarded to answered, and its result; fires
+    "record_reply" on the day the reply was received, which meets the reply deadline. The
+    record holds no sender. Refusals raise before anything is added."""
+    today = today or local_today()
+    text, document_number = nfc(text or "").strip(), nfc(document_number or "").strip()
+    if not text:
+        raise Invalid(_("Summarise what the receiving body answered."), field="text")
+    if result not in FORWARD_RESULTS:
+        raise Invalid(_("Choose the result of the reply."), field="result")
+    if received_on is None:
+        raise Invalid(_("Enter the date the reply was received."), field="received_on")
+    if received_on > today:
+        raise Invalid(_("The reply date cannot be in the future."), field="received_on")
+    forwarded_on = case.letter.forwarded_on if case.letter is not None else None
+    if forwarded_on is not None and received_on < forwarded_on:
+        raise Invalid(_("The reply cannot have been received before the letter was forwarded "
+                        "(%(day)s).", day=format_day(forwarded_on)), field="received_on")
+    if document_date is not None and (document_date > received_on
+                                      or (forwarded_on and document_date < forwarded_on)):
+        raise Invalid(_("The date of the body's document must lie between the forwarding and "
+                        "the day its reply was received."), field="document_date")
+    if document_date is not None and not document_number:
+        raise Invalid(_("Give the number of the body's document, or clear its date."),
+                      field="document_number")
+    return transition_case(case, "record_reply", actor, comment=text,
+                           expected_version=expected_version, today=received_on, context={
+                               "forward_reply": {
+                                   "received_on": received_on, "text": text, "result": result,
+                                   "document_number": document_number,
+                                   "document_date": document_date}})
+
+
+def escalate_forward(case, actor, *, superior: str, comment: str,
+                     expected_version: int | None = None):
+    """Kiến nghị cấp trên: the receiving body has not answered after the reminder; the letter is
+    taken to that body's superior (named), and a new reply deadline runs from today."""
+    superior = nfc(superior or "").strip()
+    if not superior:
+        raise Invalid(_("Name the superior of the receiving body."), field="superior")
+    if len(superior) > 255:
+        raise Invalid(_("The name is too long (at most 255 characters)."), field="superior")
+    return transition_case(case, "escalate", actor, comment=comment,
+                           expected_version=expected_version, context={"superior": superior})

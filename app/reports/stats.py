@@ -15,7 +15,9 @@ How the figures are defined:
 * Recommendations are counted by the period they were sent in (Case.received_on); "answered"
   means at least one reply received by the end of the period.
 * Letters follow Biểu 01/XLD: carried over / received, kind, validity, competence, the handling
-  decision (thụ lý, hướng dẫn, chuyển đơn, lưu đơn), results and what is still open.
+  decision (thụ lý, hướng dẫn, chuyển đơn, lưu đơn), results and what is still open; forwarded
+  letters by whether the receiving body answered by the end of the period, still awaits it,
+  and of those, past the reply deadline on the reference day.
 
 Where the figures come from (`figures`): a grassroots unit is computed live (`compute`); a unit
 with units below it reads one StatsSnapshot row, written by `refresh_snapshots` (the background
@@ -283,18 +285,24 @@ def _letters(handled: sa.Subquery, period: Period, targets, by_org: bool) -> Non
     resolved = _any(CaseEvent.case_id == handled.c.id,
                     CaseEvent.action == "record_result", CaseEvent.created_at < end,
                     correlate=handled)
+    # A forwarded letter whose receiving body answered (app.letters: record_reply).
+    answered = _any(CaseEvent.case_id == handled.c.id,
+                    CaseEvent.action == "record_reply", CaseEvent.created_at < end,
+                    correlate=handled)
     key = (handled.c.org_id,) if by_org else ()
     details = details_columns()
     rows = db.session.execute(outerjoin_details(
         _grouped(*key, handled.c.carried, handled.c.kind, handled.c.is_anonymous,
                  handled.c.state_end, details.is_valid, details.within_competence,
                  (details.signer_count > 1).label("several"), decision.label("decision"),
-                 resolved.label("resolved"))
+                 resolved.label("resolved"), answered.label("answered"),
+                 handled.c.deadline)
         .select_from(handled), handled.c.id)
         .where(handled.c.family == LETTER))
     for row in rows:
         org_id, rest = (row[0], row[1:]) if by_org else (None, row)
-        carried, kind, anonymous, state, valid, competent, several, decided, done, n = rest
+        (carried, kind, anonymous, state, valid, competent, several, decided, done,
+         answered_, deadline, n) = rest
         for out in (s.letters for s in targets(org_id)):
             out["total"] += n
             out["carried" if carried else "received"] += n
@@ -313,6 +321,12 @@ def _letters(handled: sa.Subquery, period: Period, targets, by_org: bool) -> Non
                 out["withdrawn"] += n
             if state in letter.BEFORE_RESULT:
                 out["open"] += n
+            if answered_:
+                out["forward.answered"] += n
+            if state in letter.FORWARD_PENDING:
+                out["forward.awaiting"] += n
+                if deadline == "overdue":
+                    out["forward.overdue"] += n
 
 
 # -- snapshots: units with units below them read their figures from one row ---------------

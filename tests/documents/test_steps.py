@@ -193,7 +193,7 @@ def test_the_result_rests_on_the_conclusion_or_decision_of_the_unit_that_resolve
     forwarded = _denunciation(world, title="Tố cáo chuyển đi")
     classify(forwarded, u["handler"], within_competence=False, competent_body="Thanh tra tỉnh")
     transition_case(forwarded, "forward", u["handler"], comment="Không thuộc thẩm quyền")
-    transition_case(forwarded, "record_result", u["handler"], comment="Thanh tra đã trả lời")
+    transition_case(forwarded, "record_reply", u["handler"], comment="Thanh tra đã trả lời")
     assert forwarded.state == "resolved"
 
 

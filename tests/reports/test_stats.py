@@ -57,6 +57,8 @@ def test_letters_follow_bieu_01_xld(figures):
         "competent": 1, "not_competent": 1, "competence_unknown": 2,
         "decision.accept": 1, "decision.forward": 1, "decision.file_away": 1,
         "decision.none": 1, "resolved": 1, "open": 2, "anonymous": 1, "several_signers": 1,
+        # the forwarded letter: no reply by the end of June, its 30-day reply period over
+        "forward.awaiting": 1, "forward.overdue": 1,
     }
 
 
