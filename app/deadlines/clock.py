@@ -119,15 +119,28 @@ def _closed_pauses(row: CaseDeadline) -> list[tuple[date, date]]:
             for p in row.pauses if p["last"]]
 
 
+def _due(row: CaseDeadline, case=None, more_days: int = 0):
+    """The calendar's result for the row's period (its base, its extensions and `more_days`)
+    on the calendar of the case's unit (national days and the local days off above it)."""
+    rule = row.rule_obj
+    total = (rule_days(rule, row.complexity, row.remote)
+             + sum(e["days"] for e in row.extensions) + more_days)
+    case = case if case is not None else row.case
+    calendar = work_calendar(case.org if case is not None else None)
+    return calendar.compute_due(row.start_on, total, rule.unit, _closed_pauses(row))
+
+
+def due_if_extended(row: CaseDeadline, days: int) -> date:
+    """The due date `row` would have with an extension of `days` (a decision being drafted)."""
+    return _due(row, more_days=days).due
+
+
 def _compute(row: CaseDeadline, case=None) -> None:
-    """Set the row's duration, due date, warning day and explanation from its own data, on the
-    calendar of the case's unit (national days and the local days off above it)."""
+    """Set the row's duration, due date, warning day and explanation from its own data."""
     rule = row.rule_obj
     base = rule_days(rule, row.complexity, row.remote)
     extra = sum(e["days"] for e in row.extensions)
-    case = case if case is not None else row.case
-    calendar = work_calendar(case.org if case is not None else None)
-    result = calendar.compute_due(row.start_on, base + extra, rule.unit, _closed_pauses(row))
+    result = _due(row, case)
     unit = "ngày làm việc" if rule.unit == "working" else "ngày theo lịch"
     lines = [f"{rule.name_vi}: {base} {unit} ({shown_basis(rule)})"]
     if base != rule.days:

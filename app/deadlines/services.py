@@ -26,6 +26,7 @@ from app.deadlines.clock import (
     OPENING_RULE,
     _event_data,  # noqa: F401  (tests/perf/test_sweep.py checks the sweep's lines with it)
     decision_problem,
+    due_if_extended,
     extend,
     extendable,
     extension_refusal,
@@ -54,6 +55,7 @@ from app.deadlines.table import (
 __all__ = [
     "COMPLEXITY_VI", "CONFIG_DAYS", "EDITABLE_FIELDS", "LETTER_RULES", "NOT_MET_BY",
     "OPENING_RULE", "SWEEP_CHUNK", "RuleInvalid", "add_calendar_day", "decision_problem",
+    "due_if_extended",
     "default_rules", "extend", "extendable", "extension_refusal", "meet_by_documents",
     "modifiers",
     "open_deadlines", "pause", "read_start_day", "recompute", "recompute_from",

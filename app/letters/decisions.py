@@ -18,7 +18,7 @@ table with the admin's overrides: never a number written here.
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from app.core.pdf.layout import Document, Heading, Para
 from app.deadlines import services as deadlines
@@ -34,7 +34,7 @@ from app.documents.services import (
     template,
 )
 from app.identity.services import is_sealed, reveal
-from app.letters.documents import AFTER_ACCEPT
+from app.letters.documents import AFTER_ACCEPT, resolution
 from workflows.vocab import LETTER
 
 ACCEPT_DECISION = "tc_accept_decision"
@@ -68,20 +68,13 @@ def _denounced(case) -> str:
                                    case.subject_unit))) or "người bị tố cáo"
 
 
-def _resolve_row(case):
-    """The case's resolution deadline record (running, paused or ended), newest first."""
-    return next((d for d in reversed(case.deadlines)
-                 if d.rule_code in ("denunciation.resolve", "complaint.first.resolve",
-                                    "complaint.second.resolve")), None)
-
-
 def _rule(code: str):
     return deadlines.rule_table()[code]
 
 
 def _deadline_sentence(case, code: str) -> str:
     """"30 ngày kể từ ngày thụ lý (hạn cuối: 30/01/2027)" from the record, or the rule's days."""
-    row = _resolve_row(case)
+    row = resolution(case, open_only=False)
     if row is not None:
         total = row.days + sum(e["days"] for e in row.extensions)
         return (f"{total} ngày kể từ ngày thụ lý {dmy(row.start_on)} "
@@ -89,13 +82,9 @@ def _deadline_sentence(case, code: str) -> str:
     return f"{_rule(code).days} ngày kể từ ngày ký Quyết định này"
 
 
-def _issued(case, code: str):
-    return documents_queries.latest_issued([case.id], code)
-
-
 def _decision_ref(case, code: str, words: str) -> str:
     """"Quyết định số 05/QĐ-LĐLĐ ngày 02/11/2026 về việc thụ lý tố cáo" once issued."""
-    doc = _issued(case, code)
+    doc = documents_queries.latest_issued([case.id], code)
     if doc is None:
         return f"Quyết định {words}"
     return f"Quyết định số {number_label(doc)} ngày {dmy(doc.issued_on)} {words}"
@@ -103,10 +92,6 @@ def _decision_ref(case, code: str, words: str) -> str:
 
 def _received(case) -> str:
     return f"đơn tố cáo nhận ngày {dmy(case.received_on)} (mã số hồ sơ {case.code})"
-
-
-def _enacting(case) -> str:
-    return enacting_authority(case)
 
 
 def _recipients(case, *first: str) -> list[str]:
@@ -137,7 +122,7 @@ def build_accept_decision(case, actor) -> Document:
     ]
     return Document(
         **letterhead(case, "QĐ"), summary="Về việc thụ lý tố cáo",
-        enacting_authority=_enacting(case),
+        enacting_authority=enacting_authority(case),
         bases=[*legal_bases(case),
                f"Xét {_received(case)} và kết quả xử lý ban đầu thông tin tố cáo"],
         body=body, signature=standing_committee(case),
@@ -150,8 +135,7 @@ def _extension_figures(case) -> tuple[int, int, date | None, date | None]:
     if row is None:
         return 1, _rule("denunciation.resolve").extension_days, None, None
     days = row.rule_obj.extension_days
-    after = row.due_on + timedelta(days=days) if row.rule_obj.unit == "calendar" else None
-    return len(row.extensions) + 1, days, row.due_on, after
+    return len(row.extensions) + 1, days, row.due_on, deadlines.due_if_extended(row, days)
 
 
 @template(EXTENSION, "Quyết định gia hạn giải quyết tố cáo",
@@ -175,7 +159,7 @@ def build_extension(case, actor) -> Document:
     ]
     return Document(
         **letterhead(case, "QĐ"), summary="Về việc gia hạn giải quyết tố cáo",
-        enacting_authority=_enacting(case),
+        enacting_authority=enacting_authority(case),
         bases=[*legal_bases(case),
                f"Căn cứ {_decision_ref(case, ACCEPT_DECISION, 'về việc thụ lý tố cáo')}"],
         body=body, signature=standing_committee(case),
@@ -252,7 +236,7 @@ def _complaint_decision(case, actor, second: bool) -> Document:
     ]
     return Document(
         **letterhead(case, "QĐ"), summary=f"Về việc giải quyết khiếu nại {round_words}",
-        enacting_authority=_enacting(case),
+        enacting_authority=enacting_authority(case),
         bases=[*legal_bases(case), f"Xét đơn khiếu nại {round_words} của {who}"],
         body=body, signature=standing_committee(case),
         recipients=_recipients(case, "Như Điều 3"), filing="VT, hồ sơ")

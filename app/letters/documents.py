@@ -171,7 +171,7 @@ def denounced_notice(case) -> Document:
     Takes the case only: nothing about the denouncer is within its reach."""
     who = case.subject_name or "—"
     about = ", ".join(filter(None, (who, case.subject_position, case.subject_unit)))
-    deadline = _resolution(case)
+    deadline = resolution(case)
     accepted = f" ngày {format_day(deadline.start_on)}" if deadline else ""
     due = format_day(deadline.due_on) if deadline else "…"
     body = [
@@ -321,21 +321,21 @@ _registered("denounced", "TB", "Thông báo thụ lý tố cáo cho người b�
 from app.deadlines import queries as deadline_queries  # noqa: E402
 from app.identity.services import ADDRESS_TOKEN, NAME_TOKEN  # noqa: E402
 
-#: The deadline the notice states: the resolution of the denunciation (Điều 30).
-RESOLVE_RULE = "denunciation.resolve"
+#: The rules of a letter's resolution deadline, which the notices and decisions state.
+RESOLVE_RULES = ("denunciation.resolve", "complaint.first.resolve", "complaint.second.resolve")
 
 
-def _resolution(case):
-    """The open (running or paused) resolution deadline of the denunciation, if any."""
-    return next((d for d in deadline_queries.of_case(case)
-                 if d.rule_code == RESOLVE_RULE and d.is_open), None)
+def resolution(case, open_only: bool = True):
+    """The letter's resolution deadline record (the newest; open only, unless asked)."""
+    return next((d for d in deadline_queries.of_case(case)  # the latest first
+                 if d.rule_code in RESOLVE_RULES and (d.is_open or not open_only)), None)
 
 
 def denouncer_notice(case) -> Document:
     """Thông báo thụ lý tố cáo, to the denouncer: the acceptance, the resolution deadline of
     the case's deadline record, the denouncer's rights and duties (Điều 9) and the secrecy
     of their identity. Takes no Reporter: the tokens stand for them."""
-    deadline = _resolution(case)
+    deadline = resolution(case)
     accepted = format_day(deadline.start_on) if deadline else "…"
     due = format_day(deadline.due_on) if deadline else "…"
     org = case.org.name

@@ -4,7 +4,7 @@ timeline line of the step records its number."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -214,19 +214,26 @@ def test_the_denunciation_decisions_cite_the_law_and_the_deadline_record(db, wor
     transition_case(case, "start_verification", u["handler"])
     [row] = [d for d in case.deadlines if d.rule_code == "denunciation.resolve"]
     ext = flat(pdf_text(issued(world, case, "tc_extension", on=TODAY).pdf, tmp_path))
-    due, after = row.due_on, row.due_on + timedelta(days=30)
+    due = row.due_on
     for line in ("Về việc gia hạn giải quyết tố cáo",
                  f"Căn cứ Quyết định số {services.number_label(accept)} ngày "
                  f"{TODAY:%d/%m/%Y} về việc thụ lý tố cáo",
-                 f"lần thứ 1, thêm 30 ngày, đến hết ngày {after:%d/%m/%Y}",
                  f"đến hết ngày {due:%d/%m/%Y}", "vụ việc đặc biệt phức tạp"):
         assert line in ext, line
+    printed = re.search(r"lần thứ 1, thêm 30 ngày, đến hết ngày (\d\d)/(\d\d)/(\d{4})", ext)
+    assert printed, ext
     conclusion = issued(world, case, "tc_conclusion", on=TODAY)
     text = flat(pdf_text(conclusion.pdf, tmp_path))
     assert services.number_label(conclusion).endswith("/KL-LĐLĐ")
     for line in ("KẾT LUẬN Nội dung tố cáo đối với Trần Văn Bình",
                  f"(hạn cuối: ngày {due:%d/%m/%Y})", "4. Kết luận"):
         assert line in text, line
+    # the new due date the decision states is the one the extension gives (a last day that
+    # falls on a day off moves to the next working day on both)
+    transition_case(case, "extend", u["approver"], comment="Phức tạp", context={
+        "extension": {"number": "x", "decided_on": TODAY, "reason": "x", "days": 30}})
+    day, month, year = map(int, printed.groups())
+    assert row.due_on == date(year, month, day) >= due + timedelta(days=30)
     for doc in (accept, conclusion):
         assert SENDER.name not in flat(pdf_text(doc.pdf, tmp_path))
         assert SENDER.name not in str(doc.content)
