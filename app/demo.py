@@ -18,6 +18,7 @@ from app.cases.services import open_case, transition_case
 from app.core.calendar import local_today
 from app.core.errors import DomainError
 from app.deadlines.services import rule_table
+from app.documents.services import issue_needed, signer_among
 from app.extensions import db
 from app.orgs.models import Organisation
 from app.orgs.services import create_org
@@ -438,9 +439,7 @@ class _CaseSeeder:
         # Units whose own approver signs their documents: a supervision or a letter rests on
         # documents its unit issues, so the demo files them there.
         self.signing = [key for key, org in orgs.items()
-                        if org.parent_id is not None
-                        and any(a.role == vocab.APPROVER and a.org_id == org.id
-                                for u in users.values() for a in u.roles)]
+                        if org.parent_id is not None and signer_among(users.values(), org)]
         self.stories: dict[int, Story] = {}
         self.refusals: list[tuple] = []
         self.walkthrough: Case | None = None
@@ -637,10 +636,7 @@ def _user_with(users, role, case):
 def _issue_documents(case, trigger: str, users, day: date) -> None:
     """The documents the step rests on, issued by the unit's approver (its first firing is
     still refused when no approver of the unit is among the demo users)."""
-    from app.documents.services import issue_needed
-
-    approver = next((u for u in users if any(r.org_id == case.org_id and r.role == vocab.APPROVER
-                                              for r in u.roles)), None)
+    approver = signer_among(users, case.org)
     if approver is not None and case.workflow.action(trigger).documents:
         issue_needed(case, trigger, approver, today=min(day, local_today()))
 

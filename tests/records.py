@@ -43,8 +43,7 @@ def prepare_records(case, trigger: str, users, day) -> None:
 def _issue_documents(case, trigger, users):
     """The documents the step rests on (Action.documents), issued by an approver of the
     case's own unit among `users`; none when no such user takes part."""
-    issuer = next((u for u in users if any(r.org_id == case.org_id and r.role == vocab.APPROVER
-                                            for r in u.roles)), None)
+    issuer = documents.signer_among(users, case.org)
     if (issuer is not None and case.workflow.has_action(trigger)
             and case.workflow.action(trigger).documents):
         documents.issue_needed(case, trigger, issuer)

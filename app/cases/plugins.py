@@ -180,7 +180,8 @@ class Feature:
 
     def on_event(self, action: str):
         """``fn(case, event)`` when a line `action` is written on a case's timeline (e.g.
-        "document_issued"), in the same transaction."""
+        "document_issued") through record_event, in the same transaction (the nightly
+        sweep's bulk lines, written by record_events, run no hook)."""
         def register(fn):
             self.event_hooks.append((action, fn))
             return fn

@@ -541,6 +541,12 @@ def needs(case, action) -> list[Need]:
     return list(by_code.values())
 
 
+def signer_among(users, org):
+    """The first of `users` who signs for `org`: an approver at the unit itself (a role in a
+    unit above does not number this unit's documents)."""
+    return next((user for user in users if _holds(user, org, APPROVER)), None)
+
+
 def issue_needed(case, trigger: str, actor, today=None) -> list[CaseDocument]:
     """Draft and issue at once, signed by `actor` (an approver of the case's unit), each
     document `trigger` still needs: for the demo data and for scripts replaying a case."""

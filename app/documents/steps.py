@@ -25,7 +25,9 @@ def _titles(missing) -> str:
 @feature.guard(DOCUMENTS_GUARD)
 def documents_issued(case, actor, context):
     action = case.workflow.action(context["trigger"])
-    missing = [n for n in needs(case, action) if not n.satisfied]
+    # read once: the step's effect records what the step rests on from the same answer
+    found = context["documents_needed"] = needs(case, action)
+    missing = [n for n in found if not n.satisfied]
     if not missing:
         return None
     return _("“%(action)s” needs the issued document %(documents)s: draft it from this step, "
@@ -34,9 +36,9 @@ def documents_issued(case, actor, context):
 
 
 def _record_documents(case, actor, context):
-    """The numbers of the documents the step rests on, on its timeline line."""
-    action = case.workflow.action(context["trigger"])
-    rested = [n.document for n in needs(case, action) if n.document is not None]
+    """The numbers of the documents the step rests on, on its timeline line (its guard, which
+    every such step has, read them)."""
+    rested = [n.document for n in context["documents_needed"] if n.document is not None]
     if not rested:
         return {}
     return {"documents": [{"id": d.id, "template": d.template, "number": number_label(d)}

@@ -129,16 +129,24 @@ def classify(case_id: int):
         _to_case(lambda c: _("The classification has been saved.")))
 
 
+def _step_form(case_id: int, trigger: str, form_class):
+    """The letter and the form of a step fired from its own page: 404 outside the user's
+    scope, 403 for a role that may not fire it, 409 when the letter's state does not allow
+    it now."""
+    case = load_case(case_id, LETTER)
+    require_action(case, trigger)
+    if not case_services.may_fire(current_user, case, trigger):
+        abort(409)
+    form = form_class()
+    if request.method == "GET":
+        form.version.data = case.version
+    return case, form
+
+
 @bp.route("/<int:case_id>/accept", methods=["GET", "POST"])
 def accept(case_id: int):
     """Thụ lý on the day the officer enters; the resolution deadline counts from it."""
-    case = load_case(case_id, LETTER)
-    require_action(case, "accept")
-    if not case_services.may_fire(current_user, case, "accept"):
-        abort(409)
-    form = AcceptForm()
-    if request.method == "GET":
-        form.version.data = case.version
+    case, form = _step_form(case_id, "accept", AcceptForm)
     return handle_form(
         form, lambda: services.accept_letter(
             case, current_user, accepted_on=form.accepted_on.data, comment=form.comment.data,
@@ -169,13 +177,7 @@ def forward_panel(case) -> dict | None:
 @bp.route("/<int:case_id>/forward-reply", methods=["GET", "POST"])
 def forward_reply(case_id: int):
     """The receiving body's answer to a forwarded letter, and its result."""
-    case = load_case(case_id, LETTER)
-    require_action(case, "record_reply")
-    if not case_services.may_fire(current_user, case, "record_reply"):
-        abort(409)
-    form = ForwardReplyForm()
-    if request.method == "GET":
-        form.version.data = case.version
+    case, form = _step_form(case_id, "record_reply", ForwardReplyForm)
     return handle_form(
         form, lambda: services.record_forward_reply(
             case, current_user, received_on=form.received_on.data, text=form.text.data,
@@ -189,13 +191,7 @@ def forward_reply(case_id: int):
 @bp.route("/<int:case_id>/escalate", methods=["GET", "POST"])
 def escalate(case_id: int):
     """Kiến nghị cấp trên of a receiving body that has not answered."""
-    case = load_case(case_id, LETTER)
-    require_action(case, "escalate")
-    if not case_services.may_fire(current_user, case, "escalate"):
-        abort(409)
-    form = EscalateForm()
-    if request.method == "GET":
-        form.version.data = case.version
+    case, form = _step_form(case_id, "escalate", EscalateForm)
     return handle_form(
         form, lambda: services.escalate_forward(
             case, current_user, superior=form.superior.data, comment=form.comment.data,
