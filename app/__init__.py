@@ -20,6 +20,7 @@ from app import (
     main,
     reports,
     supervision,
+    workplace,
 )
 from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
@@ -37,7 +38,8 @@ STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
 #: effects, document templates, case-page panels, home blocks, timeline labels, menu entries
 #: and CLI commands (app.cases.plugins). Leave one out and the app runs without it.
 KERNEL = (cases, identity, main)
-FEATURES = (deadlines, documents, supervision, followup, letters, critique, reports, jobs)
+FEATURES = (deadlines, documents, supervision, followup, letters, critique, workplace, reports,
+            jobs)
 
 
 def create_app(config: type | str | None = None, features=FEATURES) -> Flask:

@@ -33,3 +33,14 @@ from app.supervision.models import (  # noqa: F401
     SupervisionReport,
     WorkingSession,
 )
+from app.workplace.models import (  # noqa: F401
+    DemocracyRegulation,
+    DialogueItem,
+    DialogueParticipant,
+    DialogueRecord,
+    Employer,
+    EmployerHeadcount,
+    InspectionBoard,
+    InspectionReport,
+    WorkersConference,
+)

@@ -104,6 +104,45 @@ DIALOGUE_KINDS: dict[str, Label] = {
     "on_event": Label("Khi có vụ việc", "On an event"),
 }
 
+#: The events of Bộ luật Lao động 2019 Điều 63 khoản 2 điểm c on which the employer must hold a
+#: dialogue, each with the article that names it.
+DIALOGUE_EVENTS: dict[str, Label] = {
+    "dismissal": Label("Cho thôi việc do thường xuyên không hoàn thành công việc (Điều 36 khoản 1 "
+                       "điểm a)", "Dismissal for repeatedly not completing work (Art. 36(1)(a))"),
+    "restructuring": Label("Thay đổi cơ cấu, công nghệ hoặc vì lý do kinh tế (Điều 42)",
+                           "Restructuring, technological change or economic reasons (Art. 42)"),
+    "labour_plan": Label("Phương án sử dụng lao động (Điều 44)", "Labour-use plan (Art. 44)"),
+    "wage_scale": Label("Thang lương, bảng lương, định mức lao động (Điều 93)",
+                        "Wage scales and labour norms (Art. 93)"),
+    "bonus_rules": Label("Quy chế thưởng (Điều 104)", "Bonus rules (Art. 104)"),
+    "internal_rules": Label("Nội quy lao động (Điều 118)", "Internal labour rules (Art. 118)"),
+    "suspension": Label("Tạm đình chỉ công việc (Điều 128 khoản 1)",
+                        "Suspension from work (Art. 128(1))"),
+}
+
+#: The two sides of a workplace dialogue, and who asked for one on request.
+DIALOGUE_SIDES: dict[str, Label] = {
+    "workers": Label("Bên người lao động (tổ chức đại diện người lao động)",
+                     "Workers' side (workers' representative organisation)"),
+    "employer": Label("Bên người sử dụng lao động", "Employer's side"),
+}
+
+#: Where an item of a dialogue's content comes from.
+ITEM_SOURCES: dict[str, Label] = {
+    "mandatory": Label("Nội dung bắt buộc (Điều 64)", "Mandatory item (Art. 64)"),
+    "workers": Label("Kiến nghị của người lao động", "Workers' proposal"),
+    "employer": Label("Nội dung của người sử dụng lao động", "Employer's item"),
+}
+
+#: Kinds of employer a grassroots union covers (Luật Thực hiện dân chủ ở cơ sở 2022).
+EMPLOYER_KINDS: dict[str, Label] = {
+    "enterprise": Label("Doanh nghiệp ngoài nhà nước", "Private enterprise"),
+    "state_enterprise": Label("Doanh nghiệp nhà nước", "State-owned enterprise"),
+    "agency": Label("Cơ quan hành chính nhà nước", "State agency"),
+    "public_unit": Label("Đơn vị sự nghiệp công lập", "Public service unit"),
+    "other": Label("Tổ chức khác có thuê mướn lao động", "Other organisation employing workers"),
+}
+
 CRITIQUE_KINDS: dict[str, Label] = {
     "law": Label("Dự án luật", "Draft law"),
     "decree": Label("Dự thảo nghị định", "Draft decree"),

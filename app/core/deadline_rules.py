@@ -34,6 +34,10 @@ START_EVENTS: dict[str, tuple[str, str]] = {
     "recommendation_sent": ("Ngày gửi kiến nghị", "Date the recommendation was sent"),
     "critique_submission": ("Ngày trình dự thảo", "Date the draft is submitted for adoption"),
     "last_dialogue": ("Ngày đối thoại định kỳ gần nhất", "Date of the last periodic dialogue"),
+    "dialogue_day": ("Ngày tổ chức đối thoại", "Day of the dialogue"),
+    "dialogue_held": ("Ngày kết thúc đối thoại", "Day the dialogue ended"),
+    "last_conference": ("Ngày hội nghị người lao động gần nhất",
+                        "Date of the last workers' conference"),
 }
 
 _CODE_RE = re.compile(r"^[a-z][a-z_]*(\.[a-z][a-z_]*)+$")
@@ -251,6 +255,42 @@ RULES: tuple[DeadlineRule, ...] = (
         warn_before_days=30,
         status="V",
         note="Ít nhất 1 lần mỗi năm; mô hình hóa là 365 ngày kể từ lần đối thoại trước.",
+    ),
+    DeadlineRule(
+        code="dialogue.agenda",
+        name_vi="Gửi nội dung đối thoại trước ngày đối thoại",
+        name_en="Send the dialogue's content before the dialogue",
+        legal_basis="Nghị định 145/2020/NĐ-CP (Chính phủ, 14/12/2020), Điều 39",
+        start_event="dialogue_day",
+        days=5,
+        unit="working",
+        status="U",
+        direction="before",
+        note="Nội dung đối thoại gửi cho bên kia chậm nhất 05 ngày làm việc trước ngày đối thoại.",
+    ),
+    DeadlineRule(
+        code="dialogue.publish",
+        name_vi="Phổ biến nội dung chính của cuộc đối thoại cho người lao động",
+        name_en="Make the dialogue's main content public to the workers",
+        legal_basis="Nghị định 145/2020/NĐ-CP (Chính phủ, 14/12/2020), Điều 39",
+        start_event="dialogue_held",
+        days=3,
+        unit="working",
+        warn_before_days=1,
+        status="U",
+        note="Trong 03 ngày làm việc kể từ ngày kết thúc đối thoại.",
+    ),
+    DeadlineRule(
+        code="democracy.conference",
+        name_vi="Hội nghị người lao động hằng năm",
+        name_en="Yearly workers' conference",
+        legal_basis="Luật Thực hiện dân chủ ở cơ sở 2022 (10/2022/QH15, Quốc hội, 10/11/2022)",
+        start_event="last_conference",
+        days=365,
+        unit="calendar",
+        warn_before_days=30,
+        status="U",
+        note="Tổ chức định kỳ hằng năm; mô hình hóa là 365 ngày kể từ lần hội nghị trước.",
     ),
 )
 

@@ -36,7 +36,6 @@ from app.supervision.models import DialogueSession, WorkingSession
 from app.supervision.rules import delegation_of, plan_of, reports_of
 from workflows.vocab import (
     CRITIQUE,
-    DIALOGUE,
     DIALOGUE_KINDS,
     LETTER,
     RECOMMENDATION,
@@ -299,8 +298,7 @@ def build_recommendation(case, actor) -> Document:
 
 
 @template("dialogue_minutes", "Biên bản đối thoại", "Minutes of a dialogue", "BB",
-          {SUPERVISION, DIALOGUE},
-          {"dialogue", "plan_drafted", "held", "minuted", "following_up", "closed"},
+          {SUPERVISION}, {"dialogue", "plan_drafted"},
           to_subject=True)
 def build_dialogue_minutes(case, actor) -> Document:
     session = _latest(DialogueSession, case)
@@ -333,7 +331,7 @@ def build_dialogue_minutes(case, actor) -> Document:
             Signature(signer_title="THƯ KÝ", signer_name=_secretary(case, session))])
 
 
-@template("invitation", "Giấy mời", "Invitation", "GM", {SUPERVISION, DIALOGUE, CRITIQUE, LETTER},
+@template("invitation", "Giấy mời", "Invitation", "GM", {SUPERVISION, CRITIQUE, LETTER},
           to_subject=True)
 def build_invitation(case, actor) -> Document:
     """An invitation to a meeting; for a letter, the party it concerns is invited to explain.
@@ -348,10 +346,8 @@ def build_invitation(case, actor) -> Document:
         purpose = f"Dự hội nghị công bố Quyết định giám sát {matter(case)}"
     elif case.family == LETTER:
         purpose = f"Làm việc, cung cấp thông tin và giải trình về nội dung liên quan (hồ sơ {case.code})"
-    elif case.family == CRITIQUE:
-        purpose = f"Dự hội nghị phản biện xã hội đối với dự thảo {matter(case)}"
     else:
-        purpose = f"Dự đối thoại về {matter(case)}"
+        purpose = f"Dự hội nghị phản biện xã hội đối với dự thảo {matter(case)}"
     body = [
         Para(f"{case.org.name} trân trọng kính mời: {subject}"),
         Para(f"{purpose}."),
