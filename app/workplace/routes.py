@@ -94,7 +94,7 @@ def index():
 def new_employer():
     form = EmployerForm()
     orgs = [o for o in db.session.scalars(permissions.visible_orgs(current_user))
-            if o.level == 4 and o.is_active and services.can_manage(current_user, o)]
+            if o.level >= 2 and o.is_active and services.can_manage(current_user, o)]
     if not orgs:
         abort(403)
     form.org_id.choices = [(o.id, o.name) for o in orgs]

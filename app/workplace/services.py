@@ -119,8 +119,10 @@ def register_employer(actor, org: Organisation, *, name: str, kind: str, tax_cod
         raise NotFound(_("Unit not found."))
     if not can_manage(actor, org):
         raise Forbidden(_("Your role does not allow this in this unit."))
-    if org.level != 4 or not org.is_active:
-        raise Invalid(_("An employer is covered by an active grassroots union."), field="org_id")
+    if org.level < 2 or not org.is_active:
+        # A grassroots union, or the union above it where the workplace has none yet.
+        raise Invalid(_("An employer is covered by an active union unit below the national "
+                        "confederation."), field="org_id")
     values = _employer_values(dict(name=name, kind=kind, tax_code=tax_code, address=address,
                                    sector=sector, representative=representative))
     _unique_tax_code(values["tax_code"])

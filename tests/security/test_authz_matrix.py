@@ -121,6 +121,20 @@ def _critique(org, staff, invite=()):
     return case, meeting, consultation
 
 
+def _workplace(org, staff):
+    """An employer of the unit (a public service unit, with its inspection board) and a
+    dialogue scheduled there."""
+    from app.workplace import services as wp
+
+    employer = wp.register_employer(staff.h, org, name=f"Bệnh viện Ma Trận {org.id}",
+                                    kind="public_unit", covered_since=TODAY, workers=80)
+    board = wp.record_board(employer, staff.h, elected_on=TODAY,
+                            members="Nguyễn Văn A\nTrần Thị B")
+    dialogue = wp.open_dialogue(staff.h, employer, kind="periodic",
+                                scheduled_on=TODAY + timedelta(days=20))
+    return employer, board, dialogue
+
+
 def _documents(case, staff):
     """An issued document and a draft approved for issuing, drafted by the unit's handler."""
     from app.documents import services as ds
@@ -197,8 +211,10 @@ def build() -> SimpleNamespace:
         programme = sv.add_programme_item(staff.h, org, year=TODAY.year,
                                           title="Giám sát an toàn lao động",
                                           subject_name="Công ty Ma Trận", planned_quarter=2)
+        employer, board, dialogue = _workplace(org, staff)
         db.session.flush()
         objects[rel] = SimpleNamespace(
+            employer=employer.id, dialogue=dialogue.id, board=board.id,
             org=org.id, sup=sup.id, rec=rec.id, letter=letter.id, critique=critique.id,
             meeting=meeting.id, consultation=consultation.id, issued=issued.id,
             draft=draft.id, programme=programme.id,
