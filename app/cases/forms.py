@@ -25,6 +25,7 @@ OWN_FORM_FAMILIES = {
     vocab.LETTER: _l("A letter is logged through the letter intake form, which checks the "
                      "sender and the content."),
     vocab.CRITIQUE: _l("A draft for social critique is registered through its own form."),
+    vocab.DIALOGUE: _l("A dialogue is scheduled at an employer through its own form."),
 }
 
 

@@ -74,7 +74,8 @@ def new():
     form.fill_choices(orgs)
     if request.method == "GET":
         # Families with their own registration page.
-        own_page = {"letter": "letters.new", "critique": "critique.new"}
+        own_page = {"letter": "letters.new", "critique": "critique.new",
+                    "dialogue": "workplace.new_dialogue"}
         if request.args.get("family") in own_page:
             return redirect(url_for(own_page[request.args["family"]]))
         form.family.data = request.args.get("family") or form.family.data

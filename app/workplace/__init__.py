@@ -28,7 +28,8 @@ def dialogue_duties(user):
 
 def register(app) -> None:
     from app.deadlines import services as deadlines
-    from app.workplace import documents, routes, rules  # noqa: F401  (templates, guards)
+    # Imported for what they register: templates, guards and effects, pages, panels.
+    from app.workplace import documents, routes, rules, views  # noqa: F401
 
     feature.install(app, blueprints=[routes.bp])
     # The minutes are made public within the rule's period from the dialogue's day.

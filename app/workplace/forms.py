@@ -151,7 +151,7 @@ class HoldForm(BaseForm):
     employer_side = TextAreaField(_l("Employer's side: one participant per line (name, "
                                      "position)"), validators=[Length(max=10000)])
 
-    def participants(self) -> list[dict]:
+    def people(self) -> list[dict]:
         rows = []
         for side, field in (("workers", self.workers_side), ("employer", self.employer_side)):
             for line in nfc(field.data or "").splitlines():

@@ -358,7 +358,7 @@ def hold(case_id: int):
     return handle_form(
         form, lambda: services.hold_dialogue(
             case, current_user, held_on=form.held_on.data, place=form.place.data,
-            participants=form.participants(), expected_version=form.version.data),
+            participants=form.people(), expected_version=form.version.data),
         lambda: render_template(
             "workplace/hold.html", form=form, case=case, record=record,
             workers=record.employer.workers_on(form.held_on.data or local_today()),

@@ -404,7 +404,8 @@ def hold_dialogue(case: Case, actor, *, held_on: date | None, place: str,
     db.session.flush()
     problem = rules.participants_problem(case, workers)
     if problem:
-        raise Invalid(problem, field="participants")
+        short = sum(p.side == "workers" for p in people) < rules.workers_side_minimum(workers)
+        raise Invalid(problem, field="workers_side" if short else "employer_side")
     record.held_on, record.workers = held_on, workers
     record.place = nfc(place or "") or record.place
     transition_case(case, "hold", actor, expected_version=expected_version, today=held_on,

@@ -43,7 +43,7 @@ def dialogue_panel(case) -> dict | None:
                   if case.state in workflow.action(trigger).sources}
     return {
         "record": record,
-        "items": items,
+        "entries": items,
         "participants": queries.participants_of(case),
         "workers": record.employer.workers_on(record.held_on or local_today()),
         "can_agenda": services.can_edit(current_user, case, "dialogue_agenda"),
