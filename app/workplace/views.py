@@ -5,7 +5,6 @@ from flask_login import current_user
 
 from app.auth import permissions
 from app.cases.services import may_fire
-from app.cases.views import step_hints
 from app.core.calendar import local_today
 from app.workplace import feature, queries, services
 from app.workplace.forms import FollowItemForm, ItemActionForm, ItemForm, PlainForm
@@ -37,10 +36,6 @@ def dialogue_panel(case) -> dict | None:
     if record is None:
         return None
     items = queries.items_of(case)
-    workflow = case.workflow
-    next_steps = {trigger: step_hints(case, workflow.action(trigger))
-                  for trigger in ("send_agenda", "hold", "sign_minutes", "publish")
-                  if case.state in workflow.action(trigger).sources}
     return {
         "record": record,
         "entries": items,
@@ -52,7 +47,6 @@ def dialogue_panel(case) -> dict | None:
         "can_hold": may_fire(current_user, case, "hold"),
         "can_publish": may_fire(current_user, case, "publish"),
         "can_supervise": permissions.can_create_in(current_user, case.org),
-        "hints": next_steps,
         "item_form": ItemForm(formdata=None),
         "action_form": ItemActionForm(formdata=None),
         "follow_form": FollowItemForm(formdata=None),
