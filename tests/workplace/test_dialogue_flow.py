@@ -69,6 +69,11 @@ def test_too_few_participants_for_the_workforce_are_refused(world, db, workers, 
     services.hold_dialogue(case, h, held_on=TODAY - timedelta(days=10), place="",
                            participants=participants(workers=needed))
     assert case.state == "held"
+    # The minutes are due public within the rule's working days from the dialogue's day.
+    from app.deadlines import services as deadlines
+    assert case.due_rule == "dialogue.publish"
+    assert case.due_on == deadlines.work_calendar(case.org).add_working_days(
+        TODAY - timedelta(days=10), 3)
 
 
 def test_the_employer_side_needs_three(world, db):
