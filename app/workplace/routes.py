@@ -1,7 +1,16 @@
 """Workplace pages: employers and their yearly duties, and the steps of a dialogue case."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,6 +23,7 @@ from app.core.forms import handle_form
 from app.core.params import int_arg
 from app.extensions import db
 from app.orgs.models import Organisation
+from app.workplace import documents as wp_documents
 from app.workplace import queries, rules, services
 from app.workplace.forms import (
     BoardForm,
@@ -221,6 +231,31 @@ def supervise_duties(employer_id: int):
     return _open_supervision(
         lambda: services.supervise_duties(current_user, employer, duties.missing),
         url_for("workplace.employer", employer_id=employer.id))
+
+
+@bp.route("/employers/<int:employer_id>/summary", methods=["POST"])
+def employer_summary(employer_id: int):
+    """Draft the yearly summary of dialogue and democracy at the employer (?year=YYYY, this
+    year by default), a document of the union that covers it: to the draft's page, where an
+    approver approves it and it is issued with a number (app.documents)."""
+    employer = _employer(employer_id, write=True)
+    if "documents.show" not in current_app.view_functions:
+        abort(404)
+    if not PlainForm().validate():
+        abort(400)
+    today = local_today()
+    year = (int_arg(request.args, "year", maximum=9999)
+            or int_arg(request.form, "year", maximum=9999) or today.year)
+    try:
+        doc = wp_documents.draft_summary(employer, current_user, year, today)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(url_for("workplace.employer", employer_id=employer.id))
+    db.session.commit()
+    flash(_("The summary has been drafted with the records as they stand: an approver of the "
+            "unit approves it, then it is issued with a number."), "success")
+    return redirect(url_for("documents.show", doc_id=doc.id))
 
 
 def _open_supervision(open_it, back: str):
