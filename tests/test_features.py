@@ -23,6 +23,7 @@ MARKS = {
     "app.reports": 'href="/reports/',
     "app.critique": 'href="/critique/',
     "app.letters": 'data-testid="log-letter"',
+    "app.workplace": 'href="/workplace/"',
 }
 #: Links a feature adds to the kernel's case list.
 LIST_MARKS = {"app.reports": 'data-testid="export-csv"', "app.letters": 'data-testid="log-letter"'}
@@ -45,7 +46,8 @@ def test_create_app_installs_every_feature_by_default(app):
     installed = contributions(app).features
     assert installed[:3] == ["cases", "identity", "main"]
     assert set(installed) == {"cases", "identity", "main", "deadlines", "documents",
-                              "supervision", "followup", "letters", "critique", "reports"}
+                              "supervision", "followup", "letters", "critique", "workplace",
+                              "reports"}
     assert "supervision.programme" in app.view_functions
 
 

@@ -370,7 +370,8 @@ EXPECTED_CODES = {
     "complaint.accept", "complaint.first.resolve", "complaint.second.resolve",
     "denunciation.initial", "denunciation.notify", "denunciation.resolve", "petition.reply",
     "intake.log", "supervision.notice", "recommendation.reply", "supervision.draft_report",
-    "critique.notice", "dialogue.periodic", "forward.reply",
+    "critique.notice", "dialogue.periodic", "forward.reply", "dialogue.agenda",
+    "dialogue.publish", "democracy.conference",
 }
 
 
