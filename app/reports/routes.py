@@ -108,8 +108,10 @@ def _dashboard_page(org, period, error=None):
             figures, _("Cases received"), _("Cases closed"),
             _("Cases received and closed by month")),
             "chart-months")
+    workplace = next((s for s in sections if s.key == "workplace"), None)
     return render_template(
         "reports/dashboard.html", org=org, period=period, stats=figures, sections=sections,
+        workplace=workplace, workplace_blocks=tables.blocks(workplace) if workplace else [],
         svgs=svgs, error=error, orgs=_nearby_units(org),
         year=local_today().year, args=request.args,
         can_draft_report=_documents_installed()

@@ -26,6 +26,12 @@ unit's counts to its ancestors. An ended period's snapshot is frozen; the curren
 as old as the last refresh, and the page says "as of" when. Without a snapshot (a custom period)
 the figures are computed live.
 
+Workplace dialogue and grassroots democracy (`Stats.workplace`, when the workplace feature is
+installed) come from app.workplace.queries: dialogues held, agreed items followed up, employers
+covered and where their periodic dialogue stands, workers' conferences and democracy
+regulations, counted from the dialogues' timelines and the employers' dated records; a
+snapshot keeps them summed over the subtree like the case figures.
+
 Only cases, their timeline, letter details and recommendation replies are read: the sealed
 identity store (app.identity) is never touched, so no statistic can hold a reporter's identity.
 Small counts in a publishable report are masked by `publishable` (see there).
@@ -40,6 +46,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.cases.models import Case, CaseEvent
+from app.cases.plugins import installed
 from app.cases.queries import subtree_condition
 from app.core.calendar import local_today
 from app.core.dates import LOCAL_TZ, format_day
@@ -51,6 +58,7 @@ from app.letters.queries import details_columns, outerjoin_details
 from app.orgs.models import Organisation
 from app.orgs.queries import tree_on
 from app.reports.models import StatsSnapshot
+from app.workplace import queries as workplace_queries
 from workflows import letter, recommendation
 from workflows.registry import WORKFLOWS
 from workflows.vocab import LETTER, RECOMMENDATION
@@ -105,6 +113,9 @@ class Stats:
     letters: Counter = field(default_factory=Counter)
     #: When the figures were computed, for a snapshot; None when computed for this request.
     as_of: datetime | None = None
+    #: Workplace dialogue and democracy counts (app.workplace.stats.KEYS); None without the
+    #: workplace feature (or in a snapshot written before it).
+    workplace: dict | None = None
 
     @property
     def totals(self) -> Counter:
@@ -183,7 +194,19 @@ def compute(org, period: Period, today: date | None = None) -> Stats:
     stats = _empty(org, period, today)
     _tally(subtree_condition(org, on=period.end), period, stats.reference,
            lambda org_id: (stats,))
+    _add_workplace(stats, today)
     return stats
+
+
+def workplace_installed() -> bool:
+    return "workplace" in installed().features
+
+
+def _add_workplace(stats: Stats, today: date) -> None:
+    """The workplace figures of the unit's subtree, computed now (a fixed few statements)."""
+    if workplace_installed():
+        stats.workplace = workplace_queries.workplace_figures(
+            stats.org, stats.period.start, stats.period.end, today)
 
 
 def _tally(scope, period: Period, reference: date, targets, by_org: bool = False) -> None:
@@ -341,6 +364,7 @@ def to_json(stats: Stats) -> dict:
         "months": [[m.isoformat(), r, c] for m, r, c in stats.months],
         "recommendations": dict(stats.recommendations),
         "letters": dict(stats.letters),
+        "workplace": dict(stats.workplace) if stats.workplace is not None else None,
     }
 
 
@@ -352,7 +376,7 @@ def from_json(org, period: Period, data: dict, as_of: datetime | None) -> Stats:
         states=Counter({(family, state): n for family, state, n in data["states"]}),
         months=[(date.fromisoformat(m), r, c) for m, r, c in data["months"]],
         recommendations=Counter(data["recommendations"]), letters=Counter(data["letters"]),
-        as_of=as_of,
+        as_of=as_of, workplace=data.get("workplace"),
     )
 
 
@@ -378,7 +402,10 @@ def figures(org, period: Period, today: date | None = None) -> Stats:
         computed = snap.computed_at
         if computed.tzinfo is None:  # SQLite hands back naive UTC
             computed = computed.replace(tzinfo=UTC)
-        return from_json(org, period, snap.figures, computed.astimezone(LOCAL_TZ))
+        found = from_json(org, period, snap.figures, computed.astimezone(LOCAL_TZ))
+        if found.workplace is None:  # a snapshot written before the workplace figures
+            _add_workplace(found, today)
+        return found
     return compute(org, period, today)
 
 
@@ -422,6 +449,14 @@ def refresh_snapshots(today: date | None = None, years=None, progress=None) -> d
             return [tallies[i] for i in chain]
 
         _tally(sa.true(), period, min(period.end, today), targets, by_org=True)
+        if workplace_installed():
+            for stats in tallies.values():
+                stats.workplace = Counter()
+            by_unit = workplace_queries.workplace_counts_by_unit(period.start, period.end,
+                                                                 today)
+            for org_id, counts in by_unit.items():
+                for stats in targets(org_id):
+                    stats.workplace.update(counts)
         db.session.execute(sa.delete(StatsSnapshot).where(
             StatsSnapshot.period_start == period.start, StatsSnapshot.period_end == period.end))
         db.session.execute(sa.insert(StatsSnapshot), [

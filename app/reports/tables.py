@@ -98,6 +98,32 @@ LETTER_LINES = (
     ("several_signers", 1, None, L("Đơn có nhiều người đứng tên", "Letters signed by several people")),
 )
 
+#: Workplace dialogue and grassroots democracy (app.workplace.stats): (key, level, group,
+#: label); "regulations.share" is worked out from the two lines above it.
+WORKPLACE_LINES = (
+    ("held", 0, None, L("Số cuộc đối thoại tại nơi làm việc đã tổ chức trong kỳ",
+                        "Workplace dialogues held in the period")),
+    ("held.periodic", 1, "dialogue_kind", L("Đối thoại định kỳ", "Periodic dialogues")),
+    ("held.on_request", 1, "dialogue_kind",
+     L("Đối thoại theo yêu cầu", "Dialogues on request")),
+    ("held.on_event", 1, "dialogue_kind",
+     L("Đối thoại khi có vụ việc", "Dialogues on an event")),
+    (None, 0, None, L("Nội dung đã thống nhất được theo dõi trong kỳ",
+                      "Agreed items followed up in the period")),
+    ("items.done", 1, None, L("Đã thực hiện", "Done")),
+    ("items.not_done", 1, None, L("Không thực hiện", "Not done")),
+    ("employers", 0, None, L("Doanh nghiệp, cơ quan, đơn vị thuộc phạm vi theo dõi (cuối kỳ)",
+                             "Employers covered (end of the period)")),
+    ("dialogue.overdue", 1, None, L("Quá hạn đối thoại định kỳ", "Periodic dialogue overdue")),
+    ("dialogue.due", 1, None, L("Sắp đến hạn đối thoại định kỳ", "Periodic dialogue due soon")),
+    ("conferences", 0, None, L("Hội nghị người lao động đã tổ chức trong kỳ",
+                               "Workers' conferences held in the period")),
+    ("regulations.required", 0, None, L("Đơn vị phải ban hành quy chế dân chủ ở cơ sở",
+                                        "Employers required to issue democracy regulations")),
+    ("regulations.issued", 1, None, L("Đã ban hành quy chế", "Regulations issued")),
+    ("regulations.share", 1, None, L("Tỷ lệ đã ban hành quy chế", "Share with regulations")),
+)
+
 TITLES = {
     "families": L("Vụ việc theo loại", "Cases by family"),
     "channels": L("Vụ việc tiếp nhận theo kênh", "Cases received by channel"),
@@ -106,6 +132,7 @@ TITLES = {
     "letters": L("Tiếp nhận, xử lý đơn thư (theo Biểu 01/XLD)",
                  "Letters received and handled (after form 01/XLD)"),
     "months": L("Diễn biến theo tháng", "Trend by month"),
+    "workplace": L("Đối thoại và dân chủ ở cơ sở", "Workplace dialogue and democracy"),
 }
 
 _FAMILY = L("Loại vụ việc", "Family")
@@ -161,6 +188,42 @@ def sections(stats: Stats, locale: str = "vi") -> list[Section]:
     for month, received, closed in stats.months:
         mon.rows.append(Row(f"{month:%Y-%m}", f"{month:%m/%Y}", [received, closed], 1, "month"))
     out.append(mon)
+
+    if stats.workplace is not None:
+        out.append(workplace_section(stats.workplace, locale))
+    return out
+
+
+def share_text(issued: int, required: int) -> str:
+    """A share as the report prints it: "75%", "—" when nothing is required."""
+    return f"{round(100 * issued / required)}%" if required else "—"
+
+
+def workplace_section(counts: dict, locale: str = "vi") -> Section:
+    """The workplace dialogue and democracy lines (app.workplace.stats counts)."""
+    t = lambda label: label.get(locale)
+    section = Section("workplace", t(TITLES["workplace"]), [t(L("Chỉ tiêu", "Item")), t(_COUNT)])
+    for key, level, group, label in WORKPLACE_LINES:
+        if key is None:
+            values = [""]
+        elif key == "regulations.share":
+            values = [share_text(counts.get("regulations.issued", 0),
+                                 counts.get("regulations.required", 0))]
+        else:
+            values = [int(counts.get(key, 0))]
+        section.rows.append(Row(key or "", t(label), values, level, group))
+    return section
+
+
+def blocks(section: Section) -> list[tuple[Row, list[Row]]]:
+    """The section's lines as blocks for a card: each total line (level 0) with the lines under
+    it."""
+    out: list[tuple[Row, list[Row]]] = []
+    for row in section.rows:
+        if row.level == 0 or not out:
+            out.append((row, []))
+        else:
+            out[-1][1].append(row)
     return out
 
 

@@ -276,3 +276,20 @@ def employer_matching(user, case: Case) -> Employer | None:
                                   Employer.name == case.subject_name,
                                   permissions.scope_condition(user, Employer.org_id))
         .limit(1))
+
+
+def workplace_figures(org: Organisation, date_from: date, date_to: date,
+                      today: date | None = None) -> dict:
+    """Dialogue and grassroots democracy figures of `org`'s subtree over a period, for the
+    dashboard and the periodic report (app.workplace.stats)."""
+    from app.workplace import stats
+
+    return stats.figures(org, date_from, date_to, today)
+
+
+def workplace_counts_by_unit(date_from: date, date_to: date,
+                             today: date | None = None) -> dict:
+    """The same counts for each unit on its own, for the reports' snapshots."""
+    from app.workplace import stats
+
+    return stats.counts_by_unit(date_from, date_to, today)
