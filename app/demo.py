@@ -62,6 +62,13 @@ USERS = [
                                      (vocab.DELEGATE, "hcm")]),
     ("lanhdao.hcm", "Bùi Thanh Sơn", [(vocab.APPROVER, "hcm")]),
     ("cdcs.thep", "Ngô Thị Hường", [(vocab.INTAKE, "thep"), (vocab.HANDLER, "thep")]),
+    # The chairs of the grassroots unions, who sign their unions' documents (the invitations
+    # and minutes of the dialogues at the employers they cover: app.workplace.demo).
+    ("chutich.thep", "Đinh Văn Thành", [(vocab.APPROVER, "thep")]),
+    ("chutich.may", "Trần Thị Thanh Huyền", [(vocab.APPROVER, "may")]),
+    ("chutich.thpt", "Lê Văn Quang", [(vocab.APPROVER, "thpt")]),
+    ("chutich.giay", "Nguyễn Thị Kim Liên", [(vocab.APPROVER, "giay")]),
+    ("chutich.dientu", "Phạm Hoàng Long", [(vocab.APPROVER, "dientu")]),
 ]
 
 #: The people of each employer or agency that has a grassroots union in the demo tree (keyed by
@@ -277,19 +284,6 @@ LETTER_SCENARIOS = [
              "Người lao động phản ánh {employer} bố trí ca đêm liên tục hai tháng, không luân "
              "phiên.", ("report", "observation")),
 ]
-DIALOGUE_SCENARIOS = [
-    Scenario("periodic", "employer", "Đối thoại định kỳ năm 2026 tại {employer}",
-             "Đối thoại định kỳ hằng năm giữa người sử dụng lao động và tổ chức đại diện người "
-             "lao động tại {employer} (Bộ luật Lao động 2019, Điều 63).",
-             ("dialogue", "democracy")),
-    Scenario("on_request", "employer",
-             "Đối thoại theo yêu cầu về điều chỉnh đơn giá tiền lương tại {employer}",
-             "Ban Chấp hành công đoàn cơ sở đề nghị {employer} đối thoại về việc điều chỉnh "
-             "đơn giá tiền lương sản phẩm.", ("report", "dialogue")),
-    Scenario("on_event", "employer", "Đối thoại về việc tổ chức lại ca làm việc tại {employer}",
-             "{employer} dự kiến tổ chức lại ca làm việc từ tháng 1 năm 2027, ảnh hưởng đến "
-             "thời giờ làm việc của người lao động.", ("report", "observation")),
-]
 CRITIQUE_SCENARIOS = [
     Scenario("decree", "body",
              "Phản biện dự thảo Nghị định quy định chi tiết về tiền lương tối thiểu",
@@ -310,8 +304,13 @@ CRITIQUE_SCENARIOS = [
 #: The drafting body of each critique kind.
 DRAFTERS = {"decree": "Bộ Nội vụ", "law": "Bộ Nội vụ", "plan": "Sở Xây dựng {province}",
             "programme": "Sở Nội vụ {province}"}
+#: Dialogues are not opened here: each concerns an employer of a grassroots union, opened and
+#: walked through app.workplace.services by app.workplace.demo.
 SCENARIOS = {vocab.SUPERVISION: SUPERVISION_SCENARIOS, vocab.LETTER: LETTER_SCENARIOS,
-             vocab.DIALOGUE: DIALOGUE_SCENARIOS, vocab.CRITIQUE: CRITIQUE_SCENARIOS}
+             vocab.CRITIQUE: CRITIQUE_SCENARIOS}
+#: Families the random walks open (the others: a recommendation follows a supervision, a
+#: dialogue is app.workplace.demo's).
+WALKED = [f for f in WORKFLOWS if f not in (vocab.RECOMMENDATION, vocab.DIALOGUE)]
 REPORTERS = ["Nguyễn Thị Mai", "Trần Văn Tuấn", "Lê Hoàng Yến", "Phạm Minh Châu", "Đỗ Văn Lợi"]
 COMMENTS = [
     "Đã trao đổi với đơn vị, hồ sơ đầy đủ.", "Đề nghị bổ sung tài liệu chứng minh.",
@@ -319,6 +318,8 @@ COMMENTS = [
 ]
 
 
+#: Supervisions brought to the follow-up besides the one of every state.
+CONCLUDED_EXTRA = 3
 #: The share of open letters, among those whose deadline still runs, that the demo leaves past
 #: it: an office with a backlog, not one that has given up.
 LETTER_OVERDUE_SHARE = 0.2
@@ -355,6 +356,9 @@ def seed(case_count: int = 240, rng_seed: int = 2026) -> dict | None:
     from app.critique import demo as critique_demo
 
     critique_demo.seed(orgs, users)
+    from app.workplace import demo as workplace_demo
+
+    workplace_demo.seed(orgs, users)
     from app.deadlines.demo import seed as seed_deadlines
 
     seed_deadlines()
@@ -438,8 +442,10 @@ class _CaseSeeder:
         self.made = 0
         # Units whose own approver signs their documents: a supervision or a letter rests on
         # documents its unit issues, so the demo files them there.
+        # (The grassroots unions' chairs sign their own dialogues, not supervisions.)
         self.signing = [key for key, org in orgs.items()
-                        if org.parent_id is not None and signer_among(users.values(), org)]
+                        if org.parent_id is not None and org.level < 4
+                        and signer_among(users.values(), org)]
         self.stories: dict[int, Story] = {}
         self.refusals: list[tuple] = []
         self.walkthrough: Case | None = None
@@ -454,10 +460,7 @@ class _CaseSeeder:
         if family in (vocab.SUPERVISION, vocab.LETTER):
             # A unit that signs its own documents and has workplaces below it to supervise.
             return self.rng.choice([*(k for k in self.signing if employers_under(k)), "ht"])
-        if family == vocab.CRITIQUE:
-            return self.rng.choice(["ht", "hcm", "kkt", "kv1", "kcx", "ht"])
-        return self.rng.choice(["ht", "kkt", "kv1", "thep", "may", "thpt", "hcm", "kcx",
-                                "giay", "dientu", "ht", "ht"])
+        return self.rng.choice(["ht", "hcm", "kkt", "kv1", "kcx", "ht"])
 
     def story(self, family: str, org_key: str, scenario: Scenario | None = None,
               employer: str | None = None) -> Story:
@@ -566,31 +569,37 @@ class _CaseSeeder:
             if child.state in ("waiting", "overdue", "reminded", "escalated"):
                 self.walk(child, ["record_implemented", "close"])
 
-    def days_ago(self, family: str, path: list[str], old: int) -> int:
+    def days_ago(self, family: str, path: list[str], old: int, reach: bool = False) -> int:
         """`old` unless the walk leaves a letter open with its deadline running: then, but
-        for LETTER_OVERDUE_SHARE of them, recent enough for the deadline not to have passed."""
+        for LETTER_OVERDUE_SHARE of them, recent enough for the deadline not to have passed
+        (`reach`: the walk must reach its end, so one that marks a deadline passed keeps
+        `old`)."""
         if family != vocab.LETTER:
             return old
         wf = WORKFLOWS[family]
         end = wf.action(path[-1]).dest if path else wf.initial
         if wf.state(end).is_terminal or any(wf.action(t).stops_deadline for t in path) \
+                or (reach and any("deadline_passed" in wf.action(t).guards for t in path)) \
                 or self.rng.random() < LETTER_OVERDUE_SHARE:
             return old
         return self.rng.randint(0, LETTER_FRESH_DAYS.get(end, LETTER_FRESH_DAYS_DEFAULT))
 
     def run(self, case_count: int) -> int:
         # At least one case in every state of every family, then random walks.
-        for family, wf in WORKFLOWS.items():
-            if family == vocab.RECOMMENDATION:
-                continue
+        for family in WALKED:
+            wf = WORKFLOWS[family]
             for path in wf.paths_to_states().values():
                 case = self.open(family, days_ago=self.days_ago(
-                    family, path, min(400, 30 + 12 * len(path))))
+                    family, path, min(400, 30 + 12 * len(path)), reach=True))
                 self.walk(case, path)
+        # A few more supervisions concluded, whose recommendations are being followed up.
+        to_follow_up = WORKFLOWS[vocab.SUPERVISION].paths_to_states()["following_up"]
+        for _ in range(CONCLUDED_EXTRA):
+            case = self.open(vocab.SUPERVISION, days_ago=self.rng.randint(150, 400))
+            self.walk(case, to_follow_up)
         self.walkthrough = self._walkthrough()
-        families = [f for f in WORKFLOWS if f != vocab.RECOMMENDATION]
         while self.made < case_count:
-            family = self.rng.choice(families + [vocab.LETTER, vocab.SUPERVISION])
+            family = self.rng.choice(WALKED + [vocab.LETTER, vocab.SUPERVISION])
             wf = WORKFLOWS[family]
             path = self.rng.choice(list(wf.paths_to_states().values()))
             cut = self.rng.randint(0, len(path))
@@ -643,8 +652,8 @@ def _issue_documents(case, trigger: str, users, day: date) -> None:
 
 def prepare_records(case, trigger: str, users, day: date, *, story: Story | None = None,
                     fieldwork_on: date | None = None) -> None:
-    """Write what a trigger's guard asks for (plan, delegation, report, dialogue record,
-    a letter's classification), in the words of the case's `story` when there is one; the
+    """Write what a trigger's guard asks for (plan, delegation, report, a letter's
+    classification), in the words of the case's `story` when there is one; the
     plan's fieldwork starts on `fieldwork_on` (20 days after the plan by default)."""
     from app.critique.demo import prepare_records as prepare_critique
     from app.letters.demo import prepare_records as prepare_letter
@@ -654,14 +663,6 @@ def prepare_records(case, trigger: str, users, day: date, *, story: Story | None
     prepare_critique(case, trigger, users, day)
 
     handler = _user_with(users, vocab.HANDLER, case)
-    if case.family == vocab.DIALOGUE and trigger == "hold" and handler:
-        sv.record_dialogue(case, handler, kind=case.kind or "periodic",
-                           held_on=min(day, local_today()),
-                           union_side="Nguyễn Văn An\nTrần Thị Bình\nLê Văn Cường",
-                           other_side="Phạm Văn Dũng\nHoàng Thị Yến\nVũ Văn Giang",
-                           agenda="Tiền lương, thưởng năm 2026; điều kiện làm việc",
-                           agreed="Tăng lương tối thiểu 6% từ 01/01/2027",
-                           not_agreed="Phụ cấp độc hại cho tổ hoàn thiện")
     if case.family != vocab.SUPERVISION or handler is None:
         return
     scenario = story.scenario if story else SUPERVISION_SCENARIOS[0]

@@ -9,7 +9,7 @@ from app.auth.services import create_user
 from app.cases.services import open_case, transition_case
 from app.core.calendar import local_today
 from app.orgs.services import create_org
-from tests.records import prepare_records
+from tests.records import FIRERS, prepare_records
 from workflows import vocab
 
 PASSWORD = "password123"
@@ -81,6 +81,67 @@ def make_case(actor, org, family=vocab.SUPERVISION, **values):
     return open_case(actor, org, family, **values)
 
 
+#: The employer of the dialogues the tests open, and its workforce (4 people on the workers'
+#: side are enough: Nghị định 145/2020, Điều 38).
+EMPLOYER = "Công ty TNHH May Việt Hàn"
+WORKERS = 120
+
+
+def make_employer(actor, org, *, name: str = EMPLOYER, workers: int = WORKERS,
+                  since: date = date(2020, 1, 1), **values):
+    """An employer covered by the grassroots union `org`, or by the first grassroots union
+    below `org` when it is an upper unit, registered by `actor`."""
+    from app.workplace import services as workplace
+
+    return workplace.register_employer(actor, grassroots_under(org), name=name,
+                                       kind=values.pop("kind", "enterprise"),
+                                       covered_since=since, workers=workers, **values)
+
+
+def grassroots_under(org):
+    """`org` when it is a grassroots union (level 4), else the first one below it."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.orgs.models import Organisation
+
+    if org.level == 4:
+        return org
+    found = db.session.scalar(
+        sa.select(Organisation).where(Organisation.level == 4,
+                                      Organisation.dissolved_on.is_(None),
+                                      Organisation.path.startswith(org.path, autoescape=True))
+        .order_by(Organisation.path).limit(1))
+    if found is None:
+        raise LookupError(f"no grassroots union below {org.name}")
+    return found
+
+
+def make_dialogue(actor, org=None, *, employer=None, kind: str = "periodic",
+                  scheduled_on: date | None = None, today: date | None = None, **values):
+    """A dialogue case opened through the workplace services, as `advance` walks it: at
+    `employer`, or at a new employer of the grassroots union `org` (or the first one below
+    it). `actor` may be a World: its grassroots handler opens it in its grassroots union.
+    `today`: the day it is opened (its received_on). Scheduled 30 days after `today`."""
+    from app.workplace import services as workplace
+
+    if isinstance(actor, World):
+        org = org or actor.orgs["a_grass"]
+        actor = actor.users["grass_handler"]
+    if employer is None:
+        employer = make_employer(actor, org)
+    today = today or local_today()
+    if kind == "on_request":
+        values.setdefault("requested_by", "workers")
+        values.setdefault("requested_on", today)
+    if kind == "on_event":
+        values.setdefault("event", "restructuring")
+    return workplace.open_dialogue(actor, employer, kind=kind,
+                                   scheduled_on=scheduled_on or today + timedelta(days=30),
+                                   place=values.pop("place", "Hội trường công ty"),
+                                   today=today, **values)
+
+
 def issue_for(case, trigger: str, issuer, today: date | None = None) -> list:
     """Issue, signed by `issuer` (an approver of the case's unit) and dated `today`, the
     documents `trigger` rests on (Action.documents), as the office does before the step."""
@@ -115,5 +176,9 @@ def advance(case, users_by_role, triggers, today: date | None = None):
             clock = clock + timedelta(days=16)
         action = case.workflow.action(trigger)
         actor = next(u for u in users if can_fire(u, case, action))
-        transition_case(case, trigger, actor, comment="Ghi chú kiểm thử", today=clock)
+        fire = FIRERS.get((case.family, trigger))
+        if fire is not None:  # a step of its own form, fired through its feature's service
+            fire(case, actor, clock)
+        else:
+            transition_case(case, trigger, actor, comment="Ghi chú kiểm thử", today=clock)
     return case

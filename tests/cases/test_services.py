@@ -10,7 +10,7 @@ from app.cases.services import allowed_actions, transition_case
 from app.core.calendar import local_today
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.identity.models import SealedIdentity
-from tests.factories import advance, make_case
+from tests.factories import advance, make_case, make_dialogue
 from tests.records import RECOMMENDATIONS
 from workflows.registry import WORKFLOWS
 
@@ -272,8 +272,9 @@ MATRIX = [
 def _reach(db, world, family, state):
     """A case of `family` brought to `state` through the service by the regular users."""
     u = world.users
-    case = make_case(u["intake"], world.orgs["a"], family=family,
-                     received_on=local_today() - timedelta(days=90))
+    opened = local_today() - timedelta(days=90)
+    case = (make_dialogue(u["intake"], world.orgs["a"], today=opened) if family == "dialogue"
+            else make_case(u["intake"], world.orgs["a"], family=family, received_on=opened))
     people = [u["intake"], u["handler"], u["delegate"], u["approver"]]
     for trigger in WORKFLOWS[family].paths_to_states()[state]:
         if trigger == "close" and family == "supervision":

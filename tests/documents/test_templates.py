@@ -24,7 +24,7 @@ from tests.documents.helpers import (
     run,
     supervision_at,
 )
-from tests.factories import make_case
+from tests.factories import make_case, make_dialogue
 
 HEADER = ["TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
           "LIÊN ĐOÀN LAO ĐỘNG TỈNH HÀ TĨNH", "Độc lập - Tự do - Hạnh phúc"]
@@ -197,9 +197,8 @@ def test_number_takes_a_leading_zero_and_is_shared_across_types(db, world, tmp_p
 
 def test_each_unit_numbers_in_its_own_register(db, world):
     first = issued(world, supervision_at(world, "plan_drafted"), "sv_plan")
-    grass = make_case(world.users["grass_handler"], world.orgs["a_grass"],
-                      family="dialogue", kind="periodic")
-    doc = services.draft_document(grass, world.users["grass_handler"], "invitation")
+    grass = make_dialogue(world)
+    doc = services.draft_document(grass, world.users["grass_handler"], "wp_invitation")
     other = services.issue_document(doc, world.users["grass_approver"], today=date(2026, 3, 15))
     assert (first.number, other.number) == (1, 1)
     assert services.number_label(other) == "01/GM-CĐCS"

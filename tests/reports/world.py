@@ -11,7 +11,7 @@ Period H1 2025 for unit a (with a_zone and a_grass below it):
 | L5   | a      | letter         | 2025-07-05 | after the period                                |
 | L6   | a      | letter         | 2024-10-01 | guided and closed in 10/2024 (not carried)      |
 | S1   | a      | supervision    | 2025-02-10 | channel media                                   |
-| D1   | a_zone | dialogue       | 2024-12-01 | open (carried)                                  |
+| D1   | a_grass| dialogue       | 2024-12-01 | open (carried)                                  |
 | R1   | a      | recommendation | 2025-04-01 | reply 15/04/2025, still waiting, overdue        |
 | R2   | a_zone | recommendation | 2025-05-01 | implemented 01/06/2025                          |
 | B1   | b      | letter         | 2025-02-02 | another province                                |
@@ -22,7 +22,7 @@ from app.cases.services import transition_case
 from app.followup.services import record_reply
 from app.letters.rules import details_of
 from app.reports.stats import Period
-from tests.factories import issue_for, make_case
+from tests.factories import issue_for, make_case, make_dialogue
 from workflows import vocab
 
 H1_2025 = Period(date(2025, 1, 1), date(2025, 6, 30), "h1")
@@ -74,8 +74,8 @@ def build_cases(world) -> dict:
 
     c["S1"] = make_case(handler, o["a"], vocab.SUPERVISION, channel="media",
                         received_on=date(2025, 2, 10))
-    c["D1"] = make_case(handler, o["a_zone"], vocab.DIALOGUE, received_on=date(2024, 12, 1),
-                        title="Đối thoại định kỳ năm 2024")
+    c["D1"] = make_dialogue(handler, o["a_grass"], today=date(2024, 12, 1),
+                            scheduled_on=date(2024, 12, 20))
     c["R1"] = make_case(handler, o["a"], vocab.RECOMMENDATION, received_on=date(2025, 4, 1),
                         title="Kiến nghị truy đóng bảo hiểm xã hội",
                         summary="Truy đóng bảo hiểm xã hội cho 125 người lao động.")
