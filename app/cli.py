@@ -35,7 +35,7 @@ def register(app) -> None:
         click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
         for username, full_name, roles in USERS:
             what = ", ".join(ROLES[role].en for role, _ in roles)
-            click.echo(f"  {username:<12} {full_name:<24} {what}")
+            click.echo(f"  {username:<15} {full_name:<24} {what}")
 
     @app.cli.command("rotate-identity-key")
     def rotate_identity_key() -> None:
