@@ -457,6 +457,8 @@ def refresh_snapshots(today: date | None = None, years=None, progress=None) -> d
             for org_id, counts in by_unit.items():
                 for stats in targets(org_id):
                     stats.workplace.update(counts)
+            for stats in tallies.values():
+                stats.workplace = workplace_queries.workplace_totals(stats.workplace)
         db.session.execute(sa.delete(StatsSnapshot).where(
             StatsSnapshot.period_start == period.start, StatsSnapshot.period_end == period.end))
         db.session.execute(sa.insert(StatsSnapshot), [

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from app.auth import permissions
 from app.cases.models import Case
@@ -78,7 +79,8 @@ def _duty(last_on: date | None, covered_since: date, rule_code: str, today: date
 
 def employers_in(user, org: Organisation | None = None) -> sa.Select:
     """Employers covered by the units the user sees (or by `org`'s subtree), by unit and name."""
-    stmt = sa.select(Employer).where(permissions.scope_condition(user, Employer.org_id))
+    stmt = (sa.select(Employer).options(selectinload(Employer.headcounts))
+            .where(permissions.scope_condition(user, Employer.org_id)))
     if org is not None:
         stmt = stmt.where(Employer.org_id.in_(
             sa.select(Organisation.id).where(Organisation.path.startswith(org.path,
@@ -197,7 +199,8 @@ def due_dialogues(user, today: date, limit: int = 20) -> list[Duties]:
     if not units:
         return []
     employers = list(db.session.scalars(
-        sa.select(Employer).where(Employer.org_id.in_(units)).order_by(Employer.name)))
+        sa.select(Employer).options(selectinload(Employer.headcounts))
+        .where(Employer.org_id.in_(units)).order_by(Employer.name)))
     rows = [d for d in duties_of(employers, today) if d.dialogue.state != "held"]
     rows.sort(key=lambda d: (DUTY_STATES.index(d.dialogue.state), d.dialogue.due_on))
     return rows[:limit]
@@ -210,18 +213,17 @@ def subtree_ids(org: Organisation) -> sa.Select:
 
 def dialogue_share(org: Organisation, year: int, until: date | None = None) -> dict:
     """Employers covered in `org`'s subtree (registered by the end of `year` or `until`) and how
-    many held a periodic dialogue in that year: {"employers", "held", "share"}."""
+    many held a periodic dialogue in that year, in one statement: {"employers", "held",
+    "share"}."""
     end = min(date(year, 12, 31), until) if until else date(year, 12, 31)
-    employers = sa.select(Employer.id).where(Employer.org_id.in_(subtree_ids(org)),
-                                             Employer.covered_since <= end)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(employers.subquery()))
-    held = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(DialogueRecord.employer_id)))
-        .join(Case, Case.id == DialogueRecord.case_id)
-        .where(DialogueRecord.employer_id.in_(employers), Case.kind == "periodic",
-               DialogueRecord.held_on.between(date(year, 1, 1), end)))
-    return {"employers": total or 0, "held": held or 0,
-            "share": (held or 0) / total if total else None}
+    held = sa.exists().where(
+        DialogueRecord.employer_id == Employer.id, DialogueRecord.case_id == Case.id,
+        Case.kind == "periodic", DialogueRecord.held_on.between(date(year, 1, 1), end))
+    total, held_count = db.session.execute(
+        sa.select(sa.func.count(), sa.func.count().filter(held)).select_from(Employer)
+        .where(Employer.org_id.in_(subtree_ids(org)), Employer.covered_since <= end)).one()
+    return {"employers": total or 0, "held": held_count or 0,
+            "share": (held_count or 0) / total if total else None}
 
 
 def dialogues_of_employer(employer: Employer) -> list[tuple[Case, DialogueRecord]]:
@@ -293,3 +295,11 @@ def workplace_counts_by_unit(date_from: date, date_to: date,
     from app.workplace import stats
 
     return stats.counts_by_unit(date_from, date_to, today)
+
+
+def workplace_totals(counts) -> dict:
+    """Summed counts of units (workplace_counts_by_unit) as workplace_figures gives them: every
+    count (0 when absent) and the share."""
+    from app.workplace import stats
+
+    return stats.with_share(counts)
