@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, render_template
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -39,6 +39,19 @@ def require_action(case, trigger: str) -> None:
     if not permissions.can_fire(current_user, case, action):
         raise Forbidden(_("Your role does not allow “%(action)s” in this unit.",
                           action=label_text(action.label)))
+
+
+def step_form(case, trigger: str, form_class):
+    """The form of a step fired from a feature's own page (Action.own_form): 403 for a role
+    that may not fire it, 409 when the case's state (or a guard-free check of the step) does
+    not allow it now; on GET the form carries the case's version for the optimistic lock."""
+    require_action(case, trigger)
+    if not services.may_fire(current_user, case, trigger):
+        abort(409)
+    form = form_class()
+    if request.method == "GET":
+        form.version.data = case.version
+    return form
 
 
 def filter_from_args(args) -> queries.CaseFilter:

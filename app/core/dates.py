@@ -31,6 +31,11 @@ from flask import current_app, has_app_context
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
+def local_midnight(day: date) -> datetime:
+    """The first instant of `day` in Vietnam (LOCAL_TZ), in UTC (timeline times are UTC)."""
+    return datetime.combine(day, datetime.min.time(), LOCAL_TZ).astimezone(UTC)
+
+
 #: CLDR patterns: day/month/year, 24-hour clock.
 DAY_PATTERN = "dd/MM/yyyy"
 MOMENT_PATTERN = "dd/MM/yyyy HH:mm"

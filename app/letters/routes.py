@@ -5,7 +5,13 @@ from flask_login import current_user
 from app.auth import permissions
 from app.cases import services as case_services
 from app.cases.models import Attachment, Case
-from app.cases.views import load_case, render_detail, require_action, step_hints
+from app.cases.views import (
+    load_case,
+    render_detail,
+    require_action,
+    step_form,
+    step_hints,
+)
 from app.core import uploads
 from app.core.dates import format_day
 from app.core.errors import DomainError, NotFound
@@ -134,13 +140,7 @@ def _step_form(case_id: int, trigger: str, form_class):
     scope, 403 for a role that may not fire it, 409 when the letter's state does not allow
     it now."""
     case = load_case(case_id, LETTER)
-    require_action(case, trigger)
-    if not case_services.may_fire(current_user, case, trigger):
-        abort(409)
-    form = form_class()
-    if request.method == "GET":
-        form.version.data = case.version
-    return case, form
+    return case, step_form(case, trigger, form_class)
 
 
 @bp.route("/<int:case_id>/accept", methods=["GET", "POST"])

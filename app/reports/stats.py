@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -49,7 +49,7 @@ from app.cases.models import Case, CaseEvent
 from app.cases.plugins import installed
 from app.cases.queries import subtree_condition
 from app.core.calendar import local_today
-from app.core.dates import LOCAL_TZ, format_day
+from app.core.dates import LOCAL_TZ, format_day, local_midnight
 from app.core.errors import Invalid
 from app.core.params import MAX_YEAR, MIN_YEAR, year_arg
 from app.extensions import db
@@ -123,11 +123,6 @@ class Stats:
         for counts in self.families.values():
             out.update(counts)
         return out
-
-
-def local_midnight(day: date) -> datetime:
-    """The first instant of `day` in Vietnam (LOCAL_TZ), in UTC (timeline times are UTC)."""
-    return datetime.combine(day, time(), LOCAL_TZ).astimezone(UTC)
 
 
 def _terminal(family_col, state_col):

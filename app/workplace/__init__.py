@@ -28,6 +28,7 @@ def dialogue_duties(user):
 
 def register(app) -> None:
     from app.deadlines import services as deadlines
+
     # Imported for what they register: templates, guards and effects, pages, panels.
     from app.workplace import documents, routes, rules, views  # noqa: F401
 

@@ -11,19 +11,21 @@ from sqlalchemy.orm import selectinload
 
 from app.auth import permissions
 from app.cases.models import Case
+from app.core.dates import format_day
 from app.deadlines import queries as deadline_queries
 from app.extensions import db
 from app.orgs.models import Organisation
 from app.workplace import rules
 from app.workplace.models import (
     DemocracyRegulation,
-    DialogueItem,
     DialogueRecord,
     Employer,
     InspectionBoard,
     WorkersConference,
 )
-from workflows.vocab import DIALOGUE
+
+#: A dialogue case's record, content items and participants, for other packages' pages.
+from app.workplace.rules import items_of, participants_of, record_of  # noqa: F401
 
 #: The states of a yearly duty, most urgent first.
 DUTY_STATES = ("overdue", "due_soon", "scheduled", "due", "held")
@@ -54,10 +56,6 @@ class Duties:
     board_applies: bool
     board: InspectionBoard | None
     missing: list[str] = field(default_factory=list)
-
-    @property
-    def is_late(self) -> bool:
-        return bool(self.missing)
 
 
 def _duty(last_on: date | None, covered_since: date, rule_code: str, today: date,
@@ -176,8 +174,6 @@ def _this_year(day: date | None, today: date) -> date | None:
 def missing_items(d: Duties) -> list[str]:
     """The duties missing or late, as the summary of the supervision they may open (Vietnamese:
     it is the case's text)."""
-    from app.core.dates import format_day
-
     lines = []
     if d.dialogue.state == "overdue":
         lines.append(f"Chưa tổ chức đối thoại định kỳ tại nơi làm việc (hạn "
@@ -254,18 +250,6 @@ def dialogues_about(case: Case) -> list[tuple[Case, DialogueRecord]]:
     return list(db.session.execute(
         sa.select(Case, DialogueRecord).join(DialogueRecord, DialogueRecord.case_id == Case.id)
         .where(Case.parent_id == case.id).order_by(Case.id)).all())
-
-
-def record_of(case: Case) -> DialogueRecord | None:
-    return rules.record_of(case) if case.family == DIALOGUE else None
-
-
-def items_of(case: Case) -> list[DialogueItem]:
-    return rules.items_of(case)
-
-
-def participants_of(case: Case):
-    return rules.participants_of(case)
 
 
 def employer_matching(user, case: Case) -> Employer | None:

@@ -15,8 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth import permissions
-from app.cases.services import may_fire
-from app.cases.views import load_case, require_action, step_hints
+from app.cases.views import load_case, step_form, step_hints
 from app.core.calendar import local_today
 from app.core.errors import DomainError
 from app.core.forms import handle_form
@@ -370,20 +369,10 @@ def remove_item(case_id: int):
         _to_case(case, _("The item has been removed.")))
 
 
-def _step(case, trigger, form_class):
-    require_action(case, trigger)
-    if not may_fire(current_user, case, trigger):
-        abort(409)
-    form = form_class()
-    if request.method == "GET":
-        form.version.data = case.version
-    return form
-
-
 @bp.route("/dialogues/<int:case_id>/hold", methods=["GET", "POST"])
 def hold(case_id: int):
     case = _dialogue(case_id)
-    form = _step(case, "hold", HoldForm)
+    form = step_form(case, "hold", HoldForm)
     record = queries.record_of(case)
     if request.method == "GET":
         form.place.data = record.place
@@ -394,14 +383,17 @@ def hold(case_id: int):
         form, lambda: services.hold_dialogue(
             case, current_user, held_on=form.held_on.data, place=form.place.data,
             participants=form.people(), expected_version=form.version.data),
-        lambda: render_template(
-            "workplace/hold.html", form=form, case=case, record=record,
-            workers=record.employer.workers_on(form.held_on.data or local_today()),
-            minimum=rules.workers_side_minimum(
-                record.employer.workers_on(form.held_on.data or local_today())),
-            employer_minimum=rules.EMPLOYER_SIDE_MINIMUM, basis=rules.PARTICIPANTS_BASIS,
-            hints=step_hints(case, case.workflow.action("hold"))),
+        lambda: _hold_page(form, case, record),
         _to_case(case, _("The dialogue has been recorded as held.")))
+
+
+def _hold_page(form, case, record):
+    """The hold form, with the minimum of participants for the workforce on the day typed."""
+    workers = record.employer.workers_on(form.held_on.data or local_today())
+    return render_template(
+        "workplace/hold.html", form=form, case=case, record=record, workers=workers,
+        minimum=rules.workers_side_minimum(workers), employer_minimum=rules.EMPLOYER_SIDE_MINIMUM,
+        basis=rules.PARTICIPANTS_BASIS, hints=step_hints(case, case.workflow.action("hold")))
 
 
 @bp.route("/dialogues/<int:case_id>/minutes", methods=["GET", "POST"])
@@ -440,7 +432,7 @@ def minutes(case_id: int):
 @bp.route("/dialogues/<int:case_id>/publish", methods=["GET", "POST"])
 def publish(case_id: int):
     case = _dialogue(case_id)
-    form = _step(case, "publish", PublishForm)
+    form = step_form(case, "publish", PublishForm)
     return handle_form(
         form, lambda: services.publish_minutes(
             case, current_user, published_on=form.published_on.data, how=form.how.data,

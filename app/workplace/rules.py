@@ -16,6 +16,7 @@ from app.core.dates import format_day
 from app.extensions import db
 from app.workplace import feature
 from app.workplace.models import DialogueItem, DialogueParticipant, DialogueRecord
+from workflows.vocab import DIALOGUE
 
 DECREE_145 = "Nghị định 145/2020/NĐ-CP (Chính phủ, 14/12/2020)"
 
@@ -72,6 +73,9 @@ def needs_regulations(workers: int | None) -> bool:
 
 
 def record_of(case) -> DialogueRecord | None:
+    """The dialogue case's record (employer, kind, dates); None for any other case."""
+    if case.family != DIALOGUE:
+        return None
     return db.session.get(DialogueRecord, case.id)
 
 
@@ -189,5 +193,5 @@ def dialogue_items_settled(case, actor, context):
 
 def held_on(case) -> date | None:
     """The day the dialogue ended (start event "dialogue_held" of rule dialogue.publish)."""
-    record = record_of(case) if case.family == "dialogue" else None
+    record = record_of(case)
     return record.held_on if record is not None else None

@@ -286,7 +286,7 @@ def open_dialogue(actor, employer: Employer, *, kind: str, scheduled_on: date | 
     case = open_case(
         actor, employer.org, DIALOGUE, kind=kind, channel="dialogue", intake_form="documents",
         title=title[:300], summary=nfc(summary or ""), subject_kind="organisation",
-        subject_name=employer.name, received_on=min(requested_on or today, today),
+        subject_name=employer.name, received_on=requested_on or today,
         parent_id=parent.id if parent is not None else None)
     db.session.add(DialogueRecord(case_id=case.id, employer_id=employer.id,
                                   requested_by=requested_by, requested_on=requested_on,
@@ -301,7 +301,7 @@ def open_dialogue(actor, employer: Employer, *, kind: str, scheduled_on: date | 
 
 
 def _record(case: Case) -> DialogueRecord:
-    record = rules.record_of(case) if case.family == DIALOGUE else None
+    record = rules.record_of(case)
     if record is None:
         raise NotFound(_("Case not found."))
     return record
@@ -329,11 +329,9 @@ def reschedule(case: Case, actor, *, scheduled_on: date | None, place: str) -> D
 def add_item(case: Case, actor, *, source: str, text: str) -> DialogueItem:
     """An item of the content: gathered before the dialogue, or raised at it."""
     _record(case)
-    if case.takes("dialogue_minutes"):
-        RECORDS.require(actor, case, "dialogue_minutes", "")
-    else:
-        RECORDS.require(actor, case, "dialogue_agenda",
-                        _("The content can no longer change at this step."))
+    # Before the dialogue its content is gathered; at the dialogue, items raised there join it.
+    record = "dialogue_minutes" if case.takes("dialogue_minutes") else "dialogue_agenda"
+    RECORDS.require(actor, case, record, _("The content can no longer change at this step."))
     if source not in ITEM_SOURCES or source == "mandatory":
         raise Invalid(_("Say whose item this is."), field="source")
     text = nfc(text or "")

@@ -31,13 +31,13 @@ followed and employers.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
 from app.cases.models import Case, CaseEvent
 from app.core.calendar import local_today
-from app.core.dates import LOCAL_TZ
+from app.core.dates import local_midnight
 from app.deadlines import queries as deadline_queries
 from app.extensions import db
 from app.orgs.models import Organisation
@@ -64,11 +64,6 @@ KEYS = (
 #: The share of employers required to have regulations that have them (None: none required).
 SHARE = "regulations.share"
 FOLLOWED = "dialogue_item_followed"
-
-
-def _midnight(day: date) -> datetime:
-    """The first instant of `day` in Vietnam, in UTC (timeline times are UTC)."""
-    return datetime.combine(day, time(), LOCAL_TZ).astimezone(UTC)
 
 
 def _positions(n: int):
@@ -146,7 +141,7 @@ def _counts(cases, employers, date_from: date, date_to: date, today: date | None
 def _held(cases, date_from: date, date_to: date, by_org: bool) -> sa.Select:
     """Dialogue cases held in the period, by kind: one lookup per dialogue case of the
     "hold" line in the period (the case's timeline index, never the whole timeline)."""
-    start, end = _midnight(date_from), _midnight(date_to + timedelta(days=1))
+    start, end = local_midnight(date_from), local_midnight(date_to + timedelta(days=1))
     held = (sa.select(sa.literal(1))
             .where(CaseEvent.case_id == Case.id, CaseEvent.action == "hold",
                    CaseEvent.to_state.is_not(None), CaseEvent.created_at >= start,

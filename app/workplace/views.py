@@ -15,11 +15,8 @@ def home_block(user) -> dict | None:
     """Grassroots officers: employers whose periodic dialogue of the year is not held yet.
     Upper levels: the share of employers of each of their units that held it."""
     today = local_today()
-    grassroots = [a.org for a in user.roles if a.org.level == 4]
     upper = {a.org.id: a.org for a in user.roles if a.org.level < 4}
-    data = {"year": today.year, "due": [], "shares": []}
-    if grassroots:
-        data["due"] = queries.due_dialogues(user, today)
+    data = {"year": today.year, "due": queries.due_dialogues(user, today), "shares": []}
     for org in sorted(upper.values(), key=lambda o: o.path):
         share = queries.dialogue_share(org, today.year, until=today)
         if share["employers"]:
