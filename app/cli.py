@@ -15,9 +15,17 @@ def register(app) -> None:
 
     @app.cli.command("seed-demo")
     @click.option("--cases", default=240, show_default=True, help="Number of demo cases.")
-    def seed_demo(cases: int) -> None:
+    @click.option("--migrate", is_flag=True,
+                  help="Bring the database to the newest migration first (as `db upgrade`).")
+    def seed_demo(cases: int, migrate: bool) -> None:
         """Load the demo organisation tree, users and cases (idempotent)."""
         from app.demo import seed
+
+        if migrate:
+            # One process for both: scripts/demo.sh starts in a few seconds when nothing changed.
+            import flask_migrate
+
+            flask_migrate.upgrade()
 
         created = seed(case_count=cases)
         db.session.commit()

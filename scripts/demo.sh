@@ -4,8 +4,7 @@
 set -euo pipefail
 source "$(dirname "$0")/_venv.sh" ""
 export FLASK_APP=wsgi
-.venv/bin/flask db upgrade
-.venv/bin/flask seed-demo
+.venv/bin/flask seed-demo --migrate
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-5000}
 echo
