@@ -159,9 +159,10 @@ def new_page(chromium_browser, live_server, request):
     """
     contexts = []
 
-    def make(locale: str = "vi-VN"):
+    def make(locale: str = "vi-VN", width: int = 1280, height: int = 900):
         context = chromium_browser.new_context(base_url=live_server, locale=locale,
-                                               viewport={"width": 1280, "height": 900})
+                                               viewport={"width": width, "height": height},
+                                               is_mobile=width < 576, has_touch=width < 576)
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         contexts.append(context)
         return context.new_page()
@@ -200,4 +201,40 @@ def login(page, base_url: str, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("Tên đăng nhập", exact=True).fill(username)
     page.get_by_label("Mật khẩu", exact=True).fill(password)
     page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
+    # The logout button sits in the menu, which a phone-sized page keeps collapsed.
+    expect(page.get_by_role("button", name="Đăng xuất")).to_be_attached()
+
+
+# --- accessibility (axe-core from the npm registry) -------------------------------------------
+
+#: Where scripts/test.sh installs axe-core (`npm install --prefix .cache/npm axe-core@4`).
+AXE_JS = HERE.parent.parent / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+#: The impacts that fail a page (issue 15: no serious or critical violation).
+AXE_FAILING = ("serious", "critical")
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core (WCAG 2.0/2.1 A and AA rules) on the page as it is now and return its
+    serious and critical violations. The script is evaluated through the DevTools protocol,
+    which the page's CSP (script-src 'self') does not govern; the page itself is unchanged."""
+    if not AXE_JS.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set but axe-core is missing at {AXE_JS} "
+                        "(scripts/test.sh installs it with npm)", pytrace=False)
+        pytest.skip("axe-core is not installed (npm install --prefix .cache/npm axe-core@4)")
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    result = page.evaluate("""() => axe.run(document, {
+        runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+        resultTypes: ["violations"]})""")
+    return [v for v in result["violations"] if v.get("impact") in AXE_FAILING]
+
+
+def describe_violations(violations: list[dict]) -> str:
+    """One line per violation and the first nodes it names, for the assertion message."""
+    lines = []
+    for v in violations:
+        targets = "; ".join(" ".join(n["target"]) if isinstance(n["target"], list)
+                            else str(n["target"]) for n in v["nodes"][:4])
+        lines.append(f"{v['impact']}: {v['id']} ({v['help']}) x{len(v['nodes'])}: {targets}")
+    return "\n".join(lines)
