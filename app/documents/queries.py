@@ -4,9 +4,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.auth.models import RoleAssignment, User
 from app.cases.models import Case
 from app.documents.models import CaseDocument
 from app.extensions import db
+from workflows.vocab import APPROVER
 
 
 def documents_of(case) -> list[CaseDocument]:
@@ -55,3 +57,26 @@ def issued_case_ids(template: str, cases_where, date_from=None, date_to=None) ->
     if date_to is not None:
         issued = issued.where(CaseDocument.issued_on <= date_to)
     return list(db.session.scalars(issued))
+
+
+def unit_signer(org) -> tuple[User | None, dict]:
+    """Who signs for `org` by default, and the signature block they signed with: the approver
+    of the unit itself who signed its last issued document (with a signature of its own, not
+    minutes signed side by side), else an approver of the unit who has signed none yet (the
+    first named), with no block. A former approver is never offered. One statement."""
+    title = sa.func.coalesce(CaseDocument.content[("signature", "signer_title")].as_string(), "")
+    row = db.session.execute(
+        sa.select(User, CaseDocument.content)
+        .join(RoleAssignment, sa.and_(RoleAssignment.user_id == User.id,
+                                      RoleAssignment.org_id == org.id,
+                                      RoleAssignment.role == APPROVER))
+        .outerjoin(CaseDocument, sa.and_(CaseDocument.approved_by_id == User.id,
+                                         CaseDocument.org_id == org.id,
+                                         CaseDocument.issued_at.is_not(None), title != ""))
+        .where(User.active.is_(True))
+        .order_by(CaseDocument.issued_at.desc().nulls_last(), CaseDocument.id.desc(), User.id)
+        .limit(1)).first()
+    if row is None:
+        return None, {}
+    user, content = row
+    return user, dict((content or {}).get("signature") or {})

@@ -122,6 +122,8 @@ def _render(doc, form):
         can_draft=services.can_edit(current_user, doc),
         can_approve=services.can_approve(current_user, doc),
         can_issue=services.can_issue(current_user, doc),
+        # Who will sign, until an approver approves it: the unit's signer.
+        signer=None if doc.approved_by_id else queries.unit_signer(doc.org)[0],
         correction_form=CorrectionForm() if correcting else None)
 
 

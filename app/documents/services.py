@@ -49,6 +49,7 @@ from app.core.text import lines, nfc
 
 # The legal bases and the registry's API, for the builders of the features (which import
 # them from here).
+from app.documents import queries
 from app.documents.bases import legal_bases  # noqa: F401  (re-exported)
 from app.documents.models import CORRECTIONS, CaseDocument, DocumentCounter
 from app.documents.registry import (  # noqa: F401  (re-exported)
@@ -234,7 +235,7 @@ def draft_document(case, actor, template_code: str) -> CaseDocument:
                            "building its draft")
     content = _content_of(built)
     # Whoever approves it signs it: a name the template or a drafter wrote is never printed.
-    content["signature"]["signer_name"] = ""
+    content["signature"] = unit_signature(case.org, content["signature"])
     doc = CaseDocument(case_id=case.id, org_id=case.org_id, template=tpl.code,
                        type_code=tpl.type_code, register=tpl.register,
                        to_subject=tpl.to_subject, summary=nfc(built.summary)[:500],
@@ -245,6 +246,19 @@ def draft_document(case, actor, template_code: str) -> CaseDocument:
                                                         "template": tpl.code})
     db.session.flush()
     return doc
+
+
+def unit_signature(org, signature: dict) -> dict:
+    """The signature block of a new draft of `org`: the one the unit's signer signed its last
+    issued document with (queries.unit_signer), over the template's default ("TM. BAN THƯỜNG
+    VỤ / CHỦ TỊCH") when the template has a single signer; the name stays empty, for whoever
+    approves it signs it."""
+    sig = {key: signature.get(key, "") for key in ("authority", "capacity", "signer_title")}
+    if sig["signer_title"]:
+        _signer, last = queries.unit_signer(org)
+        if last.get("signer_title"):
+            sig = {key: last.get(key, "") for key in sig}
+    return {**sig, "signer_name": ""}
 
 
 def _check_authority(authority: str) -> None:
@@ -569,10 +583,7 @@ def draft_unit_document(org, actor, template_code: str, *, summary: str, content
         raise NotFound(_("Unit not found."))
     if not can_draft_for(actor, org):
         raise Forbidden(_("Your role does not allow drafting documents in this unit."))
-    sig = (content.get("signature") or {})
-    content = dict(content, signature={
-        "authority": sig.get("authority", ""), "capacity": sig.get("capacity", ""),
-        "signer_title": sig.get("signer_title", ""), "signer_name": ""})
+    content = dict(content, signature=unit_signature(org, content.get("signature") or {}))
     doc = CaseDocument(case_id=None, org_id=org.id, template=tpl.code, type_code=tpl.type_code,
                        register=tpl.register, summary=nfc(summary)[:500], content=content,
                        period_start=period_start, period_end=period_end,
