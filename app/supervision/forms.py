@@ -28,6 +28,20 @@ ROLE_LABELS = {
     "member": _l("Member"), "secretary": _l("Secretary"),
 }
 
+def subject_line(case) -> str:
+    """The supervised person or organisation as a participants' list names them: "name,
+    position" of a person, the organisation's name."""
+    return ", ".join(part for part in (case.subject_name, case.subject_position) if part)
+
+
+def subject_place(case) -> str:
+    """Where fieldwork happens: at the supervised organisation, or the supervised person's
+    unit."""
+    if case.subject_kind == "organisation":
+        return case.subject_name or case.subject_unit
+    return case.subject_unit or case.subject_name
+
+
 
 class PlanForm(BaseForm):
     purpose = TextAreaField(_l("Purpose and requirements"), validators=[DataRequired()])
@@ -37,6 +51,16 @@ class PlanForm(BaseForm):
     starts_on = DateField(_l("Fieldwork starts on"), validators=[InputRequired()])
     ends_on = DateField(_l("Fieldwork ends on"), validators=[InputRequired()])
     subject_preparation = TextAreaField(_l("What the subject must prepare"))
+    def prefill(self, case) -> None:
+        """A new plan: what is supervised and where, from the case."""
+        self.content.data = case.subject_matter or case.title
+        self.place.data = subject_place(case)
+
+
+def member_line(member) -> str:
+    """A delegation member as a participants' list names them: "name, position"."""
+    return ", ".join(part for part in (member.name, member.position) if part)
+
 
 
 class MemberRow(Form):
@@ -50,6 +74,18 @@ class MemberRow(Form):
 
 class DelegationForm(BaseForm):
     members = FieldList(FormField(MemberRow), min_entries=5, max_entries=12)
+    def prefill(self, members) -> None:
+        """The named members, then empty rows: the first row is the leader's when none is
+        named yet, every other row a member's (exactly one leader as offered)."""
+        for i, entry in enumerate(self.members.entries):
+            row = entry.form
+            if i < len(members):
+                m = members[i]
+                row.user_id.data, row.name.data = m.user_id, m.name
+                row.position.data, row.role.data = m.position, m.role
+            else:
+                row.role.data = "leader" if i == 0 else "member"
+
 
 
 class WorkingSessionForm(BaseForm):
@@ -59,6 +95,14 @@ class WorkingSessionForm(BaseForm):
     minutes = TextAreaField(_l("Minutes"), validators=[DataRequired()])
     documents_received = TextAreaField(_l("Documents received"))
     files = MultipleFileField(_l("Attach files"))
+    def prefill(self, case, plan, delegation, today) -> None:
+        """Today, at the plan's place, with the delegation and the supervised party."""
+        self.held_on.data = today
+        self.place.data = plan.place if plan is not None and plan.place else subject_place(case)
+        self.participants.data = "\n".join(
+            [member_line(m) for m in delegation] + [line for line in [subject_line(case)]
+                                                     if line])
+
 
 
 class DialogueForm(BaseForm):
@@ -72,6 +116,15 @@ class DialogueForm(BaseForm):
 
     def fill_choices(self):
         self.kind.choices = [(k, v.get(current_locale())) for k, v in DIALOGUE_KINDS.items()]
+    def prefill(self, case, delegation, today) -> None:
+        """Today, the delegation on the union's side, a supervised person on the other, and
+        the subject matter as the agenda."""
+        self.held_on.data = today
+        self.union_side.data = "\n".join(member_line(m) for m in delegation)
+        if case.subject_kind != "organisation":
+            self.other_side.data = subject_line(case)
+        self.agenda.data = case.subject_matter or case.title
+
 
 
 class FindingRow(Form):
@@ -92,6 +145,13 @@ class ReportForm(BaseForm):
     findings = FieldList(FormField(FindingRow), min_entries=3, max_entries=20)
     recommendations = FieldList(FormField(RecommendationRow), min_entries=3, max_entries=20)
     conclusion = TextAreaField(_l("Conclusion"), validators=[DataRequired()])
+    def prefill_addressees(self, case, start: int = 0) -> None:
+        """The recommendation rows from `start` on are addressed to the supervised party and
+        its superior (as the recommendation case will be): a row without text is not saved."""
+        for entry in self.recommendations.entries[start:]:
+            entry.form.addressee.data = case.subject_name
+            entry.form.superior.data = case.subject_unit
+
 
 
 class ProgrammeForm(BaseForm):

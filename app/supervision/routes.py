@@ -80,6 +80,8 @@ def plan(case_id: int):
     case = load_case(case_id)
     existing = rules.plan_of(case)
     form = PlanForm(obj=existing)
+    if request.method == "GET" and existing is None:
+        form.prefill(case)
     return _case_form(
         case, "plan", form, "supervision/plan.html",
         lambda: services.save_plan(
@@ -104,11 +106,7 @@ def delegation(case_id: int):
     form = DelegationForm()
     choices = _member_choices(case)
     if request.method == "GET":
-        current = rules.delegation_of(case)
-        for i, member in enumerate(current[:len(form.members.entries)]):
-            row = form.members.entries[i].form
-            row.user_id.data, row.name.data = member.user_id, member.name
-            row.position.data, row.role.data = member.position, member.role
+        form.prefill(rules.delegation_of(case))
     for entry in form.members.entries:
         entry.form.user_id.choices = choices
     return _case_form(
@@ -124,6 +122,8 @@ def delegation(case_id: int):
 def working_session(case_id: int):
     case = load_case(case_id)
     form = WorkingSessionForm()
+    if request.method == "GET":
+        form.prefill(case, rules.plan_of(case), rules.delegation_of(case), local_today())
     return _case_form(
         case, "session", form, "supervision/session.html",
         lambda: services.record_working_session(
@@ -148,6 +148,8 @@ def dialogue(case_id: int):
     case = load_case(case_id)
     form = DialogueForm()
     form.fill_choices()
+    if request.method == "GET":
+        form.prefill(case, rules.delegation_of(case), local_today())
     return _case_form(
         case, "dialogue", form, "supervision/dialogue.html",
         lambda: services.record_dialogue(
@@ -162,6 +164,8 @@ def report(case_id: int):
     case = load_case(case_id)
     latest = rules.latest_report(case)
     form = ReportForm()
+    if request.method == "GET":
+        form.prefill_addressees(case, len(latest.recommendations) if latest else 0)
     if request.method == "GET" and latest is not None:
         form.conclusion.data = latest.conclusion
         for i, f in enumerate(latest.findings[:len(form.findings.entries)]):
