@@ -20,7 +20,7 @@ def input_value(page: str, name: str) -> str:
 
 def textarea_text(page: str, name: str) -> str:
     match = re.search(rf'<textarea\b[^>]*\bname="{re.escape(name)}"[^>]*>(.*?)</textarea>',
-                      page, re.S)
+                      page, re.DOTALL)
     assert match, f"no <textarea name={name!r}> on the page"
     # An HTML text area drops the newline right after its opening tag.
     return html.unescape(match.group(1)).removeprefix("\r\n").removeprefix("\n")
@@ -29,7 +29,7 @@ def textarea_text(page: str, name: str) -> str:
 def selected(page: str, name: str) -> list[str]:
     """The values of the selected options of the select named `name`."""
     match = re.search(rf'<select\b[^>]*\bname="{re.escape(name)}"[^>]*>(.*?)</select>',
-                      page, re.S)
+                      page, re.DOTALL)
     assert match, f"no <select name={name!r}> on the page"
     return _selected_values(match.group(1))
 

@@ -28,6 +28,7 @@ ROLE_LABELS = {
     "member": _l("Member"), "secretary": _l("Secretary"),
 }
 
+
 def subject_line(case) -> str:
     """The supervised person or organisation as a participants' list names them: "name,
     position" of a person, the organisation's name."""
@@ -42,7 +43,6 @@ def subject_place(case) -> str:
     return case.subject_unit or case.subject_name
 
 
-
 class PlanForm(BaseForm):
     purpose = TextAreaField(_l("Purpose and requirements"), validators=[DataRequired()])
     content = TextAreaField(_l("Content of the supervision"), validators=[DataRequired()])
@@ -51,6 +51,7 @@ class PlanForm(BaseForm):
     starts_on = DateField(_l("Fieldwork starts on"), validators=[InputRequired()])
     ends_on = DateField(_l("Fieldwork ends on"), validators=[InputRequired()])
     subject_preparation = TextAreaField(_l("What the subject must prepare"))
+
     def prefill(self, case) -> None:
         """A new plan: what is supervised and where, from the case."""
         self.content.data = case.subject_matter or case.title
@@ -74,6 +75,7 @@ class MemberRow(Form):
 
 class DelegationForm(BaseForm):
     members = FieldList(FormField(MemberRow), min_entries=5, max_entries=12)
+
     def prefill(self, members) -> None:
         """The named members, then empty rows: the first row is the leader's when none is
         named yet, every other row a member's (exactly one leader as offered)."""
@@ -95,6 +97,7 @@ class WorkingSessionForm(BaseForm):
     minutes = TextAreaField(_l("Minutes"), validators=[DataRequired()])
     documents_received = TextAreaField(_l("Documents received"))
     files = MultipleFileField(_l("Attach files"))
+
     def prefill(self, case, plan, delegation, today) -> None:
         """Today, at the plan's place, with the delegation and the supervised party."""
         self.held_on.data = today
@@ -116,6 +119,7 @@ class DialogueForm(BaseForm):
 
     def fill_choices(self):
         self.kind.choices = [(k, v.get(current_locale())) for k, v in DIALOGUE_KINDS.items()]
+
     def prefill(self, case, delegation, today) -> None:
         """Today, the delegation on the union's side, a supervised person on the other, and
         the subject matter as the agenda."""
@@ -145,6 +149,7 @@ class ReportForm(BaseForm):
     findings = FieldList(FormField(FindingRow), min_entries=3, max_entries=20)
     recommendations = FieldList(FormField(RecommendationRow), min_entries=3, max_entries=20)
     conclusion = TextAreaField(_l("Conclusion"), validators=[DataRequired()])
+
     def prefill_addressees(self, case, start: int = 0) -> None:
         """The recommendation rows from `start` on are addressed to the supervised party and
         its superior (as the recommendation case will be): a row without text is not saved."""
