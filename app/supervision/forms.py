@@ -63,7 +63,6 @@ def member_line(member) -> str:
     return ", ".join(part for part in (member.name, member.position) if part)
 
 
-
 class MemberRow(Form):
     user_id = SelectField(_l("Account"), coerce=lambda v: int(v) if v else None,
                           validate_choice=False)
@@ -89,7 +88,6 @@ class DelegationForm(BaseForm):
                 row.role.data = "leader" if i == 0 else "member"
 
 
-
 class WorkingSessionForm(BaseForm):
     held_on = DateField(_l("Date"), validators=[InputRequired()])
     place = StringField(_l("Place"), validators=[Length(max=255)])
@@ -105,7 +103,6 @@ class WorkingSessionForm(BaseForm):
         self.participants.data = "\n".join(
             [member_line(m) for m in delegation] + [line for line in [subject_line(case)]
                                                      if line])
-
 
 
 class DialogueForm(BaseForm):
@@ -128,7 +125,6 @@ class DialogueForm(BaseForm):
         if case.subject_kind != "organisation":
             self.other_side.data = subject_line(case)
         self.agenda.data = case.subject_matter or case.title
-
 
 
 class FindingRow(Form):
@@ -156,7 +152,6 @@ class ReportForm(BaseForm):
         for entry in self.recommendations.entries[start:]:
             entry.form.addressee.data = case.subject_name
             entry.form.superior.data = case.subject_unit
-
 
 
 class ProgrammeForm(BaseForm):
