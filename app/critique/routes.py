@@ -163,6 +163,10 @@ def meeting(case_id: int, kind: str | None = None, meeting_id: int | None = None
     if kind not in MEETING_LABELS:
         abort(404)
     form = MeetingForm(obj=existing)
+    if request.method == "GET" and existing is None:
+        # Held today, with the body that drafted the text (the other side of a dialogue).
+        form.held_on.data = local_today()
+        form.participants.data = rules.critique_of(case).drafting_body
     return _case_form(
         case, "meeting", form, "critique/meeting.html",
         lambda: services.record_meeting(

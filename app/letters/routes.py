@@ -232,6 +232,8 @@ def second_complaint(case_id: int):
         abort(409 if superior is None or permissions.can_create_in(current_user, superior)
               else 403)
     form = SecondComplaintForm()
+    if request.method == "GET":
+        form.title.data = first.title  # the same matter, taken to the unit above
     return handle_form(
         form,
         lambda: services.open_second_complaint(

@@ -19,7 +19,7 @@ from app.supervision.models import (
     WorkingSession,
 )
 from tests.factories import advance, make_case
-from tests.html import input_value, selected, textarea_text
+from tests.html import confirm_of, input_value, selected, textarea_text
 
 TODAY = local_today()
 MATTER = "việc trả tiền làm thêm giờ cho người lao động"
@@ -60,6 +60,7 @@ def test_a_new_plan_opens_with_the_subject_matter_and_the_subjects_place(
     page = browser.get(f"/supervision/{case.id}/plan").get_data(as_text=True)
     assert textarea_text(page, "content") == MATTER
     assert input_value(page, "place") == COMPANY
+    assert confirm_of(page, "record-form") is None  # a plan is edited until approved
     response = browser.post(f"/supervision/{case.id}/plan", {
         "purpose": "Bảo đảm quyền lợi của người lao động",
         "content": textarea_text(page, "content"), "place": input_value(page, "place"),
