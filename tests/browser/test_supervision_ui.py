@@ -87,8 +87,16 @@ def _draft_from_step(page: Page, trigger: str, title: str) -> str:
 def _issue(page: Page, draft_url: str, type_code: str | None) -> str:
     """An approver who did not draft it issues the draft: it takes the unit's next number."""
     page.goto(draft_url)
+    asked = []
+
+    def confirm(dialog):  # a number in the register cannot be taken back: asked first
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", confirm)
     page.get_by_role("button", name="Ban hành (cấp số và khóa)").click()
     expect(page.get_by_role("alert")).to_contain_text("Đã ban hành, số")
+    assert asked and asked[0].startswith("Ban hành văn bản này ngay?"), asked
     number = page.get_by_test_id("document-number").inner_text()
     symbol = f"/{type_code}-LĐLĐ" if type_code else "/LĐLĐ"
     assert re.fullmatch(rf"Số \d{{2}}{re.escape(symbol)}", number), number

@@ -36,8 +36,16 @@ def _draft(page: Page, button_scope, title: str) -> str:
 
 def _issue(page: Page, draft_url: str) -> str:
     page.goto(draft_url)
+    asked = []
+
+    def confirm(dialog):  # a number in the register cannot be taken back: asked first
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", confirm)
     page.get_by_role("button", name="Ban hành (cấp số và khóa)").click()
     expect(page.get_by_role("alert")).to_contain_text("Đã ban hành, số")
+    assert asked and asked[0].startswith("Ban hành văn bản này ngay?"), asked
     return page.get_by_test_id("document-number").inner_text()
 
 
