@@ -127,6 +127,23 @@ def test_the_delegation_offers_one_leader_then_members_and_saves_them(
     assert again["members-0-user_id"] == str(u["delegate"].id)
 
 
+def test_a_delegation_larger_than_the_empty_form_is_shown_whole_with_a_row_to_spare(
+        browser, db, world, people):
+    from app.supervision import services as sv
+
+    case = _case(world, people, ["classify", "draft_plan", "approve_plan"])
+    names = [f"Thành viên {i}" for i in range(1, 7)]
+    sv.set_delegation(case, world.users["handler"], [
+        {"name": name, "position": "", "role": "leader" if i == 0 else "member"}
+        for i, name in enumerate(names)])
+    browser.login("handler")
+    _page, data = _delegation_page(browser, case)
+    assert [data[f"members-{i}-name"] for i in range(7)] == [*names, ""]
+    assert data["members-6-role"] == "member"
+    assert browser.post(f"/supervision/{case.id}/delegation", data).status_code == 302
+    assert _count(db, DelegationMember) == 6  # saved again as shown: nobody dropped
+
+
 @pytest.mark.parametrize("roles", [("member", "member"), ("leader", "leader")],
                          ids=["no leader", "two leaders"])
 def test_a_delegation_without_exactly_one_leader_is_refused(browser, db, world, people,
