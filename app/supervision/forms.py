@@ -77,7 +77,10 @@ class DelegationForm(BaseForm):
 
     def prefill(self, members) -> None:
         """The named members, then empty rows: the first row is the leader's when none is
-        named yet, every other row a member's (exactly one leader as offered)."""
+        named yet, every other row a member's (exactly one leader as offered); one empty row
+        at least, up to the largest delegation."""
+        while len(self.members.entries) < min(len(members) + 1, self.members.max_entries):
+            self.members.append_entry()
         for i, entry in enumerate(self.members.entries):
             row = entry.form
             if i < len(members):
