@@ -9,6 +9,7 @@ from flask import Flask, request, session
 from flask_login import current_user
 
 from app import (
+    admin,
     cases,
     critique,
     deadlines,
@@ -39,7 +40,7 @@ STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
 #: and CLI commands (app.cases.plugins). Leave one out and the app runs without it.
 KERNEL = (cases, identity, main)
 FEATURES = (deadlines, documents, supervision, followup, letters, critique, workplace, reports,
-            jobs)
+            jobs, admin)
 
 
 def create_app(config: type | str | None = None, features=FEATURES) -> Flask:

@@ -60,8 +60,10 @@ def register(app) -> None:
     @click.option("--full-name", prompt=True)
     @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
     @click.option("--role", "roles", multiple=True, required=True,
-                  help="ROLE:ORG_SHORT_OR_ID, e.g. handler:12 or admin:TLĐ (repeatable).")
+                  help="ROLE:UNIT, the unit by id, name, label or short name, e.g. "
+                       "handler:12 or admin:TLĐ (repeatable).")
     @click.option("--locale", default="vi", type=click.Choice(["vi", "en"]))
+    @auth_cli.in_english
     def create_user_cmd(username, full_name, password, roles, locale) -> None:
         """Create a user with one or more roles in units."""
         from app.auth.services import create_user
@@ -79,7 +81,8 @@ def register(app) -> None:
             elif org_ref:
                 found = db.session.scalars(
                     sa.select(Organisation).where(
-                        sa.or_(Organisation.short_name == org_ref, Organisation.name == org_ref))
+                        sa.or_(Organisation.short_name == org_ref, Organisation.name == org_ref,
+                              Organisation.label == org_ref))
                 ).all()
                 if len(found) > 1:
                     raise click.BadParameter(f"{org_ref!r} names several units; use the id")

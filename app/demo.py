@@ -28,20 +28,27 @@ from workflows.registry import WORKFLOWS
 DEMO_PASSWORD = "giamsat2026"
 
 #: (key, name, short name, place, level, parent key)
+#: (key, full name, short name in document numbers, label in lists, place, level, parent key)
 ORGS = [
-    ("tld", "Tổng Liên đoàn Lao động Việt Nam", "TLĐ", "Hà Nội", 1, None),
-    ("ht", "Liên đoàn Lao động tỉnh Hà Tĩnh", "LĐLĐ", "Hà Tĩnh", 2, "tld"),
-    ("hcm", "Liên đoàn Lao động Thành phố Hồ Chí Minh", "LĐLĐ", "TP. Hồ Chí Minh", 2, "tld"),
-    ("kkt", "Công đoàn Khu kinh tế tỉnh Hà Tĩnh", "CĐKKT", "Hà Tĩnh", 3, "ht"),
-    ("kv1", "Liên đoàn Lao động khu vực Hồng Lĩnh", "LĐLĐKV", "Hồng Lĩnh", 3, "ht"),
+    ("tld", "Tổng Liên đoàn Lao động Việt Nam", "TLĐ", "TLĐ", "Hà Nội", 1, None),
+    ("ht", "Liên đoàn Lao động tỉnh Hà Tĩnh", "LĐLĐ", "LĐLĐ Hà Tĩnh", "Hà Tĩnh", 2, "tld"),
+    ("hcm", "Liên đoàn Lao động Thành phố Hồ Chí Minh", "LĐLĐ", "LĐLĐ TP. Hồ Chí Minh",
+     "TP. Hồ Chí Minh", 2, "tld"),
+    ("kkt", "Công đoàn Khu kinh tế tỉnh Hà Tĩnh", "CĐKKT", "CĐ KKT Hà Tĩnh", "Hà Tĩnh", 3, "ht"),
+    ("kv1", "Liên đoàn Lao động khu vực Hồng Lĩnh", "LĐLĐKV", "LĐLĐ KV Hồng Lĩnh", "Hồng Lĩnh",
+     3, "ht"),
     ("kcx", "Công đoàn các Khu chế xuất và công nghiệp Thành phố Hồ Chí Minh",
-     "CĐKCX-KCN", "TP. Hồ Chí Minh", 3, "hcm"),
-    ("thep", "Công đoàn cơ sở Công ty Cổ phần Thép Vũng Áng", "CĐCS", "Kỳ Anh", 4, "kkt"),
-    ("may", "Công đoàn cơ sở Công ty TNHH May Hà Tĩnh Việt Hàn", "CĐCS", "Hà Tĩnh", 4, "kkt"),
-    ("thpt", "Công đoàn cơ sở Trường THPT Hồng Lĩnh", "CĐCS", "Hồng Lĩnh", 4, "kv1"),
-    ("giay", "Công đoàn cơ sở Công ty TNHH Giày da Tân Thuận", "CĐCS", "TP. Hồ Chí Minh", 4, "kcx"),
-    ("dientu", "Công đoàn cơ sở Công ty TNHH Điện tử Linh Trung", "CĐCS", "TP. Hồ Chí Minh", 4,
-     "kcx"),
+     "CĐKCX-KCN", "CĐ KCX-KCN TP.HCM", "TP. Hồ Chí Minh", 3, "hcm"),
+    ("thep", "Công đoàn cơ sở Công ty Cổ phần Thép Vũng Áng", "CĐCS", "CĐCS Thép Vũng Áng",
+     "Kỳ Anh", 4, "kkt"),
+    ("may", "Công đoàn cơ sở Công ty TNHH May Hà Tĩnh Việt Hàn", "CĐCS", "CĐCS May Việt Hàn",
+     "Hà Tĩnh", 4, "kkt"),
+    ("thpt", "Công đoàn cơ sở Trường THPT Hồng Lĩnh", "CĐCS", "CĐCS THPT Hồng Lĩnh",
+     "Hồng Lĩnh", 4, "kv1"),
+    ("giay", "Công đoàn cơ sở Công ty TNHH Giày da Tân Thuận", "CĐCS", "CĐCS Giày da Tân Thuận",
+     "TP. Hồ Chí Minh", 4, "kcx"),
+    ("dientu", "Công đoàn cơ sở Công ty TNHH Điện tử Linh Trung", "CĐCS",
+     "CĐCS Điện tử Linh Trung", "TP. Hồ Chí Minh", 4, "kcx"),
 ]
 
 #: The short forms printed in the header of the documents of the units below (the full names
@@ -341,9 +348,10 @@ def seed(case_count: int = 240, rng_seed: int = 2026) -> dict | None:
         return None
     rng = random.Random(rng_seed)
     orgs: dict[str, Organisation] = {}
-    for key, name, short, place, level, parent in ORGS:
+    for key, name, short, label, place, level, parent in ORGS:
         orgs[key] = create_org(name, short, place, level, orgs.get(parent) if parent else None,
-                               valid_from=date(2025, 7, 1), header_name=HEADER_NAMES.get(key, ""))
+                               valid_from=date(2025, 7, 1), header_name=HEADER_NAMES.get(key, ""),
+                               label=label)
     users = {}
     for username, full_name, roles in USERS:
         users[username] = create_user(username, full_name, DEMO_PASSWORD,
@@ -372,7 +380,7 @@ def seed(case_count: int = 240, rng_seed: int = 2026) -> dict | None:
 
 def _parents(key: str | None) -> list[str]:
     """`key` and the keys of the units above it in ORGS, nearest first."""
-    parent_of = {k: parent for k, _n, _s, _p, _l, parent in ORGS}
+    parent_of = {k: parent for k, *_rest, parent in ORGS}
     chain = []
     while key is not None:
         chain.append(key)

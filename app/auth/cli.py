@@ -1,9 +1,22 @@
 """Operator commands on accounts: `flask --app wsgi set-password`, `deactivate-user`, `totp`."""
 from __future__ import annotations
 
+from functools import wraps
+
 import click
+from flask_babel import force_locale
 
 from app.extensions import db
+
+
+def in_english(command):
+    """Run `command` with English messages: the services' refusals speak the user's language,
+    the command line speaks to operators and scripts in English."""
+    @wraps(command)
+    def wrapped(*args, **kwargs):
+        with force_locale("en"):
+            return command(*args, **kwargs)
+    return wrapped
 
 
 def _user(username: str):
@@ -19,6 +32,7 @@ def register(app) -> None:
     @app.cli.command("set-password")
     @click.option("--username", prompt=True)
     @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    @in_english
     def set_password(username: str, password: str) -> None:
         """Set a user's password; every session of the user ends."""
         from app.auth.services import change_password
@@ -34,6 +48,7 @@ def register(app) -> None:
     @app.cli.command("deactivate-user")
     @click.option("--username", prompt=True)
     @click.option("--reactivate", is_flag=True, help="Allow the user to log in again.")
+    @in_english
     def deactivate_user(username: str, reactivate: bool) -> None:
         """Stop a user from logging in and end every session of theirs (or --reactivate)."""
         from app.auth.services import set_active
@@ -49,6 +64,7 @@ def register(app) -> None:
     @app.cli.command("totp")
     @click.option("--username", prompt=True)
     @click.option("--disable", is_flag=True, help="Turn the second step off.")
+    @in_english
     def totp(username: str, disable: bool) -> None:
         """Turn on (or --disable) the authenticator-app code asked after the password; meant
         for approvers and admins. Every session of the user ends."""

@@ -122,3 +122,58 @@ def creatable_orgs(user) -> sa.Select:
         .where(Organisation.dissolved_on.is_(None))
         .order_by(Organisation.path)
     )
+
+
+# --- administration: an admin manages the units at or below those where they hold ADMIN ------
+
+def administers_somewhere(user) -> bool:
+    """The user holds the admin role in some unit (read off their roles, no query)."""
+    return getattr(user, "is_authenticated", False) and any(a.role == ADMIN for a in user.roles)
+
+
+def administers_everything(user) -> bool:
+    """An admin of the top unit: every unit and every user is theirs to manage."""
+    return getattr(user, "is_authenticated", False) and any(
+        a.role == ADMIN and a.org.parent_id is None for a in user.roles)
+
+
+def admin_scope(user, org_column) -> sa.ColumnElement:
+    """SQL: `org_column` lies in the subtree the user administers."""
+    return scope_condition(user, org_column, roles={ADMIN})
+
+
+def can_manage_user(admin, target) -> bool:
+    """`target` is the admin's to see and change roles of: one of their roles lies in the
+    admin's subtree (a user without any role: the top unit's admins only)."""
+    if administers_everything(admin):
+        return True
+    return any(can_admin(admin, a.org) for a in target.roles)
+
+
+def roles_beyond(admin, target) -> list:
+    """The roles of `target` in units the admin does not administer."""
+    return [a for a in target.roles if not can_admin(admin, a.org)]
+
+
+def can_control_account(admin, target) -> bool:
+    """Deactivating, reactivating and resetting the password act on the whole account, and so
+    on roles elsewhere: only an admin of every unit where `target` holds a role may."""
+    return can_manage_user(admin, target) and not roles_beyond(admin, target)
+
+
+def nearby_orgs(user, selected: Organisation | None = None, around=(), roles=None) -> sa.Select:
+    """A short list of units in the user's scope (`roles`: only where they hold one of those)
+    for a choice: the units of those roles and the units just below them, and around
+    `selected` and the units in `around` their ancestors and children, so that a national user
+    drills down through 10^5 units without a page that lists them all. Through the primary key
+    and the parent index: never a scan of the whole tree."""
+    wanted = set(roles) if roles is not None else None
+    own = sorted({a.org_id for a in user.roles if wanted is None or a.role in wanted})
+    near = sa.or_(Organisation.id.in_(own), Organisation.parent_id.in_(own))
+    for org in (selected, *around):
+        if org is not None:
+            near = sa.or_(near, Organisation.id.in_(org.ancestor_ids),
+                          Organisation.parent_id == org.id)
+    return (sa.select(Organisation)
+            .where(scope_condition(user, Organisation.id, roles), near)
+            .order_by(Organisation.path))

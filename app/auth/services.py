@@ -8,12 +8,38 @@ from functools import lru_cache
 
 import pyotp
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.models import RoleAssignment, User
+from app.core.errors import Invalid
 from app.core.text import nfc
 from app.extensions import db
 from workflows.vocab import ROLES
+
+#: The shortest password accepted.
+MIN_PASSWORD = 8
+#: Characters of a generated password: no 0/O, 1/l/I, which a person copies wrongly.
+_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+class AccountRefused(Invalid, ValueError):
+    """A change of accounts refused (a username taken, a short password, an unknown role):
+    nothing was written. A ValueError too, for the command line; `message` in the user's
+    language (the commands run in English)."""
+
+
+def generate_password() -> str:
+    """A temporary password an administrator hands over once: 12 random characters in three
+    groups ("k7Rt-2mWq-Hx9c"), about 70 bits."""
+    chars = [secrets.choice(_ALPHABET) for _i in range(12)]
+    return "-".join("".join(chars[i:i + 4]) for i in range(0, 12, 4))
+
+
+def _check_password(password: str | None) -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise AccountRefused(_("A password of at least 8 characters is required."),
+                             field="password")
 
 
 def normal_username(username: str | None) -> str:
@@ -29,22 +55,49 @@ def create_user(username: str, full_name: str, password: str | None, roles=(), *
     `password_hash` (an existing werkzeug hash) replaces `password` for imports and fixtures.
     """
     username = normal_username(username)
-    if not username or (password_hash is None and len(password or "") < 8):
-        raise ValueError("A username and a password of at least 8 characters are required.")
+    if not username:
+        raise AccountRefused(_("A username is required."), field="username")
+    if password_hash is None:
+        _check_password(password)
     if db.session.scalar(sa.select(User.id).where(User.username == username)):
-        raise ValueError(f"User {username!r} already exists.")
-    user = User(username=username, full_name=nfc(full_name), email=email, locale=locale)
+        raise AccountRefused(_("User “%(username)s” already exists.", username=username),
+                             field="username")
+    user = User(username=username, full_name=nfc(full_name), email=email or None,
+                locale=locale)
     if password_hash is not None:
         user.password_hash = password_hash
     else:
         user.set_password(password)
     for role, org in roles:
-        if role not in ROLES:
-            raise ValueError(f"Unknown role {role!r}.")
+        _check_role(role)
         user.roles.append(RoleAssignment(role=role, org=org))
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise AccountRefused(_("Unknown role %(role)s.", role=role), field="role")
+
+
+def add_role(user: User, role: str, org) -> RoleAssignment:
+    """Give `user` `role` in `org` (and so in every unit below it)."""
+    _check_role(role)
+    if any(a.role == role and a.org_id == org.id for a in user.roles):
+        raise AccountRefused(_("%(name)s already holds this role in %(unit)s.",
+                               name=user.full_name, unit=org.display_name), field="role")
+    assignment = RoleAssignment(role=role, org=org)
+    user.roles.append(assignment)
+    db.session.flush()
+    return assignment
+
+
+def remove_role(user: User, assignment: RoleAssignment) -> None:
+    """Take a role from `user`; it stops counting on their next request (each request reads
+    the roles afresh)."""
+    user.roles.remove(assignment)
+    db.session.flush()
 
 
 @lru_cache(maxsize=1)
@@ -74,8 +127,7 @@ def find_user(username: str) -> User | None:
 
 def change_password(user: User, password: str) -> None:
     """Set a new password; every session of the user ends."""
-    if len(password or "") < 8:
-        raise ValueError("A password of at least 8 characters is required.")
+    _check_password(password)
     user.set_password(password)
     user.end_sessions()
     db.session.flush()

@@ -17,6 +17,7 @@ from wtforms.validators import (
 )
 
 from app.core.forms import BaseForm, choices
+from app.orgs.models import indented
 from workflows import vocab
 
 #: Families logged only through their own form, which makes their own checks (a letter's sealed
@@ -65,7 +66,7 @@ class NewCaseForm(BaseForm):
         self.intake_form.choices = choices(vocab.INTAKE_FORMS)
         self.subject_kind.choices = choices(vocab.SUBJECT_KINDS)
         self.subject_category.choices = choices(vocab.SUBJECT_CATEGORIES, blank="—")
-        self.org_id.choices = [(o.id, ("— " * (o.level - 1)) + o.name) for o in orgs]
+        self.org_id.choices = [(o.id, indented(o)) for o in orgs]
 
     def validate_family(self, field):
         if field.data in OWN_FORM_FAMILIES:

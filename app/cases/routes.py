@@ -50,19 +50,11 @@ def _unit_choices(selected_id: int | None) -> list:
     """The units offered by the list's unit filter: the user's units and the units just below,
     and around the chosen unit its ancestors and children, so a national user drills down
     through 10^4 units without a page that lists them all."""
-    own = sorted({a.org_id for a in current_user.roles})
-    if not own:
-        return []
-    # Through the primary key and the parent index: never a scan of the whole tree.
-    near = sa.or_(Organisation.id.in_(own), Organisation.parent_id.in_(own))
     selected = db.session.get(Organisation, selected_id) if selected_id else None
-    if selected is not None:
-        near = sa.or_(near, Organisation.id.in_(selected.ancestor_ids),
-                      Organisation.parent_id == selected.id)
     return db.session.execute(
-        sa.select(Organisation.id, Organisation.name, Organisation.level)
-        .where(permissions.scope_condition(current_user, Organisation.id), near)
-        .order_by(Organisation.path)).all()
+        permissions.nearby_orgs(current_user, selected).with_only_columns(
+            Organisation.id, Organisation.display_name.label("display_name"),
+            Organisation.level)).all()
 
 
 @bp.route("/new", methods=["GET", "POST"])

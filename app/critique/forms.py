@@ -52,7 +52,7 @@ class RegisterForm(BaseForm):
     files = MultipleFileField(_l("Attach the draft"))
 
     def fill_choices(self, orgs):
-        self.org_id.choices = [(o.id, o.name) for o in orgs]
+        self.org_id.choices = [(o.id, o.display_name) for o in orgs]
         self.kind.choices = [(k, v.get(current_locale())) for k, v in CRITIQUE_KINDS.items()]
 
 

@@ -41,7 +41,7 @@ from app.deadlines.forms import (
 from app.deadlines.models import RuleSetting
 from app.documents import services as documents
 from app.extensions import db
-from app.orgs.models import Organisation
+from app.orgs.models import Organisation, indented
 from workflows.vocab import ADMIN
 
 bp = Blueprint("deadlines", __name__)
@@ -210,7 +210,7 @@ def _calendar_units(user) -> list[tuple[int, str]]:
         .where(permissions.scope_condition(user, Organisation.id, roles={ADMIN}),
                Organisation.dissolved_on.is_(None))
         .order_by(Organisation.path)).all()
-    return national + [(o.id, ("— " * (o.level - 1)) + o.name) for o in orgs]
+    return national + [(o.id, indented(o)) for o in orgs]
 
 
 @bp.route(PREFIX + "/calendar", methods=["GET", "POST"])

@@ -23,6 +23,7 @@ from wtforms.validators import (
 from app.core.calendar import local_today
 from app.core.forms import BaseForm, choices
 from app.core.uploads import ACCEPT
+from app.orgs.models import indented
 from workflows import vocab
 
 CONTENT_REQUIRED = _l("The content of the letter is required: summarise what the sender asks "
@@ -81,7 +82,7 @@ class LetterForm(BaseForm):
         self.intake_form.choices = choices(vocab.INTAKE_FORMS)
         self.subject_kind.choices = choices(vocab.SUBJECT_KINDS)
         self.subject_category.choices = choices(vocab.SUBJECT_CATEGORIES, blank="—")
-        self.org_id.choices = [(o.id, ("— " * (o.level - 1)) + o.name) for o in orgs]
+        self.org_id.choices = [(o.id, indented(o)) for o in orgs]
 
     @property
     def signers(self) -> tuple[str, ...]:

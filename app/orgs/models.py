@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -35,6 +36,10 @@ class Organisation(db.Model):
     name: Mapped[str] = mapped_column(sa.String(255))
     #: Used in document numbers: "Số: 05/QĐ-LĐLĐ".
     short_name: Mapped[str] = mapped_column(sa.String(40))
+    #: How lists, menus and choices name the unit, short and unambiguous ("LĐLĐ Hà Tĩnh",
+    #: "CĐCS Thép Vũng Áng"), where the short name is the same for every province; empty: the
+    #: name (`display_name`).
+    label: Mapped[str] = mapped_column(sa.String(80), default="", server_default="")
     #: The name printed in the header of documents when it is too long for its column
     #: ("LĐLĐ TỈNH BÀ RỊA - VŨNG TÀU" for a long name); empty: the name.
     header_name: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
@@ -56,6 +61,16 @@ class Organisation(db.Model):
 
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.short_name}>"
+
+    @hybrid_property
+    def display_name(self) -> str:
+        """The unit as lists and choices name it: its label, else its full name."""
+        return self.label or self.name
+
+    @display_name.inplace.expression
+    @classmethod
+    def _display_name_expression(cls):
+        return sa.case((cls.label != "", cls.label), else_=cls.name)
 
     @property
     def is_active(self) -> bool:
@@ -81,3 +96,8 @@ class OrgParentLink(db.Model):
     valid_from: Mapped[date]
     #: Set when the unit moves on; `app.orgs.queries.tree_on` reads the links ended after a day.
     valid_to: Mapped[date | None] = mapped_column(index=True)
+
+
+def indented(org: Organisation) -> str:
+    """A unit in a choice list of the tree: indented by its level, named by its label."""
+    return "— " * (org.level - 1) + org.display_name

@@ -113,3 +113,12 @@ def tree_on(day: date) -> TreeOn:
     moves = [(path, path_then(unit_id)) for unit_id, (path, _parent) in moved.items()]
     moves = [(now, was) for now, was in moves if now != was]
     return TreeOn(day, tuple(sorted(moves, key=lambda m: -len(m[0]))))
+
+
+def parent_links(org: Organisation) -> list[tuple[OrgParentLink, Organisation]]:
+    """The dated parent links of `org`, newest first, each with its parent."""
+    return db.session.execute(
+        sa.select(OrgParentLink, Organisation)
+        .join(Organisation, Organisation.id == OrgParentLink.parent_id)
+        .where(OrgParentLink.child_id == org.id)
+        .order_by(OrgParentLink.valid_from.desc(), OrgParentLink.id.desc())).all()

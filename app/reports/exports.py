@@ -150,12 +150,12 @@ def case_list_rows(stmt: sa.Select, today: date | None = None) -> Iterator[list]
               for s in wf.states}
     unit = aliased(Organisation)
     columns = stmt.with_only_columns(
-        Case.code, Case.family, Case.title, unit.short_name, Case.state, Case.received_on,
+        Case.code, Case.family, Case.title, unit.display_name, Case.state, Case.received_on,
         Case.due_on, maintain_column_froms=False,
     ).join(unit, unit.id == Case.org_id)
     late = _("overdue")
-    for code, family, title, short_name, state, received_on, due_on in streamed(columns):
-        yield [code, families[family], title, short_name, states[(family, state)], received_on,
+    for code, family, title, unit_name, state, received_on, due_on in streamed(columns):
+        yield [code, families[family], title, unit_name, states[(family, state)], received_on,
                due_on, late if due_on is not None and due_on < today else ""]
 
 

@@ -212,7 +212,7 @@ def programme():
     year = year_arg(request.args, default=local_today().year)
     orgs = db.session.scalars(permissions.visible_orgs(current_user)).all()
     form = ProgrammeForm()
-    form.org_id.choices = [(o.id, o.name) for o in orgs]
+    form.org_id.choices = [(o.id, o.display_name) for o in orgs]
     if request.method == "GET":
         form.year.data = year
     # The choices are the visible units, so a validated org_id is always in scope.

@@ -106,7 +106,7 @@ def new_employer():
             if o.level >= 2 and o.is_active and services.can_manage(current_user, o)]
     if not orgs:
         abort(403)
-    form.org_id.choices = [(o.id, o.name) for o in orgs]
+    form.org_id.choices = [(o.id, o.display_name) for o in orgs]
     if request.method == "GET" and request.args.get("org"):
         form.org_id.data = int_arg(request.args, "org")
 
@@ -287,7 +287,7 @@ def new_dialogue():
         if permissions.can_create_in(current_user, e.org)]
     if not employers and not permissions.creates_somewhere(current_user):
         abort(403)
-    form.employer_id.choices = [(e.id, f"{e.name} ({e.org.name})") for e in employers]
+    form.employer_id.choices = [(e.id, f"{e.name} ({e.org.display_name})") for e in employers]
     if request.method == "GET":
         chosen = int_arg(request.args, "employer")
         if not chosen and parent is not None:

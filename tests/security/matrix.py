@@ -177,6 +177,26 @@ class AtSuperior(Policy):
         return OK if rel == "below" and ROLES[role] in CREATORS else 403
 
 
+class Administers(Policy):
+    """The administration pages of a user or unit: the admin role in the object's unit or
+    above it (an admin manages their subtree); other roles 403 on every administration page,
+    outside the subtree 404."""
+
+    def expect(self, role, rel):
+        if ROLES[role] != ADMIN:
+            return 403
+        return OK if rel in IN_SCOPE else 404
+
+
+class AdministersAbove(Administers):
+    """Moving a unit takes it from its parent: the admin role at the parent or above, so the
+    zone's admin moves the grassroots union below but not the zone itself (403)."""
+
+    def expect(self, role, rel):
+        verdict = super().expect(role, rel)
+        return 403 if verdict == OK and rel == "own" else verdict
+
+
 def act(*roles, member=False):
     return Act(frozenset(roles), member)
 
@@ -196,6 +216,7 @@ class JobOwner(Policy):
 
 
 PUBLIC, ANY_USER, CREATOR, ADMIN_ONLY = Public(), AnyUser(), Creator(), AdminAnywhere()
+ADMINISTERS = Administers()
 NATIONAL_ADMIN = NationalAdmin()
 READ, INVITEE = Read(), Invitee()
 #: A sealed sender: the unit's own leader, or a named handler (the matrix's handler is named
@@ -394,6 +415,32 @@ MATRIX: dict[str, Entry] = {
                           _one("/workplace/dialogues/{o.dialogue}/follow")),
     "workplace.supervise_item": E(None, act(HANDLER, INTAKE, APPROVER),
                                   _one("/workplace/dialogues/{o.dialogue}/supervise")),
+    # --- administration of users and units (app.admin) -----------------------------------
+    "admin.users": E(ADMIN_ONLY, None, _one("/admin/users")),
+    "admin.new_user": E(ADMIN_ONLY, ADMIN_ONLY, _one("/admin/users/new"),
+                        note="no data posted: 422, nothing created"),
+    "admin.user": E(ADMINISTERS, None, _one("/admin/users/{o.account}")),
+    "admin.add_role": E(None, ADMINISTERS, _one("/admin/users/{o.account}/roles"),
+                        note="no data posted: 422"),
+    "admin.remove_role": E(None, ADMINISTERS,
+                           _one("/admin/users/{o.account}/roles/{o.account_role}/remove"),
+                           note="the admin takes the role once; the user keeps another"),
+    "admin.deactivate": E(None, ADMINISTERS, _one("/admin/users/{o.account}/deactivate")),
+    "admin.reactivate": E(None, ADMINISTERS, _one("/admin/users/{o.account}/reactivate")),
+    "admin.reset_password": E(None, ADMINISTERS, _one("/admin/users/{o.account}/password"),
+                              note="no password posted: one is generated and shown"),
+    "admin.units": E(ADMIN_ONLY, None, _one("/admin/units")),
+    "admin.unit": E(ADMINISTERS, None, _one("/admin/units/{o.org}")),
+    "admin.new_unit": E(ADMINISTERS, ADMINISTERS, _one("/admin/units/{o.org}/new"),
+                        note="no data posted: 422; below a grassroots union the page says "
+                             "none can be created"),
+    "admin.edit_unit": E(ADMINISTERS, ADMINISTERS, _one("/admin/units/{o.org}/edit"),
+                         note="no data posted: 422"),
+    "admin.move_unit": E(AdministersAbove(), AdministersAbove(),
+                         _one("/admin/units/{o.org}/move"), note="no data posted: 422"),
+    "admin.give_role": E(None, ADMINISTERS, _one("/admin/units/{o.org}/roles"),
+                         note="no data posted: 422"),
+    "admin.audit": E(ADMIN_ONLY, None, _one("/admin/audit")),
     "critique.request_page": E(INVITEE, INVITEE, _one("/critique/requests/{o.invitee}")),
     "critique.request_attachment": E(INVITEE, None,
                                      _one("/critique/requests/{o.invitee}/attachments/"

@@ -212,8 +212,13 @@ def build() -> SimpleNamespace:
                                           title="Giám sát an toàn lao động",
                                           subject_name="Công ty Ma Trận", planned_quarter=2)
         employer, board, dialogue = _workplace(org, staff)
+        # An account of the unit for the administration pages (two roles: one may be taken).
+        account = create_user(f"m_{rel}_account", f"Tài khoản {rel}", None,
+                              [(vocab.HANDLER, org), (vocab.INTAKE, org)],
+                              password_hash=password_hash())
         db.session.flush()
         objects[rel] = SimpleNamespace(
+            account=account.id, account_role=account.roles[0].id,
             employer=employer.id, dialogue=dialogue.id, board=board.id,
             org=org.id, sup=sup.id, rec=rec.id, letter=letter.id, critique=critique.id,
             meeting=meeting.id, consultation=consultation.id, issued=issued.id,
