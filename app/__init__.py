@@ -153,6 +153,7 @@ def create_app(config: type | str | None = None, features=FEATURES) -> Flask:
             "session_lang": session.get("lang"),
             "state_label": lambda family, state: WORKFLOWS[family].state(state).label,
             "nav_items": contributions(app).visible_nav,
+            "nav_menu": contributions(app).menu,
             **template_gettext(),
         }
 

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from flask import current_app
+from flask_babel import lazy_pgettext
 
 EXTENSION_KEY = "giamsat.features"
 
@@ -61,11 +62,13 @@ class StepHint:
 @dataclass(frozen=True)
 class HomeSection:
     """A block of the home page: `context(user)` returns what its template shows (as ``data``),
-    or nothing to leave the block out."""
+    or nothing to leave the block out. `tiles`, when given, renders the same ``data`` as the
+    block's counts in the summary at the top of the page (each a link to its full list)."""
     name: str
     template: str
     context: Callable[..., object]
     order: int = 50
+    tiles: str | None = None
 
 
 #: Where a link sits: the main menu; the case list's actions ("intake": log a letter…);
@@ -73,11 +76,25 @@ class HomeSection:
 #: unit page's links about a unit ("unit", given ``org``).
 PLACES = ("menu", "intake", "list-export", "unit")
 
+#: The main menu's groups, in the order the menu shows them: (key, label). A group of one
+#: visible entry is shown as that entry's link, a larger one as a drop-down under its label.
+GROUPS = (
+    ("work", lazy_pgettext("menu", "Work")),
+    ("cases", lazy_pgettext("menu", "Cases and letters")),
+    ("supervision", lazy_pgettext("menu", "Supervision")),
+    ("critique", lazy_pgettext("menu", "Social critique")),
+    ("documents", lazy_pgettext("menu", "Documents and registers")),
+    ("statistics", lazy_pgettext("menu", "Statistics")),
+    ("admin", lazy_pgettext("menu", "Administration")),
+)
+GROUP_KEYS = tuple(key for key, _label in GROUPS)
+
 
 @dataclass(frozen=True)
 class NavItem:
     """A link a feature adds to a kernel page (`place`, see PLACES): shown when
-    `visible(user)` says so (always when None); `args` go to url_for."""
+    `visible(user)` says so (always when None); `args` go to url_for. A menu entry sits in
+    one of the menu's GROUPS (`group`)."""
     endpoint: str
     label: object
     order: int = 50
@@ -85,10 +102,13 @@ class NavItem:
     testid: str | None = None
     place: str = "menu"
     args: tuple[tuple[str, str], ...] = ()
+    group: str = "work"
 
     def __post_init__(self) -> None:
         if self.place not in PLACES:
             raise ValueError(f"unknown place {self.place!r}; one of {PLACES}")
+        if self.group not in GROUP_KEYS:
+            raise ValueError(f"unknown menu group {self.group!r}; one of {GROUP_KEYS}")
 
 
 @dataclass
@@ -113,6 +133,14 @@ class Contributions:
     def visible_nav(self, user, place: str = "menu") -> list[NavItem]:
         return [item for item in self.nav
                 if item.place == place and (item.visible is None or item.visible(user))]
+
+    def menu(self, user) -> list[tuple[str, object, list[NavItem]]]:
+        """The main menu `user` sees: (group key, group label, entries) in GROUPS order,
+        leaving out the groups where they see no entry."""
+        items = self.visible_nav(user, "menu")
+        grouped = ((key, label, [item for item in items if item.group == key])
+                   for key, label in GROUPS)
+        return [group for group in grouped if group[2]]
 
 
 def contributions(app) -> Contributions:
@@ -213,10 +241,12 @@ class Feature:
             return fn
         return register
 
-    def home_section(self, name: str, template: str, *, order: int = 50):
-        """The decorated ``fn(user) -> data`` feeds the home page's block `template`."""
+    def home_section(self, name: str, template: str, *, order: int = 50,
+                     tiles: str | None = None):
+        """The decorated ``fn(user) -> data`` feeds the home page's block `template` (and
+        its counts in the page's summary, `tiles`)."""
         def register(fn):
-            self.home_sections.append(HomeSection(name, template, fn, order))
+            self.home_sections.append(HomeSection(name, template, fn, order, tiles))
             return fn
         return register
 

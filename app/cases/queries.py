@@ -425,6 +425,27 @@ def capped_count(branches, cap: int = COUNT_CAP):
     return sa.select(sa.func.count()).select_from(capped).scalar_subquery()
 
 
+def queue_count(branches, cap: int = COUNT_CAP, units=None):
+    """A scalar subquery: how many cases `queue(branches, ..., units)` holds, counting no
+    further than cap + 1, read the way the queue reads them: by state and unit in a small
+    scope, else each branch walking its state's index in queue order (a branch whose
+    condition ORs several units has no index range of its own: unordered, PostgreSQL would
+    read the table for it)."""
+    if not branches:
+        return sa.literal(0)
+    if units is not None:
+        found = (sa.select(Case.id)
+                 .where(units, Case.state.in_(sorted({s for s, _c in branches})),
+                        sa.or_(*(sa.and_(Case.state == s, c) for s, c in branches)))
+                 .limit(cap + 1).subquery())
+        return sa.select(sa.func.count()).select_from(found).scalar_subquery()
+    tops = [sa.select(Case.id).where(Case.state == state, condition)
+            .order_by(*QUEUE_ORDER).limit(cap + 1).subquery() for state, condition in branches]
+    union = sa.union_all(*(sa.select(top) for top in tops)).subquery()
+    capped = sa.select(union.c.id).limit(cap + 1).subquery()
+    return sa.select(sa.func.count()).select_from(capped).scalar_subquery()
+
+
 def unit_subtree(org):
     """The case's unit lies in `org`'s subtree: one range of Case.org_path, which the queues
     read next to the state (ix_case_file_state_path_due); no condition under the national unit
@@ -483,16 +504,21 @@ def units_of(user, roles=None):
     return scope_condition(user, Case.org_id, roles, path_column=Case.org_path)
 
 
-def work_queue(user, limit: int = 20) -> list[Case]:
+def work_queue(user, limit: int = 10) -> list[Case]:
     """Cases waiting for an action the user's roles allow, soonest deadline first."""
     return list(db.session.scalars(_work_queue_statement(role_shape(user), limit)))
 
 
+def _work_branches(shape: RoleShape) -> list:
+    """(state, condition) branches of the work queue: the states where one of the user's
+    roles may act, each under the units and families where it may."""
+    return [(state, sa.or_(*conds)) for state, conds in sorted(
+        _actionable_states(shape).items())]
+
+
 @kept_statement
 def _work_queue_statement(shape: RoleShape, limit: int) -> sa.Select:
-    branches = [(state, sa.or_(*conds)) for state, conds in sorted(
-        _actionable_states(shape).items())]
-    return queue(branches, limit, units_of(shape))
+    return queue(_work_branches(shape), limit, units_of(shape))
 
 
 def count_by_state(user) -> list[tuple[str, str, int]]:
@@ -550,20 +576,28 @@ def work_summary(scope, today: date | None = None, limit: int = 10,
     return _run_summary(_summary_statements(scope, scopes, limit, cap, national), today)
 
 
+#: The home page's line of the cases waiting for an action of the user (the work queue).
+WORK_QUEUE = "queue"
+
+
 def home_summary(user, today: date | None = None, limit: int = 10,
                  cap: int = COUNT_CAP) -> dict:
-    """work_summary of the user's scope, approvals asked only of approvers: its statements
-    are built once per role_shape and kept (building them cost more than running them)."""
+    """work_summary of the user's scope, approvals asked only of approvers, and the work
+    queue (WORK_QUEUE), its count among the others': its statements are built once per
+    role_shape and kept (building them cost more than running them)."""
     return _run_summary(_home_statements(role_shape(user), limit, cap), today)
 
 
 @kept_statement
 def _home_statements(shape: RoleShape, limit: int, cap: int):
-    return _summary_statements(
+    counts, queues = _summary_statements(
         scope_condition(shape, Case.org_id, path_column=Case.org_path),
         {"approvals": scope_condition(shape, Case.org_id, roles={APPROVER},
                                       path_column=Case.org_path)},
         limit, cap, national=units_of(shape) is None)
+    counts = counts.add_columns(
+        queue_count(_work_branches(shape), cap, units_of(shape)).label(WORK_QUEUE))
+    return counts, {WORK_QUEUE: _work_queue_statement(shape, limit), **queues}
 
 
 def _summary_statements(scope, scopes: dict | None, limit: int, cap: int, national: bool):

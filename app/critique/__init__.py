@@ -14,15 +14,18 @@ feature.event_labels.update({
     "points_saved": _l("Points of the critique saved"),
     "critique_response": _l("Drafting body's response recorded"),
 })
-feature.nav.append(NavItem("critique.requests", _l("Social critique"), order=70))
+feature.nav.append(NavItem("critique.requests", _l("Social critique"), order=70,
+                           group="critique"))
 
 
-@feature.home_section("critique_requests", "critique/_requests_block.html", order=20)
+@feature.home_section("critique_requests", "critique/_requests_block.html", order=20,
+                      tiles="critique/_tiles.html")
 def pending_requests(user):
-    """Consultations the user's units were asked to comment on and have not answered."""
+    """Consultations the user's units were asked to comment on and have not answered: the
+    first ten, and an eleventh to tell that there are more."""
     from app.critique import queries
 
-    return queries.requests_for(user, pending_only=True, limit=10)
+    return queries.requests_for(user, pending_only=True, limit=11)
 
 
 def register(app) -> None:

@@ -33,7 +33,8 @@ def can_manage_days_of(user, org) -> bool:
 
 feature = Feature("deadlines")
 feature.nav.append(NavItem("deadlines.index", _l("Deadlines and calendar"), order=90,
-                           visible=is_deadline_admin, testid="admin-deadlines"))
+                           group="admin", visible=is_deadline_admin,
+                           testid="admin-deadlines"))
 feature.event_labels.update({
     "deadline_warning": _l("Deadline approaching"),
     "deadline_expired": _l("Deadline expired"),
@@ -78,7 +79,8 @@ def documents_meet_deadlines(case, event) -> None:
     services.meet_by_documents(case, date.fromisoformat(event.data["issued_on"]))
 
 
-@feature.home_section("deadline_warnings", "deadlines/_warnings.html", order=10)
+@feature.home_section("deadline_warnings", "deadlines/_warnings.html", order=10,
+                      tiles="deadlines/_tiles.html")
 def my_warnings(user):
     """My cases whose deadline is near or past."""
     from app.cases.queries import count_cap

@@ -14,7 +14,8 @@ feature.event_labels.update({
     "document_approved": _l("Document approved for issuing"),
     "document_approval_voided": _l("Document approval voided by an edit"),
 })
-feature.nav.append(NavItem("documents.register", _l("Document register"), order=60))
+feature.nav.append(NavItem("documents.register", _l("Document register"), order=60,
+                           group="documents"))
 
 
 def _is_national_admin(user) -> bool:
@@ -24,7 +25,8 @@ def _is_national_admin(user) -> bool:
 
 
 feature.nav.append(NavItem("legal_bases.index", _l("Legal bases of documents"), order=92,
-                           visible=_is_national_admin, testid="admin-legal-bases"))
+                           group="admin", visible=_is_national_admin,
+                           testid="admin-legal-bases"))
 
 
 def register(app) -> None:

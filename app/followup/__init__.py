@@ -5,7 +5,8 @@ from app.cases.plugins import Feature, NavItem
 
 feature = Feature("followup")
 feature.event_labels["reply"] = _l("Reply received")
-feature.nav.append(NavItem("followup.index", _l("Recommendations"), order=40))
+feature.nav.append(NavItem("followup.index", _l("Recommendations"), order=40,
+                           group="supervision"))
 
 
 def register(app) -> None:

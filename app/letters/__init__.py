@@ -12,8 +12,12 @@ feature.event_labels.update({
 })
 
 
-feature.nav.append(NavItem("letters.new", _l("Log a letter"), place="intake",
-                           visible=creates_somewhere, testid="log-letter"))
+feature.nav += [
+    NavItem("letters.new", _l("Log a letter"), place="intake", visible=creates_somewhere,
+            testid="log-letter"),
+    NavItem("letters.new", _l("Log a letter"), order=22, group="cases", visible=creates_somewhere,
+            testid="menu-log-letter"),
+]
 
 
 def register(app) -> None:

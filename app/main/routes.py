@@ -41,8 +41,8 @@ SEE_ALL = {
 def home():
     return render_template(
         "main/home.html",
-        queue=queries.work_queue(current_user),
-        # Approvals are "requested" only of those who may give them.
+        # The work queue and the summary's lines, ten cases each; approvals are "requested"
+        # only of those who may give them.
         summary=queries.home_summary(current_user, cap=queries.count_cap()),
         see_all=SEE_ALL,
         count_cap=queries.count_cap(),
@@ -60,7 +60,6 @@ def unit(org_id: int):
         abort(404)
     return render_template(
         "main/home.html",
-        queue=[],
         summary=queries.work_summary(queries.unit_subtree(org), cap=queries.count_cap(),
                                      national=org.level < queries.SMALL_SCOPE_LEVEL),
         see_all=SEE_ALL,

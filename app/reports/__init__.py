@@ -5,7 +5,7 @@ from app.cases.plugins import Feature, NavItem
 
 feature = Feature("reports")
 feature.nav.extend([
-    NavItem("reports.dashboard", _l("Statistics"), order=50),
+    NavItem("reports.dashboard", _l("Statistics"), order=50, group="statistics"),
     NavItem("reports.dashboard", _l("Statistics and reports"), place="unit",
             testid="dashboard-link"),
     NavItem("reports.cases", "CSV", place="list-export", args=(("fmt", "csv"),),

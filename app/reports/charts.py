@@ -2,7 +2,9 @@
 
 The SVG uses presentation attributes only (fill=, font-size=, ...): the CSP forbids inline
 styles and scripts. Each chart carries a <title> and a <desc> listing its figures, so a screen
-reader gets the numbers, not just "chart".
+reader gets the numbers, not just "chart". The page shows each chart's title above it (the
+dashboard's <figcaption>); long labels wrap onto a second line, and a label still too long
+ends in "…" with its full text as the label's tooltip.
 """
 from __future__ import annotations
 
@@ -41,6 +43,7 @@ class Text:
     anchor: str = "start"  # start | middle | end
     size: float = FONT_SIZE
     fill: str = "#212529"
+    tip: str = ""
 
 
 @dataclass
@@ -58,6 +61,26 @@ def _short(text: str, limit: int = 34) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _wrap(text: str, limit: int, lines: int = 2) -> list[str]:
+    """`text` in at most `lines` lines of about `limit` characters, broken between words; the
+    last line shortened with "…" when the text does not fit."""
+    out: list[str] = []
+    words = text.split()
+    while words and len(out) < lines:
+        line = words.pop(0)
+        while words and len(line) + 1 + len(words[0]) <= limit:
+            line += " " + words.pop(0)
+        out.append(line)
+    if words:
+        out[-1] = _short(out[-1] + " " + " ".join(words), limit)
+    return [_short(line, limit) for line in out] or [""]
+
+
+#: Width of a character of the charts' labels, as a share of the font size (sans-serif,
+#: Vietnamese diacritics included): how many characters a label's column holds.
+CHAR_WIDTH = 0.56
+
+
 def _nice_max(value: int) -> int:
     """The top of the value axis: the smallest 1, 2 or 5 x 10^n at or above `value`."""
     top = 1
@@ -72,30 +95,39 @@ def _ticks(top: int) -> list[int]:
 
 
 def bar_chart(title: str, items: list[tuple[str, int]], width: float = 520) -> Chart:
-    """Horizontal bars, one per (label, value); long labels are shortened (the table beside
-    the chart keeps them whole)."""
-    row, label_w, pad = 24, width * 0.42, 8
-    height = row * max(len(items), 1) + 2 * pad + 14
+    """Horizontal bars, one per (label, value); a long label wraps onto a second line (and
+    ends in "…", its full text the tooltip, beyond that: the table below keeps it whole)."""
+    row, line_h, label_w, pad = 24, 13, width * 0.46, 8
+    limit = int((label_w - 10) / (FONT_SIZE * CHAR_WIDTH))
+    wrapped = [_wrap(label, limit) for label, _value in items]
+    heights = [max(row, line_h * len(lines) + 11) for lines in wrapped]
+    height = sum(heights) + 2 * pad + 14 if items else row + 2 * pad + 14
     top = _nice_max(max((v for _, v in items), default=0))
     scale = (width - label_w - 2 * pad - 30) / top
     chart = Chart(title, "; ".join(f"{label}: {value}" for label, value in items), width, height)
-    for i, (label, value) in enumerate(items):
-        y = pad + i * row
-        chart.shapes.append(Text(label_w - 6, y + row * 0.65, _short(label), anchor="end"))
-        chart.shapes.append(Rect(label_w, y + 4, max(value * scale, 0.5), row - 8,
-                                 PALETTE[0], tip=f"{label}: {value}"))
-        chart.shapes.append(Text(label_w + value * scale + 4, y + row * 0.65, str(value)))
-    base = pad + len(items) * row
-    chart.shapes.append(Line(((label_w, pad), (label_w, base)), AXIS))
+    y = pad
+    for (label, value), lines, h in zip(items, wrapped, heights):
+        middle = y + h / 2
+        first = middle - line_h * (len(lines) - 1) / 2 + 4
+        tip = label if " ".join(lines) != label else ""
+        for k, line in enumerate(lines):
+            chart.shapes.append(Text(label_w - 6, first + k * line_h, line, anchor="end",
+                                     tip=tip))
+        chart.shapes.append(Rect(label_w, middle - (row - 8) / 2, max(value * scale, 0.5),
+                                 row - 8, PALETTE[0], tip=f"{label}: {value}"))
+        chart.shapes.append(Text(label_w + value * scale + 4, middle + 4, str(value)))
+        y += h
+    chart.shapes.append(Line(((label_w, pad), (label_w, y)), AXIS))
     return chart
 
 
 def line_chart(title: str, x_labels: list[str], series: list[tuple[str, list[int]]],
                width: float = 520, height: float = 240) -> Chart:
     """One line per (name, values), a legend below, light grid lines at round values."""
-    left, right, top_pad, bottom = 36, 28, 12, 58
-    plot_w, plot_h = width - left - right, height - top_pad - bottom
     top = _nice_max(max((v for _, values in series for v in values), default=0))
+    # Room for the widest tick on the left, for half the last month's label on the right.
+    left, right, top_pad, bottom = 14 + FONT_SIZE * CHAR_WIDTH * len(str(top)), 28, 12, 58
+    plot_w, plot_h = width - left - right, height - top_pad - bottom
     description = "; ".join(
         f"{name}: " + ", ".join(f"{x} {v}" for x, v in zip(x_labels, values))
         for name, values in series)
@@ -152,8 +184,9 @@ def to_svg(chart: Chart, chart_id: str) -> Markup:
             out.append(f'<polyline points="{pts}" fill="none" stroke="{s.stroke}" '
                        f'stroke-width="{s.width}"/>')
         else:
+            tip = f"<title>{e(s.tip)}</title>" if s.tip else ""
             out.append(f'<text x="{s.x:.1f}" y="{s.y:.1f}" text-anchor="{s.anchor}" '
-                       f'font-size="{s.size}" fill="{s.fill}">{e(s.text)}</text>')
+                       f'font-size="{s.size}" fill="{s.fill}">{tip}{e(s.text)}</text>')
     out.append("</svg>")
     # B704 does not apply: every text went through escape(), the rest are numbers and constants
     return Markup("".join(out))  # nosec B704

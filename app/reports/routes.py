@@ -94,20 +94,23 @@ def _dashboard_page(org, period, error=None):
     figures = stats.figures(org, period) if period else None
     locale = current_locale()
     sections = tables.sections(figures, locale) if figures else []
-    svgs = {}
+    drawn = []
     if figures:
-        svgs["families"] = charts.to_svg(charts.bar_chart(
-            _("Cases handled in the period, by family"),
-            [(label.get(locale), figures.families.get(key, {}).get("total", 0))
-             for key, label in FAMILIES.items()]), "chart-families")
-        svgs["channels"] = charts.to_svg(charts.bar_chart(
-            _("Cases received, by channel"),
-            [(label.get(locale), figures.channels.get(key, 0)) for key, label in CHANNELS.items()]),
-            "chart-channels")
-        svgs["months"] = charts.to_svg(render.trend_chart(
-            figures, _("Cases received"), _("Cases closed"),
-            _("Cases received and closed by month")),
-            "chart-months")
+        drawn = [
+            ("families", charts.bar_chart(
+                _("Cases handled in the period, by family"),
+                [(label.get(locale), figures.families.get(key, {}).get("total", 0))
+                 for key, label in FAMILIES.items()])),
+            ("channels", charts.bar_chart(
+                _("Cases received, by channel"),
+                [(label.get(locale), figures.channels.get(key, 0))
+                 for key, label in CHANNELS.items()])),
+            ("months", render.trend_chart(
+                figures, _("Cases received"), _("Cases closed"),
+                _("Cases received and closed by month"))),
+        ]
+    # Each chart with its title, shown above it.
+    svgs = {key: (chart.title, charts.to_svg(chart, f"chart-{key}")) for key, chart in drawn}
     workplace = next((s for s in sections if s.key == "workplace"), None)
     return render_template(
         "reports/dashboard.html", org=org, period=period, stats=figures, sections=sections,

@@ -13,7 +13,8 @@ feature.event_labels.update({
     "report_saved": _l("Draft report saved"),
     "supervision_opened": _l("Supervision opened from this signal"),
 })
-feature.nav.append(NavItem("supervision.programme", _l("Programme"), order=30))
+feature.nav.append(NavItem("supervision.programme", _l("Programme"), order=30,
+                           group="supervision"))
 
 
 def register(app) -> None:

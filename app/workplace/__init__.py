@@ -14,10 +14,12 @@ feature.event_labels.update({
     "dialogue_minutes_saved": _l("Minutes of the dialogue saved"),
     "dialogue_item_followed": _l("Agreed item followed up"),
 })
-feature.nav.append(NavItem("workplace.index", _l("Dialogue and democracy"), order=35))
+feature.nav.append(NavItem("workplace.index", _l("Dialogue and democracy"), order=35,
+                           group="supervision"))
 
 
-@feature.home_section("workplace_dialogues", "workplace/_home.html", order=15)
+@feature.home_section("workplace_dialogues", "workplace/_home.html", order=15,
+                      tiles="workplace/_tiles.html")
 def dialogue_duties(user):
     """A grassroots union's employers whose periodic dialogue of the year is not held yet; an
     upper level's share of employers that held it."""

@@ -58,6 +58,7 @@ def test_a_letter_is_logged_found_classified_and_kept_in_its_province(new_page, 
     # 2. The handler finds it by a search typed without diacritics and opens it.
     handler = new_page()
     login(handler, live_server, "handler")
+    _menu(handler).get_by_role("button", name="Vụ việc và đơn thư").click()
     _menu(handler).get_by_role("link", name="Vụ việc", exact=True).click()
     search = handler.get_by_role("search")
     search.get_by_label("Tìm kiếm").fill("no luong giay hung thinh")
@@ -106,6 +107,7 @@ def test_a_letter_is_logged_found_classified_and_kept_in_its_province(new_page, 
     expect(handler).to_have_url(case_url)
     expect(handler.locator("html")).to_have_attribute("lang", "en")
     english_menu = handler.get_by_role("navigation", name="Main menu")
+    english_menu.get_by_role("button", name="Cases and letters").click()
     expect(english_menu.get_by_role("link", name="Cases", exact=True)).to_be_visible()
     expect(english_menu.get_by_role("link", name="Log a case")).to_be_visible()
     expect(handler.get_by_role("heading", name="Timeline")).to_be_visible()

@@ -85,8 +85,16 @@ def test_queues_put_the_soonest_deadline_first_and_mark_the_overdue(browser, db,
     table = table[:table.index("</table>")]
     codes = re.findall(r'href="/cases/(\d+)"', table)
     dues = [db.session.get(Case, int(i)).due_on for i in codes]
-    assert len(codes) == 20  # the queue's limit; the rest is behind "see all"
+    assert len(codes) == 10  # the queue's limit; the rest is behind "see all"
     assert dues == sorted(dues, key=lambda d: (d is None, d))
+    # Its count, in the summary at the top and above the queue: every case the officer may
+    # act on (the province's letters and the grassroots unit's supervisions awaiting approval
+    # are not theirs; the letters received and screened are).
+    actionable = db.session.scalar(sa.select(sa.func.count()).select_from(
+        sa.select(Case.id).where(queries.actionable_condition(officer)).subquery()))
+    assert actionable > 10
+    assert f'data-testid="count-queue">{actionable}<' in html
+    assert f'data-testid="tile-count-queue">{actionable}<' in html
 
 
 def test_counts_beyond_the_cap_show_a_plus(app, browser, db, world, officer, monkeypatch):
@@ -119,8 +127,9 @@ def _queue_statements(user, today):
     scope = scope_condition(user, Case.org_id)
     lines = {key: queries._summary_line(scope, family, states, overdue, today)
              for key, family, states, overdue in queries.SUMMARY_LINES}
-    yield "work queue", queries.queue(
-        [(s, sa.or_(*c)) for s, c in queries._actionable_states(user).items()], 20)
+    work = [(s, sa.or_(*c)) for s, c in queries._actionable_states(user).items()]
+    yield "work queue", queries.queue(work, 10, queries.units_of(user))
+    yield "work queue count", sa.select(queries.queue_count(work, units=queries.units_of(user)))
     for key, branches in lines.items():
         yield key, queries.queue(branches, 10)
         yield f"{key} count", sa.select(queries.capped_count(branches))

@@ -24,7 +24,7 @@ LIST_STATEMENTS = 6
 def _ids(page: str) -> list[int]:
     """The cases of a list page, in the order shown."""
     body = page[page.index("<tbody>"):page.index("</tbody>")]
-    return [int(x) for x in re.findall(r'<td><a href="/cases/(\d+)"', body)]
+    return [int(x) for x in re.findall(r'<td[^>]*><a[^>]* href="/cases/(\d+)"', body)]
 
 
 def _link(page: str, rel: str) -> str | None:

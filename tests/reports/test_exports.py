@@ -31,9 +31,10 @@ def listed(db, world, browser):
 def _screen(browser, query: str) -> tuple[list[str], list[tuple[str, str]]]:
     """The column headers and the (code, title) of each row of the case list page."""
     page = browser.get(f"/cases/?{query}&per_page=100").get_data(as_text=True)
-    table = page.split('class="table table-sm table-hover case-table"', 1)[1]
+    table = page.split('class="table table-sm table-hover case-table', 1)[1]
     header = [html.unescape(h) for h in re.findall(r'<th scope="col">([^<]*)</th>', table)]
-    rows = re.findall(r'<td><a href="/cases/\d+">([^<]+)</a></td>.*?<td>.*?</td>\s*<td>([^<]*)</td>',
+    rows = re.findall(r'<td[^>]*><a[^>]* href="/cases/\d+">([^<]+)</a></td>.*?<td[^>]*>.*?</td>'
+                      r'\s*<td[^>]*>([^<]*)</td>',
                       table, re.DOTALL)
     return header, [(code, html.unescape(title)) for code, title in rows]
 
