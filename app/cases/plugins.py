@@ -12,7 +12,9 @@ Feature with decorators when they are imported; ``register(app)`` imports them a
   of some kind is written on its timeline (``@feature.on_event``);
 - sections of the case page (``@feature.panel``), notes under its step buttons
   (``@feature.step_hint``: what a step still needs) and blocks of the home page
-  (``@feature.home_section``), each with the data it shows this user;
+  (``@feature.home_section``), each with the data it shows this user; the pages of the steps
+  fired from its own forms (``feature.step_pages``) and who a case names for a restricted
+  role (``@feature.role_members``), for the case page's next steps;
 - the timeline labels of its events that are not transitions (``feature.event_labels``);
 - entries of the main menu (``feature.nav``) and its blueprints; ``register`` adds its CLI
   commands itself.
@@ -126,6 +128,8 @@ class Contributions:
     event_hooks: dict[str, list[Callable]] = field(default_factory=dict)
     event_labels: dict[str, object] = field(default_factory=dict)
     nav: list[NavItem] = field(default_factory=list)
+    step_pages: dict[tuple[str, str], str] = field(default_factory=dict)
+    role_members: dict[str, Callable] = field(default_factory=dict)
 
     def panels_for(self, case, slot: str) -> list[Panel]:
         return [p for p in self.panels if p.slot == slot and p.applies_to(case)]
@@ -169,6 +173,10 @@ class Feature:
         self.event_hooks: list[tuple[str, Callable]] = []
         self.event_labels: dict[str, object] = {}
         self.nav: list[NavItem] = []
+        #: The endpoint (taking ``case_id``) of the feature's own page of a step fired from its
+        #: own form (Action.own_form), keyed by (family, trigger): the case page links there.
+        self.step_pages: dict[tuple[str, str], str] = {}
+        self.role_member_readers: dict[str, Callable] = {}
 
     def __repr__(self) -> str:
         return f"<Feature {self.name}>"
@@ -241,6 +249,16 @@ class Feature:
             return fn
         return register
 
+    def role_members(self, role: str):
+        """The decorated ``fn(case) -> SELECT of user ids`` names the users the case names for
+        restricted `role` (app.auth.permissions.RESTRICTED_ROLES: the delegation's members), so
+        that the case page says who acts next in the one statement that reads every step's
+        people."""
+        def register(fn):
+            self.role_member_readers[role] = fn
+            return fn
+        return register
+
     def home_section(self, name: str, template: str, *, order: int = 50,
                      tiles: str | None = None):
         """The decorated ``fn(user) -> data`` feeds the home page's block `template` (and
@@ -276,6 +294,11 @@ class Feature:
         into.home_sections.extend(self.home_sections)
         into.home_sections.sort(key=lambda section: section.order)
         into.event_labels.update(self.event_labels)
+        into.step_pages.update(self.step_pages)
+        clash = set(self.role_member_readers) & set(into.role_members)
+        if clash:
+            raise RuntimeError(f"members of {sorted(clash)} of {self.name!r} are read already")
+        into.role_members.update(self.role_member_readers)
         into.nav.extend(self.nav)
         into.nav.sort(key=lambda item: item.order)
         for blueprint in blueprints:

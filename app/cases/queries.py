@@ -21,7 +21,7 @@ from app.orgs.models import Organisation
 from app.orgs.queries import bytewise, tree_on
 from workflows import recommendation
 from workflows.registry import ALL_STATES, WORKFLOWS
-from workflows.vocab import APPROVER, CHANNELS
+from workflows.vocab import APPROVER, CHANNELS, HANDLER
 
 #: The orders the list offers, `id` breaking ties so that every order is total. "due" puts
 #: the cases with a deadline first, soonest first, then the others by id.
@@ -626,3 +626,68 @@ def subtree_condition(org, on: date | None = None):
     units = (tree.subtree(org, bytewise(Organisation.path)) if tree is not None and tree.moves
              else Organisation.path.startswith(org.path, autoescape=True))
     return Case.org_id.in_(sa.select(Organisation.id).where(units))
+
+
+#: How many people the case page names for a role of a next step.
+PEOPLE_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone who may take a step of a case."""
+    id: int
+    name: str
+    #: The case names them (its handler, a member of its delegation), not only their role.
+    named: bool
+
+
+def people_acting(case: Case, roles) -> dict[str, list[Person]]:
+    """For each of `roles`, a few active users who may act on `case` in it, in one statement
+    for every role: the users the case names (its handlers and assignee for a handler's step;
+    for a restricted role only those its feature names, app.cases.plugins.role_members),
+    otherwise the holders of the role in the nearest unit of the case's unit and above. A
+    restricted role without a feature to name its members has nobody."""
+    from app.auth.models import RoleAssignment, User
+    from app.cases.models import CaseHandler
+    from app.cases.plugins import installed
+
+    roles = set(roles)
+    members = installed().role_members
+    restricted = {r for r in roles & permissions.RESTRICTED_ROLES if r in members}
+    plain = roles - permissions.RESTRICTED_ROLES
+    if not plain and not restricted:
+        return {}
+    handles = sa.or_(
+        User.id.in_(sa.select(CaseHandler.user_id).where(CaseHandler.case_id == case.id)),
+        User.id == case.assignee_id if case.assignee_id is not None else sa.false())
+    named = sa.case((RoleAssignment.role.in_(restricted), 1),
+                    (sa.and_(RoleAssignment.role == HANDLER, handles), 1), else_=0)
+    which = [RoleAssignment.role.in_(plain)] if plain else []
+    which += [sa.and_(RoleAssignment.role == role, User.id.in_(members[role](case)))
+              for role in sorted(restricted)]
+    rank = sa.func.row_number().over(
+        partition_by=RoleAssignment.role,
+        order_by=(named.desc(), Organisation.level.desc(), User.full_name, User.id))
+    ranked = (
+        sa.select(RoleAssignment.role, User.id, User.full_name, named.label("named"),
+                  Organisation.level, rank.label("rank"))
+        .join(User, User.id == RoleAssignment.user_id)
+        .join(Organisation, Organisation.id == RoleAssignment.org_id)
+        .where(RoleAssignment.org_id.in_(case.org.ancestor_ids), User.active.is_(True),
+               sa.or_(*which))
+        .subquery())
+    rows = db.session.execute(
+        sa.select(ranked).where(ranked.c.rank <= 2 * PEOPLE_SHOWN)
+        .order_by(ranked.c.role, ranked.c.rank)).all()
+    found: dict[str, list[Person]] = {}
+    nearest: dict[str, int] = {}
+    for row in rows:
+        people = found.setdefault(row.role, [])
+        if row.named:
+            person_fits = True
+        else:  # the holders of the nearest unit, and only when the case names nobody
+            level = nearest.setdefault(row.role, row.level)
+            person_fits = level == row.level and not any(p.named for p in people)
+        if person_fits and len(people) < PEOPLE_SHOWN and all(p.id != row.id for p in people):
+            people.append(Person(row.id, row.full_name, bool(row.named)))
+    return {role: people for role, people in found.items() if people}

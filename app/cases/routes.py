@@ -1,7 +1,17 @@
 import dataclasses
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -97,10 +107,61 @@ def new():
     return handle_form(form, save, lambda: render_template("cases/new.html", form=form), done)
 
 
+#: The session key of what a refused step on the case page was posted with, kept for the
+#: page's next read only (post/redirect/get).
+KEPT = "cases.refused_input"
+#: The largest signed session cookie we write (browsers drop a cookie over 4096 bytes).
+COOKIE_ROOM = 3800
+#: Refusals that send the user back to the case page with the reason; a role's (403) and an
+#: unknown step's (404) stay what they are.
+BACK_TO_PAGE = (409, 422)
+
+
 @bp.route("/<int:case_id>")
 def detail(case_id: int):
     case = load_case(case_id)
-    return render_detail(case)
+    kept = session.get(KEPT)
+    if not kept or kept.get("case") != case.id:
+        return render_detail(case)
+    session.pop(KEPT)
+    errors = kept.get("errors") or {}
+    if "wording" in kept:
+        form = WordingForm(formdata=None, **kept["wording"])
+        _attach(form, errors)
+        return render_detail(case, error=kept.get("error"), wording_form=form)
+    form = ActionForm(formdata=None, **kept.get("step", {}))
+    _attach(form, errors)
+    return render_detail(case, error=kept.get("error"), failed_trigger=kept.get("trigger"),
+                         form=form)
+
+
+def _attach(form, errors: dict) -> None:
+    for name, messages in errors.items():
+        if name in form and name != "version":
+            form[name].errors = list(messages)
+
+
+def _back_to_page(case, status: int, message: str, kept: dict, render):
+    """A refused form of the case page: the reason and the input kept in the session for the
+    page's next read only (a flash: shown where the page shows a refusal, with the input back
+    in its form), then 303 to the page, so that refreshing it never posts again. Input too
+    long for the session cookie is not dropped: the page is rendered with it (`render`) under
+    `status`, as a form page does."""
+    kept = {"case": case.id, "error": message, **kept}
+    if not _fits_session({**session, KEPT: kept}):
+        return render()
+    session[KEPT] = kept
+    return redirect(url_for("cases.detail", case_id=case.id), 303)
+
+
+def _fits_session(values: dict) -> bool:
+    serializer = getattr(current_app.session_interface, "get_signing_serializer",
+                         lambda app: None)(current_app)
+    return serializer is None or len(serializer.dumps(values)) <= COOKIE_ROOM
+
+
+def _form_errors(form, fields) -> dict:
+    return {f.name: list(f.errors) for f in fields if f.errors}
 
 
 @bp.route("/<int:case_id>/actions/<trigger>", methods=["POST"])
@@ -108,9 +169,14 @@ def act(case_id: int, trigger: str):
     case = load_case(case_id)
     require_action(case, trigger)
     form = ActionForm()
+    typed = {"comment": form.comment.data or "",
+             "propose_discipline": bool(form.propose_discipline.data)}
     if not form.validate():
-        return render_detail(case, 422, _("The form is incomplete; reload the page."),
-                              trigger, form)
+        message = " ".join(form.comment.errors) or _("The form is incomplete; reload the page.")
+        return _back_to_page(
+            case, 422, message,
+            {"trigger": trigger, "step": typed, "errors": _form_errors(form, [form.comment])},
+            lambda: render_detail(case, 422, message, trigger, form))
     try:
         services.transition_case(case, trigger, current_user, comment=form.comment.data or "",
                                  expected_version=form.version.data,
@@ -118,7 +184,13 @@ def act(case_id: int, trigger: str):
     except DomainError as exc:
         db.session.rollback()
         db.session.refresh(case)
-        return render_detail(case, exc.status, exc.message, trigger, form)
+        status, message = exc.status, exc.message
+        if status not in BACK_TO_PAGE:
+            return render_detail(case, status, message, trigger, form)
+        errors = {"comment": [message]} if exc.field == "comment" else {}
+        return _back_to_page(case, status, message,
+                             {"trigger": trigger, "step": typed, "errors": errors},
+                             lambda: render_detail(case, status, message, trigger, form))
     db.session.commit()
     flash(_("Done: %(action)s.", action=label_text(case.workflow.action(trigger).label)),
           "success")
@@ -131,11 +203,14 @@ def wording(case_id: int):
     if not services.can_edit_wording(current_user, case):
         abort(403)
     form = WordingForm()
+    typed = {"title": form.title.data or "", "subject_matter": form.subject_matter.data or ""}
+    fields = (form.title, form.subject_matter)
     if not form.validate():
-        errors = [e for f in (form.title, form.subject_matter, form.version) for e in f.errors]
-        return render_detail(case, 422, " ".join(errors) or _("The form is incomplete; "
-                                                              "reload the page."),
-                             wording_form=form)
+        errors = [e for f in (*fields, form.version) for e in f.errors]
+        message = " ".join(errors) or _("The form is incomplete; reload the page.")
+        return _back_to_page(case, 422, message,
+                             {"wording": typed, "errors": _form_errors(form, fields)},
+                             lambda: render_detail(case, 422, message, wording_form=form))
     try:
         changes = services.edit_wording(case, current_user, title=form.title.data,
                                         subject_matter=form.subject_matter.data or "",
@@ -143,7 +218,12 @@ def wording(case_id: int):
     except DomainError as exc:
         db.session.rollback()
         db.session.refresh(case)
-        return render_detail(case, exc.status, exc.message, wording_form=form)
+        status, message = exc.status, exc.message
+        if status not in BACK_TO_PAGE:
+            return render_detail(case, status, message, wording_form=form)
+        errors = {exc.field: [message]} if exc.field in ("title", "subject_matter") else {}
+        return _back_to_page(case, status, message, {"wording": typed, "errors": errors},
+                             lambda: render_detail(case, status, message, wording_form=form))
     db.session.commit()
     if changes:
         flash(_("The title and subject matter have been saved."), "success")

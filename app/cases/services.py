@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -16,7 +17,7 @@ from app.cases.models import Attachment, Case, CaseEvent, in_subtree, subject_ke
 from app.cases.plugins import installed
 from app.core import uploads
 from app.core.calendar import local_today
-from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from app.core.i18n import label_text
 from app.core.text import fold, nfc
 from app.extensions import db
@@ -31,6 +32,7 @@ from workflows.vocab import (
     INTAKE,
     INTAKE_FORMS,
     KINDS_BY_FAMILY,
+    ROLES,
     SUBJECT_CATEGORIES,
     SUBJECT_KINDS,
 )
@@ -275,11 +277,8 @@ def transition_case(case: Case, trigger: str, actor, *, comment: str = "",
     guards (422); then moves the state, starts or stops deadlines, appends the event and
     flushes. The caller commits. A refusal raises before anything is changed.
     """
-    context = dict(context or {})
-    context["today_given"] = today
+    context = _step_context(trigger, context, today)
     today = today or local_today()
-    context.setdefault("today", today)
-    context["trigger"] = trigger
     comment = nfc(comment or "")
     if not permissions.can_view_case(actor, case):
         raise NotFound(_("Case not found."))
@@ -300,19 +299,9 @@ def transition_case(case: Case, trigger: str, actor, *, comment: str = "",
     if action.comment_required and not comment:
         raise Invalid(_("Please give a reason or comment for “%(action)s”.",
                         action=label_text(action.label)), field="comment")
-    for field in action.requires:
-        if not getattr(case, field):
-            raise Invalid(_("Fill in “%(field)s” before “%(action)s”.",
-                            field=FIELD_LABELS.get(field, field),
-                            action=label_text(action.label)), field=field)
+    for problem in unmet(case, action, actor, context):
+        raise problem
     plugins = installed()
-    for name in action.guards:
-        check = plugins.guards.get(name)
-        if check is None:  # the feature that owns this step is not installed
-            raise Conflict(_("This action is not available in this installation."))
-        reason = check(case, actor, context)
-        if reason:
-            raise Invalid(reason)
     before = case.state
     try:
         after = fire(case.family, before, trigger)
@@ -330,6 +319,77 @@ def transition_case(case: Case, trigger: str, actor, *, comment: str = "",
                  data=data, at=_moment(context.get("today_given")))
     db.session.flush()
     return case
+
+
+def _step_context(trigger: str, context: dict | None = None,
+                  today: date | None = None) -> dict:
+    """What the guards of `trigger` read: the caller's values, the day (given or today's) and
+    the trigger."""
+    context = dict(context or {})
+    context["today_given"] = today
+    context.setdefault("today", today or local_today())
+    context["trigger"] = trigger
+    return context
+
+
+def unmet(case: Case, action, actor, context: dict) -> Iterator[DomainError]:
+    """What still stands between `action` and its firing on `case` by `actor`, in the order
+    transition_case refuses it: each required field left empty, then each guard's reason (a
+    guard whose feature is not installed as a Conflict). It changes nothing: transition_case
+    raises the first, the case page lists them all before anyone clicks (`missing`), so the
+    reason shown and the refusal are one answer."""
+    for field in action.requires:
+        if not getattr(case, field):
+            yield Invalid(_("Fill in “%(field)s” before “%(action)s”.",
+                            field=FIELD_LABELS.get(field, field),
+                            action=label_text(action.label)), field=field)
+    plugins = installed()
+    for name in action.guards:
+        check = plugins.guards.get(name)
+        if check is None:  # the feature that owns this step is not installed
+            yield Conflict(_("This action is not available in this installation."))
+            continue
+        reason = check(case, actor, context)
+        if reason:
+            yield Invalid(reason)
+
+
+def missing(case: Case, action, actor, today: date | None = None) -> list[str]:
+    """A dry run of `action`'s checks on the case as it stands (fields and guards, not the
+    comment typed with it): every reason it would be refused now, nothing changed."""
+    return [problem.message
+            for problem in unmet(case, action, actor, _step_context(action.trigger, today=today))]
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """A step open from the case's state, as the case page presents it before any click."""
+    action: object
+    #: The roles that may take it, in the vocabulary's order.
+    roles: tuple[str, ...]
+    #: The user's role allows it here (app.auth.permissions.can_fire).
+    can_fire: bool
+    #: Why it would be refused now (`missing`): empty when it may be taken.
+    missing: tuple[str, ...]
+
+    @property
+    def is_ready(self) -> bool:
+        """The user may take it now."""
+        return self.can_fire and not self.missing
+
+
+def next_steps(user, case: Case, today: date | None = None) -> list[NextStep]:
+    """Every step open from the case's state, whoever may take it: who may, whether `user`
+    may, and what is still missing (the guards' dry run). None for a closed case."""
+    workflow = case.workflow
+    steps = []
+    for trigger in available_triggers(case.family, case.state):
+        action = workflow.action(trigger)
+        steps.append(NextStep(
+            action=action, roles=tuple(r for r in ROLES if r in action.roles),
+            can_fire=permissions.can_fire(user, case, action),
+            missing=tuple(missing(case, action, user, today))))
+    return steps
 
 
 def _moment(day: date | None) -> datetime:

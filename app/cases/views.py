@@ -4,9 +4,10 @@ and read the list's filter from a query string. Features import these from here,
 app.cases.routes."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from flask import abort, render_template, request
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -97,10 +98,38 @@ def step_hints(case, action) -> list:
             if (data := hint.context(case, action))]
 
 
+@dataclass(frozen=True)
+class NextSteps:
+    """What the case page says before anyone clicks: each step open from the case's state
+    (app.cases.services.NextStep), the people who may take it per role, the features' notes
+    per step, and the feature's own page of a step fired from its own form."""
+    steps: list
+    people: dict
+    hints: dict
+    pages: dict
+
+
+def next_steps(case) -> NextSteps:
+    """The case page's next steps for the current user: the guards' dry run of every open
+    step, its hints, and who may take it (one statement for every step's people)."""
+    steps = services.next_steps(current_user, case) if case.is_open else []
+    plugins = installed()
+    pages = {}
+    for step in steps:
+        endpoint = plugins.step_pages.get((case.family, step.action.trigger))
+        if step.action.own_form and endpoint:
+            pages[step.action.trigger] = url_for(endpoint, case_id=case.id)
+    return NextSteps(
+        steps=steps,
+        people=queries.people_acting(case, {role for step in steps for role in step.roles}),
+        hints={step.action.trigger: step_hints(case, step.action) for step in steps},
+        pages=pages)
+
+
 def render_detail(case, status: int = 200, error: str | None = None, failed_trigger=None,
                    form=None, wording_form=None):
-    allowed = services.allowed_actions(current_user, case)
-    actions = [a for a in allowed if not a.own_form]
+    upcoming = next_steps(case)
+    actions = [s.action for s in upcoming.steps if s.can_fire and not s.action.own_form]
     forms = {}
     for action in actions:
         f = form if (form is not None and action.trigger == failed_trigger) else ActionForm(
@@ -108,15 +137,14 @@ def render_detail(case, status: int = 200, error: str | None = None, failed_trig
         f.version.data = case.version
         forms[action.trigger] = f
     panels = installed()
-    hints = {action.trigger: step_hints(case, action) for action in actions}
     if wording_form is None and services.can_edit_wording(current_user, case):
         wording_form = WordingForm(formdata=None, title=case.title,
                                    subject_matter=case.subject_matter)
     if wording_form is not None:
         wording_form.version.data = case.version
     return render_template(
-        "cases/detail.html", case=case, actions=actions, forms=forms, hints=hints, error=error,
-        wording_form=wording_form,
+        "cases/detail.html", case=case, actions=actions, forms=forms, hints=upcoming.hints,
+        error=error, wording_form=wording_form, next=upcoming,
         failed_trigger=failed_trigger, events=queries.timeline(case),
         event_labels=panels.event_labels,
         panels={slot: [(p, p.context(case)) for p in panels.panels_for(case, slot)]

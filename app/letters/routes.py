@@ -36,6 +36,10 @@ from workflows.letter import FORWARD_PENDING
 from workflows.vocab import LETTER
 
 bp = Blueprint("letters", __name__, url_prefix="/letters")
+#: The pages of the steps fired from their own forms, linked from the case page's next steps.
+feature.step_pages.update({(LETTER, "accept"): "letters.accept",
+                           (LETTER, "record_reply"): "letters.forward_reply",
+                           (LETTER, "escalate"): "letters.escalate"})
 
 
 def _to_case(message):

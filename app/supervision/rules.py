@@ -13,7 +13,7 @@ from app.deadlines import queries as deadline_queries
 from app.extensions import db
 from app.supervision import feature
 from app.supervision.models import DelegationMember, SupervisionPlan, SupervisionReport
-from workflows.vocab import SUPERVISION
+from workflows.vocab import DELEGATE, SUPERVISION
 
 
 def plan_of(case) -> SupervisionPlan | None:
@@ -32,6 +32,14 @@ def is_delegation_member(case, user) -> bool:
     return db.session.scalar(
         sa.select(sa.func.count()).select_from(DelegationMember)
         .where(DelegationMember.case_id == case.id, DelegationMember.user_id == user.id)) > 0
+
+
+@feature.role_members(DELEGATE)
+def delegation_members(case) -> sa.Select:
+    """The users the case's delegation names (those is_delegation_member lets act), as a
+    subquery for the case page's one statement of who acts next."""
+    return sa.select(DelegationMember.user_id).where(DelegationMember.case_id == case.id,
+                                                     DelegationMember.user_id.is_not(None))
 
 
 def reports_of(case) -> list[SupervisionReport]:

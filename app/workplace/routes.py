@@ -23,7 +23,7 @@ from app.core.params import int_arg
 from app.extensions import db
 from app.orgs.models import Organisation
 from app.workplace import documents as wp_documents
-from app.workplace import queries, rules, services
+from app.workplace import feature, queries, rules, services
 from app.workplace.forms import (
     BoardForm,
     BoardReportForm,
@@ -46,6 +46,9 @@ from app.workplace.models import InspectionBoard
 from workflows.vocab import DIALOGUE
 
 bp = Blueprint("workplace", __name__, url_prefix="/workplace")
+#: The pages of the steps fired from their own forms, linked from the case page's next steps.
+feature.step_pages.update({(DIALOGUE, "hold"): "workplace.hold",
+                           (DIALOGUE, "publish"): "workplace.publish"})
 
 #: Employers listed on one page; narrow by unit or name beyond that.
 PAGE = 200

@@ -39,6 +39,8 @@ def _fire(page: Page, trigger: str, label: str, comment: str | None = None) -> N
     form = page.locator(f'form[data-trigger="{trigger}"]')
     if comment is not None:
         form.locator(f"#{trigger}-comment").fill(comment)
+    if form.get_attribute("data-confirm"):  # a step that closes the case asks first
+        page.once("dialog", lambda dialog: dialog.accept())
     form.get_by_role("button", name=label, exact=True).click()
     expect(page.get_by_role("alert").filter(has_text=f"Done: {label}.")).to_be_visible()
 
@@ -57,6 +59,7 @@ def _draft_from_step(page: Page, title: str, trigger: str | None = None) -> str:
 def _issue(page: Page, draft_url: str, type_code: str) -> str:
     """The approver issues the draft (they did not write it): the register's next number."""
     page.goto(draft_url)
+    page.once("dialog", lambda dialog: dialog.accept())  # a number cannot be taken back: asked
     page.get_by_role("button", name="Issue (number and freeze)").click()
     number = page.get_by_test_id("document-number").inner_text().split()[-1]
     assert re.fullmatch(rf"\d{{2}}/{type_code}-LĐLĐ", number), number

@@ -161,7 +161,7 @@ def test_action_by_the_wrong_role_is_refused_with_403(browser, db, world):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CaseEvent)) == 1
 
 
-def test_stale_page_gets_409_and_the_later_change_stands(browser, db, world):
+def test_stale_page_comes_back_with_the_reason_and_the_later_change_stands(browser, db, world):
     case = make_case(world.users["intake"], world.orgs["a"])
     db.session.commit()
     stale_version = case.version
@@ -169,19 +169,19 @@ def test_stale_page_gets_409_and_the_later_change_stands(browser, db, world):
     db.session.commit()
     browser.login("handler")
     response = browser.post(f"/cases/{case.id}/actions/draft_plan", {"version": stale_version})
-    assert response.status_code == 409
-    assert "cập nhật" in response.get_data(as_text=True)
+    assert response.status_code == 303  # back to the case page: refreshing it posts nothing
+    assert "cập nhật" in browser.get(response.headers["Location"]).get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Case, case.id).state == "classified"
 
 
-def test_missing_comment_is_refused_with_422_and_a_message(browser, db, world):
+def test_missing_comment_is_refused_with_a_message_on_the_case_page(browser, db, world):
     case = make_case(world.users["intake"], world.orgs["a"])
     db.session.commit()
     browser.login("approver")
     response = browser.post(f"/cases/{case.id}/actions/cancel", {"version": case.version})
-    assert response.status_code == 422
-    assert "lý do" in response.get_data(as_text=True).lower()
+    assert response.status_code == 303
+    assert "lý do" in browser.get(response.headers["Location"]).get_data(as_text=True).lower()
     db.session.expire_all()
     assert db.session.get(Case, case.id).state == "received"
 

@@ -263,7 +263,7 @@ MATRIX: dict[str, Entry] = {
     "cases.wording": E(None, act(INTAKE, HANDLER, APPROVER), _one("/cases/{o.sup}/wording"),
                        lambda o: {"title": "Giám sát việc trả lương",
                                   "subject_matter": "việc trả lương"},
-                       note="no version posted: 422, nothing changed"),
+                       note="no version posted: 303 back to the case page, nothing changed"),
     # --- supervision -------------------------------------------------------------------------
     "supervision.plan": E(READ, act(HANDLER), _one("/supervision/{o.sup}/plan")),
     "supervision.delegation": E(READ, act(HANDLER, APPROVER),
