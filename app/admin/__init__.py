@@ -8,7 +8,7 @@ from app.auth.permissions import administers_somewhere
 from app.cases.plugins import Feature, NavItem
 
 feature = Feature("admin")
-feature.nav.append(NavItem("admin.users", _l("Users and units"), order=91,
+feature.nav.append(NavItem("admin.users", _l("Users and units"), order=91, group="admin",
                            visible=administers_somewhere, testid="admin-users"))
 
 

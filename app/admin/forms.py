@@ -51,7 +51,7 @@ class PasswordForm(BaseForm):
 
 
 class UnitForm(BaseForm):
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=255)])
+    name = StringField(_l("Name of the unit"), validators=[DataRequired(), Length(max=255)])
     label = StringField(_l("Name in lists"), validators=[Length(max=80)],
                         description=_l("Short and unambiguous, e.g. “LĐLĐ Hà Tĩnh”, "
                                        "“CĐCS Thép Vũng Áng”; empty: the full name."))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 
 from app.admin.models import AdminEvent
 from app.auth.models import RoleAssignment, User
@@ -100,6 +101,7 @@ def holders(org: Organisation, cap: int = UNIT_CAP) -> list[RoleAssignment]:
     """The roles held at `org` itself, by user."""
     return db.session.scalars(
         sa.select(RoleAssignment).join(User, User.id == RoleAssignment.user_id)
+        .options(contains_eager(RoleAssignment.user))
         .where(RoleAssignment.org_id == org.id)
         .order_by(User.username, RoleAssignment.role).limit(cap + 1)).all()
 

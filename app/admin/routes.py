@@ -107,7 +107,6 @@ def new_user():
 
 
 def _user_page(user: User, role_form=None, password_form=None):
-    db.session.refresh(user)  # after a refused change: what is stored, not what was tried
     role_form = role_form or RoleForm(formdata=None)
     role_form.role.choices = _role_choices()
     role_form.org_id.choices = _unit_choices(around=[a.org for a in user.roles])
@@ -289,11 +288,12 @@ def move_unit(org_id: int):
                    sa.not_(Organisation.path.startswith(org.path, autoescape=True)))
     found = [o for o in queries.search_units(current_user, q, cap=MOVE_CHOICES)
              if o.level < org.level and not org.contains(o)] if q else []
-    form.parent_id.choices = _unit_choices(org.parent, around=found, where=fits)
+    # Around the parent: the units beside it too (its own parent's children).
+    form.parent_id.choices = _unit_choices(org.parent, around=[org.parent.parent, *found],
+                                           where=fits)
     if request.method == "GET":
         form.on.data = local_today()
-        if found:
-            form.parent_id.data = found[0].id
+        form.parent_id.data = found[0].id if found else org.parent_id
 
     def save():
         return services.move_unit(current_user, org, _load_unit(form.parent_id.data),

@@ -17,12 +17,7 @@ from flask_babel import gettext as _
 from app.admin.models import AdminEvent
 from app.auth import services as accounts
 from app.auth.models import RoleAssignment, User
-from app.auth.permissions import (
-    can_admin,
-    can_control_account,
-    can_manage_user,
-    roles_beyond,
-)
+from app.auth.permissions import can_admin, can_control_account, can_manage_user
 from app.core.errors import Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.orgs import services as tree

@@ -5,20 +5,19 @@ case is opened and starts or stops one when a step of the workflow says so (`sta
 `stops_deadline` in workflows/), through the kernel's hooks."""
 from flask_babel import lazy_gettext as _l
 
+from app.auth.permissions import administers_everything, administers_somewhere, can_admin
 from app.cases.plugins import Feature, NavItem
-from workflows.vocab import ADMIN
 
 
 def is_deadline_admin(user) -> bool:
     """An admin of some unit: the calendar's local days off of their subtree are theirs."""
-    return user.is_authenticated and any(a.role == ADMIN for a in user.roles)
+    return administers_somewhere(user)
 
 
 def is_national_admin(user) -> bool:
     """An admin of the top unit (the root of the organisation tree): the national rule table
     and the national calendar are theirs alone."""
-    return user.is_authenticated and any(
-        a.role == ADMIN and a.org.parent_id is None for a in user.roles)
+    return administers_everything(user)
 
 
 def can_manage_days_of(user, org) -> bool:
@@ -27,8 +26,7 @@ def can_manage_days_of(user, org) -> bool:
     days off."""
     if org is None:
         return is_national_admin(user)
-    return user.is_authenticated and any(
-        a.role == ADMIN and org.path.startswith(a.org.path) for a in user.roles)
+    return can_admin(user, org)
 
 
 feature = Feature("deadlines")

@@ -40,7 +40,8 @@ TODAY = local_today()
 SEEDS = ["/", "/cases/", "/letters/new", "/cases/new", "/recommendations/", "/critique/new",
          "/critique/requests", "/supervision/programme", "/admin/deadlines/",
          "/admin/deadlines/rules", "/admin/deadlines/calendar", "/documents/register",
-         "/reports/dashboard"]
+         "/reports/dashboard", "/admin/users", "/admin/users/new", "/admin/units",
+         "/admin/audit"]
 #: Pages not walked: leaving, switching language, files that are no output of ours.
 SKIP = re.compile(r"^/(logout|language/|static/|login)|/attachments/|/files/")
 DOWNLOAD = re.compile(r"\.(pdf|xlsx|csv)(\?|$)")
@@ -292,6 +293,10 @@ QUERY_ROUTES = {
     "/documents/register": ["org", "year", "register"],
     "/supervision/programme": ["year"],
     "/admin/deadlines/calendar": ["year"],
+    "/admin/users": ["q", "org", "after"],
+    "/admin/users/new": ["unit"],
+    "/admin/units": ["q"],
+    "/admin/audit": ["after"],
     "/cases/new": ["family"],
     "/login": ["next"],
 }
