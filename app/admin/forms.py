@@ -20,7 +20,8 @@ class _Checkboxes(SelectMultipleField):
 
 
 def _password(label):
-    return PasswordField(label, validators=[Optional(), Length(min=8, max=200)],
+    return PasswordField(label, validators=[Optional(), Length(min=8, max=200, message=_l(
+        "A password of at least 8 characters is required."))],
                          render_kw={"autocomplete": "new-password"})
 
 

@@ -124,7 +124,7 @@ class ConsultationInvitee(db.Model):
     @property
     def name(self) -> str:
         if self.org is not None:
-            return self.org.name
+            return self.org.display_name
         return f"{self.expert_name} ({self.expert_org})" if self.expert_org else self.expert_name
 
 

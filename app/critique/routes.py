@@ -179,7 +179,7 @@ def meeting(case_id: int, kind: str | None = None, meeting_id: int | None = None
 def consultation(case_id: int):
     case = load_case(case_id, CRITIQUE)
     form = ConsultationForm()
-    form.org_ids.choices = [(u.id, u.name) for u in services.invitable_units(case)]
+    form.org_ids.choices = [(u.id, u.display_name) for u in services.invitable_units(case)]
     return _case_form(
         case, "consultation", form, "critique/consultation.html",
         lambda: services.send_consultation(

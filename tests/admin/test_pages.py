@@ -78,6 +78,7 @@ def test_a_refused_form_answers_422_in_vietnamese(browser, world):
         "username": "ngan", "full_name": "Mật khẩu ngắn", "org_id": world.orgs["a"].id,
         "roles": [HANDLER], "password": "ngan"})
     assert short.status_code == 422
+    assert "Mật khẩu phải có ít nhất 8 ký tự." in _text(short)
     beyond = browser.post("/admin/users/new", {
         "username": "ngoai", "full_name": "Ngoài phạm vi", "org_id": world.orgs["b"].id,
         "roles": [HANDLER], "password": ""})
