@@ -29,9 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: Endpoints reachable without logging in; everything else requires a session (deny by default).
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.code", "main.healthz", "static",
-                              "bootstrap.static", "main.set_language"})
+                              "bootstrap.static", "assets.vendor", "main.set_language"})
 #: Endpoints whose responses browsers may cache; nothing else is ever stored.
-STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
+STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static", "assets.vendor"})
 
 
 #: The kernel, installed first and always, and the features create_app installs, in order. Each
@@ -79,6 +79,9 @@ def create_app(config: type | str | None = None, features=FEATURES) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     bootstrap.init_app(app)
+    from app.core import assets  # the third-party files of every page (the date picker)
+
+    assets.register(app)
     babel.init_app(
         app,
         locale_selector=i18n.select_locale,

@@ -1,7 +1,6 @@
 """Forms of the administration pages; the views fill the unit choices (the admin's subtree)."""
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    DateField,
     EmailField,
     PasswordField,
     SelectField,
@@ -11,7 +10,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.core.forms import BaseForm
+from app.core.forms import BaseForm, DayField
 
 
 class _Checkboxes(SelectMultipleField):
@@ -69,4 +68,4 @@ class UnitForm(BaseForm):
 
 class MoveForm(BaseForm):
     parent_id = SelectField(_l("New unit above"), coerce=int, validators=[InputRequired()])
-    on = DateField(_l("From"), validators=[InputRequired()])
+    on = DayField(_l("From"), validators=[InputRequired()])

@@ -1,7 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -16,7 +15,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.core.forms import BaseForm, choices
+from app.core.forms import BaseForm, DayField, choices
 from app.orgs.models import indented
 from workflows import vocab
 
@@ -36,7 +35,7 @@ class NewCaseForm(BaseForm):
     channel = SelectField(_l("Channel (44/HD-TLĐ)"), validators=[InputRequired()])
     intake_form = SelectField(_l("Received as"), validators=[InputRequired()])
     org_id = SelectField(_l("Owning unit"), coerce=int, validators=[InputRequired()])
-    received_on = DateField(_l("Date received"), validators=[Optional()])
+    received_on = DayField(_l("Date received"), validators=[Optional()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     subject_matter = StringField(
         _l("Subject matter (what is supervised; document titles are composed from it)"),

@@ -5,7 +5,6 @@ app.cases.routes."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
@@ -16,6 +15,7 @@ from app.auth import permissions
 from app.cases import feature, queries, services
 from app.cases.forms import ActionForm, WordingForm
 from app.cases.plugins import SLOTS, installed
+from app.core.dates import parse_day
 from app.core.errors import Forbidden
 from app.core.i18n import label_text
 from app.core.params import int_arg
@@ -72,11 +72,9 @@ def filter_from_args(args) -> queries.CaseFilter:
 
 
 def _day(value: str | None):
-    """A yyyy-mm-dd filter value, or None when absent or malformed (a filter never errors)."""
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    """A dd/mm/yyyy (or yyyy-mm-dd) filter value, or None when absent or malformed (a filter
+    never errors)."""
+    return parse_day(value)
 
 
 def per_page(args) -> int:

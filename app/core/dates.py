@@ -18,6 +18,7 @@ here: see ``app.core.pdf.layout.format_date_line``.
 """
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -40,6 +41,19 @@ def local_midnight(day: date) -> datetime:
 DAY_PATTERN = "dd/MM/yyyy"
 MOMENT_PATTERN = "dd/MM/yyyy HH:mm"
 
+#: The years a typed day may fall in: year 1 or 9999 would overflow the conversions to and from
+#: the time zone (local_midnight), and no record of the unions is older than 1900.
+FIRST_INPUT_YEAR, LAST_INPUT_YEAR = 1900, 2100
+
+#: A typed day: d/m/yyyy with "/", "." or "-" between (one separator throughout), ddmmyyyy
+#: (what a phone's numeric keypad can type), or ISO yyyy-mm-dd (what forms posted by scripts and
+#: the event data hold). ASCII digits only: \d alone would take other scripts' digits.
+_TYPED_DAY = (
+    re.compile(r"(?P<d>\d{1,2})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4})", re.ASCII),
+    re.compile(r"(?P<d>\d{2})(?P<m>\d{2})(?P<y>\d{4})", re.ASCII),
+    re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})", re.ASCII),
+)
+
 
 def _with_babel() -> bool:
     return has_app_context() and "babel" in current_app.extensions
@@ -56,6 +70,23 @@ def _parse(value: str) -> date | datetime:
 @lru_cache(maxsize=8192)
 def _day_text(day: date) -> str:
     return babel_dates.format_date(day, DAY_PATTERN, locale="vi")
+
+
+def parse_day(text: str | None) -> date | None:
+    """The day `text` names as people type it (dd/mm/yyyy, d/m/yyyy, dd.mm.yyyy, ddmmyyyy) or
+    as ISO yyyy-mm-dd; None for an empty, malformed or impossible one (31/02/2026). Never
+    month-first: 05/01/2026 is the 5th of January whatever the browser's language.
+
+    The year is not bounded here: callers check FIRST_INPUT_YEAR..LAST_INPUT_YEAR."""
+    text = (text or "").strip()
+    for pattern in _TYPED_DAY:
+        match = pattern.fullmatch(text)
+        if match:
+            try:
+                return date(int(match["y"]), int(match["m"]), int(match["d"]))
+            except ValueError:  # 31/02, month 13, year 0
+                return None
+    return None
 
 
 def to_local(value: datetime) -> datetime:

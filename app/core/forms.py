@@ -1,9 +1,12 @@
 """Base form: CSRF (Flask-WTF); every text field stripped of control characters and in NFC,
-every integer field within what a database integer holds."""
+every integer field within what a database integer holds; DayField, the one date field."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField, TextAreaField
-from wtforms.validators import NumberRange
+from wtforms import Field, IntegerField, StringField, TextAreaField
+from wtforms.validators import NumberRange, StopValidation
+from wtforms.widgets import TextInput
 
+from app.core.dates import FIRST_INPUT_YEAR, LAST_INPUT_YEAR, format_day, parse_day
 from app.core.i18n import current_locale
 from app.core.params import MAX_ID
 from app.core.text import clean
@@ -16,6 +19,62 @@ def _fits_an_integer_column(form, field):
     would fail the query (a 500). Silent when the field already said what is wrong."""
     if field.data is not None and not field.errors:
         _INTEGER_COLUMN(form, field)
+
+
+#: What a day that cannot be read is answered with, naming the form it is expected in.
+DAY_MESSAGE = _l("Enter the date as dd/mm/yyyy, for example 05/01/2026.")
+DAY_RANGE_MESSAGE = _l("Enter a date between the years %(first)d and %(last)d.")
+
+#: The attributes of every day input; `data-datepicker` is what app/static/datepicker.js binds
+#: the calendar to.
+DAY_INPUT_ATTRIBUTES = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric",
+                        "autocomplete": "off", "data-datepicker": True}
+
+
+class DayInput(TextInput):
+    """A text input for dd/mm/yyyy. Never type="date": a browser shows that one in its own
+    language's order (mm/dd/yyyy in an English browser) whatever the page's language."""
+
+    def __call__(self, field, **kwargs):
+        for name, value in DAY_INPUT_ATTRIBUTES.items():
+            kwargs.setdefault(name, value)
+        return super().__call__(field, **kwargs)
+
+
+class DayField(Field):
+    """A calendar day, shown and typed as dd/mm/yyyy whatever the browser's language.
+
+    Reads what app.core.dates.parse_day reads (d/m/yyyy, dd.mm.yyyy, ddmmyyyy and ISO
+    yyyy-mm-dd); an empty input is None, for InputRequired or Optional to judge. A malformed or
+    impossible day (31/02/2026), or one outside FIRST_INPUT_YEAR..LAST_INPUT_YEAR, is a field
+    error naming the expected form, and the text stays in the input as typed. The form's other
+    validators do not run on it: they would see None."""
+
+    widget = DayInput()
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return format_day(self.data) if self.data else ""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = " ".join(valuelist).strip()
+        self.data = None
+        if not text:
+            return
+        day = parse_day(text)
+        if day is None:
+            raise ValueError(str(DAY_MESSAGE))
+        if not FIRST_INPUT_YEAR <= day.year <= LAST_INPUT_YEAR:
+            raise ValueError(str(DAY_RANGE_MESSAGE) % {"first": FIRST_INPUT_YEAR,
+                                                       "last": LAST_INPUT_YEAR})
+        self.data = day
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
 
 
 class _CatalogueTranslations:
@@ -91,7 +150,6 @@ def _wtforms_messages():  # pragma: no cover - never called
     from flask_babel import gettext, ngettext
 
     gettext("This field is required.")
-    gettext("Not a valid date value.")
     gettext("Not a valid integer value.")
     gettext("Not a valid choice.")
     gettext("Number must be between %(min)s and %(max)s.")

@@ -1,7 +1,6 @@
 """Forms of the critique pages; they never touch the database."""
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -16,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.core.forms import BaseForm
+from app.core.forms import BaseForm, DayField
 from app.core.i18n import current_locale
 from app.core.text import nfc
 from workflows.vocab import CRITIQUE_KINDS
@@ -44,8 +43,8 @@ class RegisterForm(BaseForm):
     drafting_body = StringField(_l("Drafting body"),
                                 validators=[DataRequired(), Length(max=255)])
     kind = SelectField(_l("Kind of draft"))
-    received_on = DateField(_l("Date received"), validators=[InputRequired()])
-    submission_on = DateField(_l("Date it will be submitted"), validators=[InputRequired()])
+    received_on = DayField(_l("Date received"), validators=[InputRequired()])
+    submission_on = DayField(_l("Date it will be submitted"), validators=[InputRequired()])
     summary = TextAreaField(_l("Notes"))
     articles_text = TextAreaField(_l("Text of the draft (each article on a line starting "
                                      "“Điều 1.”)"))
@@ -62,7 +61,7 @@ class ArticlesForm(BaseForm):
 
 
 class MeetingForm(BaseForm):
-    held_on = DateField(_l("Date"), validators=[InputRequired()])
+    held_on = DayField(_l("Date"), validators=[InputRequired()])
     place = StringField(_l("Place"), validators=[Length(max=255)])
     participants = TextAreaField(_l("Participants"), validators=[DataRequired()])
     minutes = TextAreaField(_l("Minutes (once it has been held)"))
@@ -75,7 +74,7 @@ class ExpertRow(Form):
 
 
 class ConsultationForm(BaseForm):
-    deadline = DateField(_l("Comments due by"), validators=[InputRequired()])
+    deadline = DayField(_l("Comments due by"), validators=[InputRequired()])
     org_ids = SelectMultipleField(_l("Units invited"), coerce=int, option_widget=CheckboxInput(),
                                   widget=ListWidget(prefix_label=False))
     experts = FieldList(FormField(ExpertRow), min_entries=2, max_entries=20)
@@ -108,5 +107,5 @@ class ResponseForm(BaseForm):
                            choices=[("", "—"), *RESPONSE_LABELS.items()],
                            validators=[DataRequired()])
     text = TextAreaField(_l("Explanation"))
-    responded_on = DateField(_l("Date of the response"), validators=[InputRequired()])
+    responded_on = DayField(_l("Date of the response"), validators=[InputRequired()])
 

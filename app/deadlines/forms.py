@@ -1,6 +1,5 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    DateField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -15,7 +14,7 @@ from wtforms.validators import (
     Optional,
 )
 
-from app.core.forms import BaseForm
+from app.core.forms import BaseForm, DayField
 from app.deadlines.models import DAY_OFF, WORKING_DAY
 
 UNIT_LABELS = {"calendar": _l("calendar days"), "working": _l("working days")}
@@ -28,7 +27,7 @@ class ExtensionForm(BaseForm):
 
     version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
     number = StringField(_l("Decision number"), validators=[DataRequired(), Length(max=60)])
-    decided_on = DateField(_l("Decision date"), validators=[InputRequired()])
+    decided_on = DayField(_l("Decision date"), validators=[InputRequired()])
     days = IntegerField(_l("Days added"), validators=[Optional(), NumberRange(min=1, max=365)])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
 
@@ -54,6 +53,6 @@ class RuleForm(BaseForm):
 class CalendarDayForm(BaseForm):
     #: 0: the national calendar; a unit's id: a local day off of its subtree.
     org_id = SelectField(_l("Applies to"), coerce=int, default=0)
-    day = DateField(_l("Date"), validators=[InputRequired()])
+    day = DayField(_l("Date"), validators=[InputRequired()])
     kind = SelectField(_l("Kind"), choices=list(DAY_KIND_LABELS.items()))
     note = StringField(_l("Decision or note"), validators=[Length(max=255)])

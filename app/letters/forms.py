@@ -5,7 +5,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -21,7 +20,7 @@ from wtforms.validators import (
 )
 
 from app.core.calendar import local_today
-from app.core.forms import BaseForm, choices
+from app.core.forms import BaseForm, DayField, choices
 from app.core.uploads import ACCEPT
 from app.orgs.models import indented
 from workflows import vocab
@@ -34,9 +33,7 @@ YES_NO = [("", "—"), ("yes", _l("Yes")), ("no", _l("No"))]
 
 
 def _date_field(label):
-    return DateField(label, format=["%Y-%m-%d", "%d/%m/%Y"], default=local_today,
-                     validators=[InputRequired()],
-                     invalid_value_message=_l("Enter the date as dd/mm/yyyy."))
+    return DayField(label, default=local_today, validators=[InputRequired()])
 
 
 def _yes_no(value: str | None) -> bool | None:
@@ -168,15 +165,12 @@ class ForwardReplyForm(BaseForm):
     """The answer of the body the letter was forwarded to."""
 
     version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
-    received_on = DateField(
-        _l("Date the reply was received"), format=["%Y-%m-%d", "%d/%m/%Y"], default=local_today,
-        validators=[InputRequired(message=_l("Enter the date the reply was received."))],
-        invalid_value_message=_l("Enter the date as dd/mm/yyyy."))
+    received_on = DayField(
+        _l("Date the reply was received"), default=local_today,
+        validators=[InputRequired(message=_l("Enter the date the reply was received."))])
     document_number = StringField(_l("Number of the body's document (if any)"),
                                   validators=[Length(max=100)])
-    document_date = DateField(_l("Date of the body's document"),
-                              format=["%Y-%m-%d", "%d/%m/%Y"], validators=[Optional()],
-                              invalid_value_message=_l("Enter the date as dd/mm/yyyy."))
+    document_date = DayField(_l("Date of the body's document"), validators=[Optional()])
     result = SelectField(_l("Result"), choices=[("", "—"), *FORWARD_RESULT_LABELS.items()],
                          validators=[InputRequired(message=_l("Choose the result of the "
                                                               "reply."))])

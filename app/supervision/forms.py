@@ -1,6 +1,5 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -18,7 +17,7 @@ from wtforms.validators import (
     Optional,
 )
 
-from app.core.forms import BaseForm
+from app.core.forms import BaseForm, DayField
 from app.core.i18n import current_locale
 from app.core.text import nfc
 from workflows.vocab import DIALOGUE_KINDS
@@ -48,8 +47,8 @@ class PlanForm(BaseForm):
     content = TextAreaField(_l("Content of the supervision"), validators=[DataRequired()])
     form = TextAreaField(_l("Form of supervision"))
     place = StringField(_l("Place"), validators=[Length(max=255)])
-    starts_on = DateField(_l("Fieldwork starts on"), validators=[InputRequired()])
-    ends_on = DateField(_l("Fieldwork ends on"), validators=[InputRequired()])
+    starts_on = DayField(_l("Fieldwork starts on"), validators=[InputRequired()])
+    ends_on = DayField(_l("Fieldwork ends on"), validators=[InputRequired()])
     subject_preparation = TextAreaField(_l("What the subject must prepare"))
 
     def prefill(self, case) -> None:
@@ -92,7 +91,7 @@ class DelegationForm(BaseForm):
 
 
 class WorkingSessionForm(BaseForm):
-    held_on = DateField(_l("Date"), validators=[InputRequired()])
+    held_on = DayField(_l("Date"), validators=[InputRequired()])
     place = StringField(_l("Place"), validators=[Length(max=255)])
     participants = TextAreaField(_l("Participants"))
     minutes = TextAreaField(_l("Minutes"), validators=[DataRequired()])
@@ -110,7 +109,7 @@ class WorkingSessionForm(BaseForm):
 
 class DialogueForm(BaseForm):
     kind = SelectField(_l("Kind of dialogue"))
-    held_on = DateField(_l("Date"), validators=[InputRequired()])
+    held_on = DayField(_l("Date"), validators=[InputRequired()])
     union_side = TextAreaField(_l("Union side (one person per line)"))
     other_side = TextAreaField(_l("Other side (one person per line)"))
     agenda = TextAreaField(_l("Agenda"), validators=[DataRequired()])

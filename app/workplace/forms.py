@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -24,7 +23,7 @@ from wtforms.validators import (
 )
 
 from app.core.calendar import local_today
-from app.core.forms import BaseForm, choices
+from app.core.forms import BaseForm, DayField, choices
 from app.core.text import nfc
 from workflows.vocab import (
     DIALOGUE_EVENTS,
@@ -33,14 +32,10 @@ from workflows.vocab import (
     EMPLOYER_KINDS,
 )
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-DATE_MESSAGE = _l("Enter the date as dd/mm/yyyy.")
-
 
 def _date(label, required=True, default=local_today):
-    return DateField(label, format=DATE_FORMATS, default=default,
-                     validators=[InputRequired()] if required else [Optional()],
-                     invalid_value_message=DATE_MESSAGE)
+    return DayField(label, default=default,
+                    validators=[InputRequired()] if required else [Optional()])
 
 
 def _version():
@@ -168,8 +163,7 @@ class OutcomeRow(Form):
         ("", "—"), ("agreed", _l("Agreed")), ("not_agreed", _l("Not agreed"))])
     note = TextAreaField(_l("What was agreed, who does it; or why not"),
                          filters=[nfc], validators=[Length(max=5000)])
-    due_on = DateField(_l("To be done by"), format=DATE_FORMATS, validators=[Optional()],
-                       invalid_value_message=DATE_MESSAGE)
+    due_on = DayField(_l("To be done by"), validators=[Optional()])
 
 
 class MinutesForm(BaseForm):

@@ -135,9 +135,9 @@ def _log_a_feedback_letter(page: Page) -> str:
 
 def _dates_are_kept(page: Page, starts: date, ends: date) -> None:
     expect(page.get_by_label("Ngày bắt đầu giám sát", exact=True)).to_have_value(
-        starts.isoformat())
+        starts.strftime("%d/%m/%Y"))
     expect(page.get_by_label("Ngày kết thúc giám sát", exact=True)).to_have_value(
-        ends.isoformat())
+        ends.strftime("%d/%m/%Y"))
 
 
 def test_a_supervision_goes_from_a_signal_to_its_closing(new_page, live_server, app, db,

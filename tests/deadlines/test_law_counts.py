@@ -132,7 +132,7 @@ def test_acceptance_date_entered_on_the_accept_step(browser, db, world):
     page = text(browser.get(f"/cases/{case.id}"))
     assert f'href="/letters/{case.id}/accept"' in page
     form = text(browser.get(f"/letters/{case.id}/accept"))
-    assert "Ngày thụ lý" in form and TODAY.isoformat() in form  # today by default
+    assert "Ngày thụ lý" in form and f'value="{TODAY.strftime("%d/%m/%Y")}"' in form  # today
     response = browser.post(f"/letters/{case.id}/accept", {
         "version": case.version, "accepted_on": "05/03/2026", "comment": "Đủ điều kiện thụ lý"})
     assert response.status_code == 302
@@ -150,7 +150,7 @@ def test_acceptance_date_entered_on_the_accept_step(browser, db, world):
 @pytest.mark.parametrize("typed, message", [
     ("tomorrow", "Ngày thụ lý không được sau ngày hôm nay"),
     ("01/03/2026", "Ngày thụ lý không được trước ngày nhận đơn (02/03/2026)"),
-    ("31/02/2026", "Vui lòng nhập ngày theo định dạng dd/mm/yyyy."),
+    ("31/02/2026", "Nhập ngày theo dạng dd/mm/yyyy, ví dụ 05/01/2026."),
 ])
 def test_acceptance_date_out_of_bounds_is_refused_and_nothing_changes(browser, db, world,
                                                                      typed, message):

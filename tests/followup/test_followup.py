@@ -199,7 +199,7 @@ def test_reply_to_a_closed_recommendation_is_refused_with_409(browser, db, world
 @pytest.mark.parametrize("received, message", [
     ((TODAY + timedelta(days=1)).strftime("%d/%m/%Y"), "không được sau ngày hiện tại"),
     ((TODAY - timedelta(days=6)).strftime("%d/%m/%Y"), "không được trước ngày ban hành kiến nghị"),
-    ("31/02/2026", "theo định dạng dd/mm/yyyy"),
+    ("31/02/2026", "theo dạng dd/mm/yyyy, ví dụ 05/01/2026"),
 ])
 def test_bad_reply_dates_are_refused_with_422_and_the_text_is_kept(browser, db, world,
                                                                   received, message):

@@ -447,5 +447,6 @@ MATRIX: dict[str, Entry] = {
                                           "{o.request_att}")),
 }
 
-#: Endpoints that are no route of ours (served by extensions, public by nature).
-SKIPPED = frozenset({"static", "bootstrap.static"})
+#: Endpoints that are no route of ours (served by extensions, or third-party files served from
+#: their packages by app/core/assets.py; public by nature).
+SKIPPED = frozenset({"static", "bootstrap.static", "assets.vendor"})

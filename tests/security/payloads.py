@@ -82,7 +82,9 @@ class FormParser(HTMLParser):
             return
         fields = self._form["fields"]
         if tag == "input" and a.get("name"):
-            fields.append({"name": a["name"], "kind": a.get("type", "text").lower(),
+            # A day input (app.core.forms.DayField) is a text input the date picker marks.
+            kind = "day" if "data-datepicker" in a else a.get("type", "text").lower()
+            fields.append({"name": a["name"], "kind": kind,
                            "value": a.get("value", ""), "checked": "checked" in a,
                            "maxlength": int(a["maxlength"]) if a.get("maxlength") else None})
         elif tag == "button" and a.get("name") and a.get("type", "submit") == "submit":

@@ -168,7 +168,7 @@ class Walker:
                 data[name] = value
             elif kind == "hidden":
                 data[name] = field["value"]
-            elif kind == "date" or DATE_NAME.search(name):
+            elif kind in ("date", "day") or DATE_NAME.search(name):
                 data[name] = field["value"] or _date_value(kind)
             elif kind == "number" or name in ("year", "signer_count", "number", "days",
                                               "position", "limit_days"):
