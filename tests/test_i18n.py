@@ -67,19 +67,21 @@ def _conversions(text: str) -> tuple[set[str], list[str]]:
 
 
 @pytest.fixture(scope="module")
-def extracted() -> dict[str, list[str]]:
-    """msgid (singular) -> ["file:line", ...] for every string marked in the source tree."""
+def extracted() -> dict[object, list[str]]:
+    """msgid (singular), or (context, msgid) for a string marked with a context (pgettext),
+    -> ["file:line", ...] for every string marked in the source tree."""
     with (ROOT / "babel.cfg").open(encoding="utf-8") as fh:
         method_map, options_map = parse_mapping_cfg(fh, filename="babel.cfg")
     keywords = {**DEFAULT_KEYWORDS, **EXTRA_KEYWORDS}
     found: dict[str, list[str]] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
+    for filename, lineno, message, _comments, context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=keywords,
         directory_filter=_directory_filter,
     ):
         msgid = _text(message)
         if msgid:
-            found.setdefault(msgid, []).append(f"{filename}:{lineno}")
+            key = (context, msgid) if context else msgid
+            found.setdefault(key, []).append(f"{filename}:{lineno}")
     return found
 
 
@@ -111,8 +113,9 @@ def test_extraction_finds_the_ui_strings(extracted):
 
 def test_every_extracted_msgid_has_a_vietnamese_translation(extracted, vi_catalogue):
     problems = []
-    for msgid, places in sorted(extracted.items(), key=lambda item: item[1][0]):
-        message = vi_catalogue.get(msgid)
+    for key, places in sorted(extracted.items(), key=lambda item: item[1][0]):
+        context, msgid = key if isinstance(key, tuple) else (None, key)
+        message = vi_catalogue.get(msgid, context=context)
         where = ", ".join(places)
         if message is None:
             problems.append(f"{msgid!r} — not in the catalogue  [{where}]")
