@@ -149,7 +149,8 @@ def _crawl_targets(html: str) -> set[str]:
 def test_every_link_of_the_menu_and_the_home_page_leads_somewhere(browser, db, world,
                                                                   username):
     """Each role of the authorisation matrix follows every link its menu and its home page
-    show it: none answers "forbidden", "not found" or an error."""
+    show it, and the links of the pages of its menu (their buttons to register or schedule
+    something): none answers "forbidden", "not found" or an error."""
     u, o = world.users, world.orgs
     _letters(world, 3)
     make_case(u["handler"], o["a"], SUPERVISION, title="Giám sát việc đóng bảo hiểm")
@@ -158,11 +159,20 @@ def test_every_link_of_the_menu_and_the_home_page_leads_somewhere(browser, db, w
     browser.login(username)
     home = browser.get("/")
     assert home.status_code == 200
-    targets = _crawl_targets(home.get_data(as_text=True))
+    home_html = home.get_data(as_text=True)
+    targets = _crawl_targets(home_html)
     assert len(targets) >= 5, targets
-    failed = {}
+    failed, pages = {}, {}
     for href in sorted(targets):
-        status = browser.get(href).status_code
-        if status in (403, 404, 405) or status >= 500:
-            failed[href] = status
+        response = browser.get(href)
+        if response.status_code in (403, 404, 405) or response.status_code >= 500:
+            failed[href] = response.status_code
+        pages[href] = response
+    for href in sorted(_hrefs(_menu(home_html))):
+        if href in pages and pages[href].status_code == 200:
+            for link in sorted(_crawl_targets(pages[href].get_data(as_text=True)) - set(pages)):
+                response = browser.get(link)
+                pages[link] = response
+                if response.status_code in (403, 404, 405) or response.status_code >= 500:
+                    failed[f"{href} → {link}"] = response.status_code
     assert not failed, f"{username}: {failed}"

@@ -99,7 +99,9 @@ def index():
               for u in sorted({u.id: u for u in units}.values(), key=lambda u: u.path)]
     return render_template(
         "workplace/index.html", duties=duties, more=more, org=org, q=q, shares=shares,
-        year=today.year, can_register=any(services.can_manage(current_user, u) for u in units))
+        year=today.year, can_register=any(services.can_manage(current_user, u) for u in units),
+        # Scheduling a dialogue opens a case: who logs none is refused (new_dialogue).
+        can_schedule=permissions.creates_somewhere(current_user))
 
 
 @bp.route("/employers/new", methods=["GET", "POST"])
