@@ -35,17 +35,14 @@ def admins_only():
 
 
 def _load_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None or not permissions.can_manage_user(current_user, user):
-        abort(404)
-    return user
+    """The user, if the admin manages them; else NotFound (the 404 page)."""
+    return services.require_user(current_user, db.session.get(User, user_id))
 
 
 def _load_unit(org_id: int | None) -> Organisation:
-    org = db.session.get(Organisation, org_id) if org_id else None
-    if org is None or not permissions.can_admin(current_user, org):
-        abort(404)
-    return org
+    """The unit, if the admin administers it; else NotFound (the 404 page)."""
+    return services.require_unit(current_user,
+                                 db.session.get(Organisation, org_id) if org_id else None)
 
 
 def _unit_arg(name: str) -> Organisation | None:
