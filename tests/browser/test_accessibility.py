@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import axe_violations, describe_violations, login, require_browser_deps
+from tests.browser.conftest import (
+    axe_violations,
+    describe_violations,
+    login,
+    require_browser_deps,
+)
 
 require_browser_deps()
 
@@ -33,7 +38,7 @@ def objects(db, world):
     document = draft_document(supervision, handler, "sv_notice")
     db.session.commit()
     return {"supervision": supervision.id, "letter": letter.id, "critique": critique.id,
-            "document": document.id}
+            "document": document.id, "user": handler.id, "zone": world.orgs["a_zone"].id}
 
 
 def _pages(objects):
@@ -54,6 +59,13 @@ def _pages(objects):
         ("approver", "/recommendations/", "recommendations"),
         ("admin", "/admin/deadlines/", "admin: deadlines"),
         ("admin", "/admin/deadlines/calendar", "admin: calendar"),
+        ("admin", "/admin/users", "admin: users"),
+        ("admin", "/admin/users/new", "admin: new user"),
+        ("admin", f"/admin/users/{objects['user']}", "admin: a user"),
+        ("admin", "/admin/units", "admin: units"),
+        ("admin", f"/admin/units/{objects['zone']}", "admin: a unit"),
+        ("admin", f"/admin/units/{objects['zone']}/move", "admin: move a unit"),
+        ("admin", "/admin/audit", "admin: audit trail"),
     ]
 
 

@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.browser.conftest import login, require_browser_deps
+from tests.browser.journey import SCREENS, find_case, go, open_menu
 
 require_browser_deps()
 
@@ -38,12 +39,14 @@ POINTS = ["Đề nghị nâng mức lương tối thiểu vùng I lên 5.200.000
 
 
 def _english(page: Page) -> None:
+    open_menu(page)  # the language switch sits in the menu, behind its button on a phone
     page.get_by_role("button", name="English").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
-def _as(new_page, live_server, username: str) -> Page:
-    page = new_page()
+def _as(new_page, live_server, username: str, screen: str = "desktop") -> Page:
+    width, height = SCREENS[screen]
+    page = new_page(width=width, height=height)
     login(page, live_server, username)
     _english(page)
     return page
@@ -84,7 +87,9 @@ def _pdf_text(data: bytes, tmp_path) -> str:
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
-def test_a_draft_goes_from_registration_to_closing(new_page, live_server, db, world, tmp_path):
+@pytest.mark.parametrize("screen", SCREENS)
+def test_a_draft_goes_from_registration_to_closing(new_page, live_server, db, world, tmp_path,
+                                                   screen):
     from app.auth.services import create_user
     from app.cases.models import Case, CaseEvent
     from app.core.calendar import local_today
@@ -100,10 +105,10 @@ def test_a_draft_goes_from_registration_to_closing(new_page, live_server, db, wo
     supervision_at(world, "delegation_formed")  # forming the delegation issued its decision
     db.session.commit()
     today = local_today()
-    handler = _as(new_page, live_server, "handler")
+    handler = _as(new_page, live_server, "handler", screen)
 
     # 1. The draft arrives 10 days before its submission: registered, and the warning shown.
-    handler.get_by_role("navigation").get_by_role("link", name="Social critique").click()
+    go(handler, "Social critique")
     handler.get_by_role("link", name="Register a draft for social critique").click()
     unit = handler.get_by_label("Unit", exact=True)
     unit.select_option(unit.locator("option", has_text="Liên đoàn Lao động tỉnh Hà Tĩnh")
@@ -125,6 +130,7 @@ def test_a_draft_goes_from_registration_to_closing(new_page, live_server, db, wo
     handler.get_by_role("button", name="Register the draft").click()
     expect(handler).to_have_url(re.compile(r"/cases/\d+$"))
     case_url = handler.url
+    code = handler.get_by_test_id("case-code").inner_text()
     expect(_state(handler)).to_have_text("Draft received")
     expect(handler.get_by_role("alert").filter(has_text="has been logged")).to_be_visible()
     panel = handler.get_by_test_id("critique-panel")
@@ -167,7 +173,7 @@ def test_a_draft_goes_from_registration_to_closing(new_page, live_server, db, wo
     expect(panel.get_by_test_id("meeting")).to_contain_text("Critique conference")
 
     # 4. The zone union answers on time from its own queue; it cannot open the case.
-    zone = _as(new_page, live_server, "zone_officer")
+    zone = _as(new_page, live_server, "zone_officer", screen)
     block = zone.get_by_test_id("critique-requests")
     expect(block).to_contain_text("Consultations awaiting your comments")
     block.get_by_role("link", name=TITLE).click()
@@ -183,8 +189,8 @@ def test_a_draft_goes_from_registration_to_closing(new_page, live_server, db, wo
     # 5. The deadline passes; the grassroots union answers late, its comments marked so.
     db.session.execute(sa.update(Consultation).values(deadline=today - timedelta(days=1)))
     db.session.commit()
-    grass = _as(new_page, live_server, "grass_handler")
-    grass.get_by_role("navigation").get_by_role("link", name="Social critique").click()
+    grass = _as(new_page, live_server, "grass_handler", screen)
+    go(grass, "Social critique")
     grass.get_by_test_id("consultation-requests").get_by_role("link", name=TITLE).click()
     expect(grass.get_by_test_id("past-deadline")).to_be_visible()
     _comment(grass, "2", "Propose a change", GRASS_CHANGE)
@@ -193,7 +199,7 @@ def test_a_draft_goes_from_registration_to_closing(new_page, live_server, db, wo
     expect(grass.get_by_test_id("status")).to_have_text("answered late")
 
     # 6. The inviting unit sees who answered late and who not at all, and reminds.
-    handler.goto(case_url)
+    find_case(handler, code)
     expect(panel.get_by_test_id("status")).to_have_text(
         ["answered", "answered late", "no response yet"])
     panel.get_by_role("button", name="Remind those who have not answered").click()
@@ -207,7 +213,7 @@ def test_a_draft_goes_from_registration_to_closing(new_page, live_server, db, wo
     expect(handler.get_by_role("alert")).to_contain_text("Your comments have been sent.")
 
     # 7. Consolidation: every comment side by side, the points written and submitted.
-    handler.goto(case_url)
+    find_case(handler, code)
     _fire(handler, "consolidate", "Consolidate the comments")
     panel.get_by_role("link", name="Comments side by side and points").click()
     table = handler.get_by_test_id("side-by-side")
@@ -229,8 +235,8 @@ def test_a_draft_goes_from_registration_to_closing(new_page, live_server, db, wo
     expect(handler.locator('form[data-trigger="approve_critique"]')).to_have_count(0)
 
     # 8. The committee approves; the document is numbered and printed.
-    approver = _as(new_page, live_server, "approver")
-    approver.goto(case_url)
+    approver = _as(new_page, live_server, "approver", screen)
+    find_case(approver, code)
     _fire(approver, "approve_critique", "Approve and issue")
     expect(_state(approver)).to_have_text("Critique issued")
     apanel = approver.get_by_test_id("critique-panel")
@@ -250,7 +256,7 @@ def test_a_draft_goes_from_registration_to_closing(new_page, live_server, db, wo
     assert zone.request.get(href).status == 404
 
     # 9. The drafting body answers point by point; closing waits for every answer.
-    handler.goto(case_url)
+    find_case(handler, code)
     _fire(handler, "start_follow_up", "Follow up the response")
     _fire(handler, "close", "Close", done=False)
     expect(handler.get_by_test_id("action-error")).to_contain_text(

@@ -131,3 +131,30 @@ def test_the_charts_show_their_titles_and_their_labels_whole(new_page, live_serv
     channels = page.get_by_test_id("chart-channels").locator("text")
     assert not any(t.endswith("…") for t in channels.all_text_contents())
     expect(channels.filter(has_text="Báo cáo, phản ánh của công đoàn cấp")).to_have_count(1)
+
+
+def test_on_a_phone_the_list_shows_its_search_and_folds_the_other_filters(new_page, live_server,
+                                                                           db, world):
+    made = _cases(db, world)
+    phone = new_page(**PHONE)
+    login(phone, live_server, "handler")
+    phone.goto(f"{live_server}/cases/")
+    expect(phone.get_by_label("Tìm kiếm", exact=True)).to_be_visible()
+    family = phone.locator("select#family")
+    expect(family).to_be_hidden()
+    top = phone.locator("main table, main .table-cards").first.bounding_box()["y"]
+    assert top < PHONE["height"], "the first case shows on the first screen"
+    phone.get_by_role("button", name="Bộ lọc khác").click()
+    expect(family).to_be_visible()
+    family.select_option(label="Đơn thư")
+    phone.get_by_role("button", name="Lọc", exact=True).click()
+    # A filter set keeps the filters open, and the list holds only letters.
+    expect(phone.locator("select#family")).to_be_visible()
+    expect(phone.get_by_role("link", name=made[-1].code, exact=True)).to_have_count(0)
+    expect(phone.get_by_role("link", name=made[0].code, exact=True)).to_be_visible()
+
+    desktop = new_page(**DESKTOP)
+    login(desktop, live_server, "handler")
+    desktop.goto(f"{live_server}/cases/")
+    expect(desktop.locator("select#family")).to_be_visible()
+    expect(desktop.get_by_role("button", name="Bộ lọc khác")).to_be_hidden()

@@ -9,9 +9,11 @@ import re
 import shutil
 import subprocess
 
+import pytest
 import sqlalchemy as sa
 
 from tests.browser.conftest import login, require_browser_deps
+from tests.browser.journey import SCREENS, find_case, open_draft, open_menu
 
 require_browser_deps()
 
@@ -27,6 +29,7 @@ CONTENT = ("Chủ tịch công đoàn cơ sở tự ý chi quỹ công đoàn đ
 
 
 def _english(page: Page) -> None:
+    open_menu(page)  # the language switch sits in the menu, behind its button on a phone
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
@@ -56,9 +59,10 @@ def _draft_from_step(page: Page, title: str, trigger: str | None = None) -> str:
     return page.url
 
 
-def _issue(page: Page, draft_url: str, type_code: str) -> str:
-    """The approver issues the draft (they did not write it): the register's next number."""
-    page.goto(draft_url)
+def _issue(page: Page, code: str, title: str, type_code: str) -> str:
+    """The approver finds the draft among the case's documents and issues it (they did not
+    write it): the register's next number."""
+    open_draft(page, code, title)
     page.once("dialog", lambda dialog: dialog.accept())  # a number cannot be taken back: asked
     page.get_by_role("button", name="Issue (number and freeze)").click()
     number = page.get_by_test_id("document-number").inner_text().split()[-1]
@@ -78,9 +82,11 @@ def _pdf_text(page: Page, link, tmp_path) -> str:
     return " ".join(out.split())
 
 
+@pytest.mark.parametrize("screen", SCREENS)
 def test_a_denunciation_goes_from_intake_to_closing(new_page, live_server, db, world,
-                                                     tmp_path):
-    intake, handler, approver = new_page(), new_page(), new_page()
+                                                     tmp_path, screen):
+    width, height = SCREENS[screen]
+    intake, handler, approver = (new_page(width=width, height=height) for _ in range(3))
     for page, user in ((intake, "intake"), (handler, "handler"), (approver, "approver")):
         login(page, live_server, user)
         _english(page)
@@ -114,7 +120,7 @@ def test_a_denunciation_goes_from_intake_to_closing(new_page, live_server, db, w
     assert not text or (SENDER in text and code in text)
 
     # 2. A handler who is not a named handler classifies it, never seeing the sender.
-    handler.goto(case_url)
+    find_case(handler, code)
     expect(handler.get_by_test_id("sealed-identity")).to_be_visible()
     assert SENDER not in handler.content() and PHONE not in handler.content()
     expect(handler.get_by_test_id("doc-receipt")).to_have_count(0)
@@ -131,9 +137,9 @@ def test_a_denunciation_goes_from_intake_to_closing(new_page, live_server, db, w
     # 3. The accept step rests on its decision: the handler drafts it from the step, the
     # approver issues it and accepts the letter (thụ lý) on the day entered.
     handler.get_by_test_id("accept-letter").click()
-    decision_draft = _draft_from_step(handler, "Decision accepting a denunciation")
-    decision_number = _issue(approver, decision_draft, "QĐ")
-    approver.goto(case_url)
+    _draft_from_step(handler, "Decision accepting a denunciation")
+    decision_number = _issue(approver, code, "Decision accepting a denunciation", "QĐ")
+    find_case(approver, code)
     expect(approver.locator('form[data-trigger="accept"]')).to_have_count(0)  # dated form only
     approver.get_by_test_id("accept-letter").click()
     expect(approver.get_by_test_id("step-needs")).to_contain_text(
@@ -144,7 +150,7 @@ def test_a_denunciation_goes_from_intake_to_closing(new_page, live_server, db, w
     expect(_state(approver)).to_have_text("Accepted")
 
     # 4. The handler verifies, drafts the notice to the denounced person, records the result.
-    handler.goto(case_url)
+    find_case(handler, code)
     _fire(handler, "start_verification", "Start verification")
     expect(_state(handler)).to_have_text("Verifying")
     drafting = handler.get_by_test_id("new-document")
@@ -155,20 +161,20 @@ def test_a_denunciation_goes_from_intake_to_closing(new_page, live_server, db, w
     assert "tố cáo" in notice
     for secret in (SENDER, ADDRESS, PHONE):
         assert secret not in notice
-    handler.goto(case_url)
-    conclusion = _draft_from_step(handler, "Conclusion on a denunciation", "record_result")
-    conclusion_number = _issue(approver, conclusion, "KL")
-    handler.goto(case_url)
+    find_case(handler, code)
+    _draft_from_step(handler, "Conclusion on a denunciation", "record_result")
+    conclusion_number = _issue(approver, code, "Conclusion on a denunciation", "KL")
+    find_case(handler, code)
     expect(handler.locator('form[data-trigger="record_result"]').get_by_test_id("step-needs")
            ).to_contain_text(f"Rests on Conclusion on a denunciation no. {conclusion_number}")
     _fire(handler, "record_result", "Record the result", "Tố cáo đúng một phần")
     expect(_state(handler)).to_have_text("Resolved")
 
     # 5. The approver closes it; the handler still never saw the sender's name.
-    approver.goto(case_url)
+    find_case(approver, code)
     _fire(approver, "close", "Close")
     expect(_state(approver)).to_have_text("Closed")
-    handler.goto(case_url)
+    find_case(handler, code)
     expect(_state(handler)).to_have_text("Closed")
     assert SENDER not in handler.content()
 

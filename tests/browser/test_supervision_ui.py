@@ -9,9 +9,11 @@ import re
 from datetime import UTC, date, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 import sqlalchemy as sa
 
 from tests.browser.conftest import login, require_browser_deps
+from tests.browser.journey import SCREENS, find_case, go, open_draft
 
 require_browser_deps()
 
@@ -42,10 +44,6 @@ RETURN_COMMENT = "Bổ sung thời hạn khắc phục vào phần kết luận"
 TRIGGERS = ["classify", "draft_plan", "approve_plan", "form_delegation", "notify_subject",
             "start_fieldwork", "submit_report", "return_report", "submit_report",
             "approve_conclusion", "issue_conclusion", "close"]
-
-
-def _menu(page: Page):
-    return page.get_by_role("navigation", name="Menu chính")
 
 
 def _state(page: Page):
@@ -86,9 +84,10 @@ def _draft_from_step(page: Page, trigger: str, title: str) -> str:
     return page.url
 
 
-def _issue(page: Page, draft_url: str, type_code: str | None) -> str:
-    """An approver who did not draft it issues the draft: it takes the unit's next number."""
-    page.goto(draft_url)
+def _issue(page: Page, code: str, title: str, type_code: str | None) -> str:
+    """An approver who did not draft it finds the draft among the case's documents and issues
+    it: it takes the unit's next number."""
+    open_draft(page, code, title)
     asked = []
 
     def confirm(dialog):  # a number in the register cannot be taken back: asked first
@@ -105,15 +104,22 @@ def _issue(page: Page, draft_url: str, type_code: str | None) -> str:
     return number.removeprefix("Số ")
 
 
-def _rests_on(page: Page, case_url: str, trigger: str, title: str, number: str) -> None:
-    page.goto(case_url)
+def _issue_drafted(drafter: Page, issuer: Page, code: str, trigger: str, title: str,
+                   type_code: str | None) -> str:
+    """The step's document drafted by one user from the step, issued by another."""
+    _draft_from_step(drafter, trigger, title)
+    return _issue(issuer, code, title, type_code)
+
+
+def _rests_on(page: Page, code: str, trigger: str, title: str, number: str) -> None:
+    find_case(page, code)
     expect(_action(page, trigger).get_by_test_id("step-needs")).to_contain_text(
         f"Căn cứ {title} số {number}")
 
 
 def _log_a_feedback_letter(page: Page) -> str:
     """The intake officer logs a phản ánh through the letters intake; returns its URL."""
-    _menu(page).get_by_role("link", name="Việc của tôi").click()
+    go(page, "Việc của tôi")
     page.get_by_test_id("log-letter").click()
     page.get_by_label("Kênh tiếp nhận").select_option(
         label="Báo cáo, phản ánh của công đoàn cấp dưới, đoàn viên, người lao động")
@@ -140,12 +146,14 @@ def _dates_are_kept(page: Page, starts: date, ends: date) -> None:
         ends.strftime("%d/%m/%Y"))
 
 
+@pytest.mark.parametrize("screen", SCREENS)
 def test_a_supervision_goes_from_a_signal_to_its_closing(new_page, live_server, app, db,
-                                                          world, monkeypatch):
+                                                          world, monkeypatch, screen):
     from app.cases.models import Attachment, Case, CaseEvent
 
-    intake, handler, approver, delegate = new_page(), new_page(), new_page(), new_page()
-    approver2 = new_page()
+    width, height = SCREENS[screen]
+    intake, handler, approver, delegate, approver2 = (
+        new_page(width=width, height=height) for _ in range(5))
     for page, user in ((intake, "intake"), (handler, "handler"), (approver, "approver"),
                        (delegate, "delegate"), (approver2, "approver2")):
         login(page, live_server, user)
@@ -154,7 +162,7 @@ def test_a_supervision_goes_from_a_signal_to_its_closing(new_page, live_server, 
     # 1. A letter (phản ánh) is logged; the handler opens a supervision from it.
     letter_url = _log_a_feedback_letter(intake)
     letter_code = intake.get_by_test_id("case-code").inner_text()
-    handler.goto(letter_url)
+    find_case(handler, letter_code)
     handler.get_by_role("button", name="Mở cuộc giám sát từ tín hiệu này").click()
     expect(handler).to_have_url(re.compile(r"/cases/\d+$"))
     assert handler.url != letter_url
@@ -208,11 +216,11 @@ def test_a_supervision_goes_from_a_signal_to_its_closing(new_page, live_server, 
     expect(_state(handler)).to_have_text("Dự thảo kế hoạch")
 
     # 3. The approver approves the plan; the delegation is named, then formed.
-    approver.goto(case_url)
+    find_case(approver, code)
     _fire(approver, "approve_plan", "Duyệt kế hoạch")
     expect(_state(approver)).to_have_text("Kế hoạch đã duyệt")
 
-    handler.goto(case_url)
+    find_case(handler, code)
     handler.get_by_test_id("supervision-panel").get_by_role(
         "link", name="Xác định thành phần đoàn").click()
     expect(handler.get_by_role("heading", name="Đoàn giám sát")).to_be_visible()
@@ -237,23 +245,23 @@ def test_a_supervision_goes_from_a_signal_to_its_closing(new_page, live_server, 
     expect(handler.get_by_test_id("delegation").get_by_role("listitem")).to_have_text([
         "Người dùng delegate, Phó Chủ tịch — Trưởng đoàn", f"{SECRETARY}, Chuyên viên — Thư ký"])
 
-    approver.goto(case_url)
+    find_case(approver, code)
     _fire(approver, "form_delegation", "Quyết định thành lập đoàn", done=False)
     expect(approver.get_by_test_id("action-error")).to_contain_text(
         "cần văn bản đã ban hành: “Quyết định thành lập đoàn giám sát”")
     title = "Quyết định thành lập đoàn giám sát"
-    number = _issue(approver2, _draft_from_step(approver, "form_delegation", title), "QĐ")
+    number = _issue_drafted(approver, approver2, code, "form_delegation", title, "QĐ")
     issued.append(number)
-    _rests_on(approver, case_url, "form_delegation", title, number)
+    _rests_on(approver, code, "form_delegation", title, number)
     _fire(approver, "form_delegation", "Quyết định thành lập đoàn")
     expect(_state(approver)).to_have_text("Đã quyết định thành lập đoàn")
 
     # 4. The notice; fieldwork is refused until the notice period has passed.
-    intake.goto(case_url)
+    find_case(intake, code)
     title = "Công văn thông báo giám sát"
-    number = _issue(approver, _draft_from_step(intake, "notify_subject", title), None)
+    number = _issue_drafted(intake, approver, code, "notify_subject", title, None)
     issued.append(number)
-    _rests_on(intake, case_url, "notify_subject", title, number)
+    _rests_on(intake, code, "notify_subject", title, number)
     _fire(intake, "notify_subject", "Gửi thông báo cho đối tượng")
     expect(_state(intake)).to_have_text("Đã thông báo đối tượng")
 
@@ -267,7 +275,7 @@ def test_a_supervision_goes_from_a_signal_to_its_closing(new_page, live_server, 
     earliest = notified + timedelta(days=15)
     db.session.rollback()
 
-    delegate.goto(case_url)
+    find_case(delegate, code)
     expect(delegate.get_by_test_id("earliest-fieldwork")).to_have_text(
         f"Sớm nhất từ ngày {earliest:%d/%m/%Y} mới được bắt đầu giám sát.")
     _fire(delegate, "start_fieldwork", "Bắt đầu giám sát", done=False)
@@ -325,11 +333,11 @@ def test_a_supervision_goes_from_a_signal_to_its_closing(new_page, live_server, 
     expect(_state(delegate)).to_have_text("Dự thảo báo cáo")
 
     # 6. Returned with a comment, reworked, resubmitted, approved.
-    approver.goto(case_url)
+    find_case(approver, code)
     _fire(approver, "return_report", "Trả lại để hoàn thiện", comment=RETURN_COMMENT)
     expect(_state(approver)).to_have_text("Đang giám sát")
 
-    delegate.goto(case_url)
+    find_case(delegate, code)
     expect(delegate.get_by_test_id("timeline").get_by_role("listitem").last).to_contain_text(
         RETURN_COMMENT)
     panel.get_by_role("link", name="Soạn dự thảo báo cáo").click()
@@ -343,7 +351,7 @@ def test_a_supervision_goes_from_a_signal_to_its_closing(new_page, live_server, 
     _fire(delegate, "submit_report", "Trình dự thảo báo cáo")
     expect(_state(delegate)).to_have_text("Dự thảo báo cáo")
 
-    approver.goto(case_url)
+    find_case(approver, code)
     _fire(approver, "approve_conclusion", "Duyệt kết luận")
     expect(_state(approver)).to_have_text("Kết luận đã duyệt")
     approver_panel = approver.get_by_test_id("supervision-panel")
@@ -356,17 +364,17 @@ def test_a_supervision_goes_from_a_signal_to_its_closing(new_page, live_server, 
     expect(approver.get_by_text("đã duyệt ngày")).to_be_visible()
 
     # 7. Issued: one recommendation case per recommendation; closing is refused for now.
-    intake.goto(case_url)
+    find_case(intake, code)
     for title, type_code in (("Báo cáo kết quả giám sát", "BC"),
                              ("Văn bản kiến nghị sau giám sát", None)):
-        intake.goto(case_url)
-        number = _issue(approver, _draft_from_step(intake, "issue_conclusion", title), type_code)
+        find_case(intake, code)
+        number = _issue_drafted(intake, approver, code, "issue_conclusion", title, type_code)
         issued.append(number)
-        _rests_on(intake, case_url, "issue_conclusion", title, number)
+        _rests_on(intake, code, "issue_conclusion", title, number)
     _fire(intake, "issue_conclusion", "Ban hành báo cáo và kiến nghị")
     expect(_state(intake)).to_have_text("Theo dõi kiến nghị")
 
-    handler.goto(case_url)
+    find_case(handler, code)
     recs = handler.get_by_test_id("recommendations").get_by_role("listitem")
     expect(recs).to_have_count(2)
     for row, (addressee, _superior, _text) in zip(recs.all(), RECS):
@@ -381,7 +389,7 @@ def test_a_supervision_goes_from_a_signal_to_its_closing(new_page, live_server, 
     # implemented, closed.
     replies = 0
     for rec_code, (addressee, superior, text) in zip(rec_codes, RECS):
-        handler.goto(case_url)
+        find_case(handler, code)
         handler.get_by_test_id("recommendations").get_by_role("link", name=rec_code).click()
         expect(handler.get_by_test_id("case-code")).to_have_text(rec_code)
         expect(_state(handler)).to_have_text("Chờ trả lời")

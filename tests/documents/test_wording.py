@@ -244,8 +244,13 @@ def test_the_case_page_edits_the_wording_with_csrf_and_scope(db, world, browser)
     response = browser.post(f"/cases/{case.id}/wording", {
         "version": db.session.get(cases.Case, case.id).version, "title": "",
         "subject_matter": "giữ lại nội dung này"})
-    assert response.status_code == 422
-    assert "giữ lại nội dung này" in response.get_data(as_text=True)
+    # Refused: back to the case page (post/redirect/get), the typed text kept, nothing saved.
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/cases/{case.id}")
+    page = browser.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "giữ lại nội dung này" in page
+    db.session.expire_all()
+    assert db.session.get(cases.Case, case.id).subject_matter == "việc trả lương năm 2026"
     browser.logout()
     browser.login("delegate")
     assert browser.post(f"/cases/{case.id}/wording", {
