@@ -155,6 +155,7 @@ def test_the_calendar_speaks_english_on_an_english_page(new_page, live_server, w
     page.goto(f"{live_server}/cases/new")
     page.locator('form[action$="/language/en"] button').click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.wait_for_load_state()  # the new page's picker script has run (it follows the body)
     page.get_by_label("Date received").click()
     calendar = page.locator(CALENDAR)
     expect(calendar.locator(".flatpickr-weekday").first).to_have_text("Mon")
