@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -70,10 +71,25 @@ def create_user(username: str, full_name: str, password: str | None, roles=(), *
         user.set_password(password)
     for role, org in roles:
         _check_role(role)
-        user.roles.append(RoleAssignment(role=role, org=org))
-    db.session.add(user)
-    db.session.flush()
+    with _refused_on_conflict(_("User “%(username)s” already exists.", username=username),
+                              "username"):
+        for role, org in roles:
+            user.roles.append(RoleAssignment(role=role, org=org))
+        db.session.add(user)
     return user
+
+
+@contextmanager
+def _refused_on_conflict(message: str, field: str):
+    """Write what the block adds in a savepoint and flush it: a unique row another request
+    wrote since the check above (two admins, a double submit) becomes the refusal `message`
+    instead of an IntegrityError, and the rest of the transaction stays usable."""
+    try:
+        with db.session.begin_nested():
+            yield
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        raise AccountRefused(message, field=field) from None
 
 
 def _check_role(role: str) -> None:
@@ -84,12 +100,13 @@ def _check_role(role: str) -> None:
 def add_role(user: User, role: str, org) -> RoleAssignment:
     """Give `user` `role` in `org` (and so in every unit below it)."""
     _check_role(role)
+    held = _("%(name)s already holds this role in %(unit)s.", name=user.full_name,
+             unit=org.display_name)
     if any(a.role == role and a.org_id == org.id for a in user.roles):
-        raise AccountRefused(_("%(name)s already holds this role in %(unit)s.",
-                               name=user.full_name, unit=org.display_name), field="role")
+        raise AccountRefused(held, field="role")
     assignment = RoleAssignment(role=role, org=org)
-    user.roles.append(assignment)
-    db.session.flush()
+    with _refused_on_conflict(held, "role"):
+        user.roles.append(assignment)
     return assignment
 
 

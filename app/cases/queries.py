@@ -504,11 +504,6 @@ def units_of(user, roles=None):
     return scope_condition(user, Case.org_id, roles, path_column=Case.org_path)
 
 
-def work_queue(user, limit: int = 10) -> list[Case]:
-    """Cases waiting for an action the user's roles allow, soonest deadline first."""
-    return list(db.session.scalars(_work_queue_statement(role_shape(user), limit)))
-
-
 def _work_branches(shape: RoleShape) -> list:
     """(state, condition) branches of the work queue: the states where one of the user's
     roles may act, each under the units and families where it may."""

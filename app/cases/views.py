@@ -65,16 +65,10 @@ def filter_from_args(args) -> queries.CaseFilter:
         q=(args.get("q") or "").strip()[:200] or None,
         overdue=args.get("overdue") == "1",
         open_only=args.get("open") == "1",
-        due_by=_day(args.get("due_by")),
+        due_by=parse_day(args.get("due_by")),  # malformed: no filter, never an error
         sort=args.get("sort") if args.get("sort") in queries.SORTS else "newest",
         words=args.get("words") == "1",
     )
-
-
-def _day(value: str | None):
-    """A dd/mm/yyyy (or yyyy-mm-dd) filter value, or None when absent or malformed (a filter
-    never errors)."""
-    return parse_day(value)
 
 
 def per_page(args) -> int:

@@ -152,6 +152,10 @@ def _wtforms_messages():  # pragma: no cover - never called
     gettext("This field is required.")
     gettext("Not a valid integer value.")
     gettext("Not a valid choice.")
+    gettext("Invalid Choice: could not coerce.")
+    gettext("Invalid choice(s): one or more data inputs could not be coerced.")
+    ngettext("'%(value)s' is not a valid choice for this field.",
+             "'%(value)s' are not valid choices for this field.", 2)
     gettext("Number must be between %(min)s and %(max)s.")
     ngettext("Field cannot be longer than %(max)d character.",
              "Field cannot be longer than %(max)d characters.", 2)

@@ -49,7 +49,7 @@ from app.cases.models import Case, CaseEvent
 from app.cases.plugins import installed
 from app.cases.queries import subtree_condition
 from app.core.calendar import local_today
-from app.core.dates import LOCAL_TZ, format_day, local_midnight
+from app.core.dates import LOCAL_TZ, format_day, local_midnight, parse_day
 from app.core.errors import Invalid
 from app.core.params import MAX_YEAR, MIN_YEAR, year_arg
 from app.extensions import db
@@ -473,15 +473,12 @@ MAX_MONTHS = 60
 
 
 def _parse_day(raw: str | None, message: str) -> date:
-    """A day of the years reports cover (year 1 or 9999 would overflow the time zone)."""
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            day = datetime.strptime((raw or "").strip(), fmt).date()
-        except ValueError:
-            continue
-        if MIN_YEAR <= day.year <= MAX_YEAR:
-            return day
-    raise Invalid(message)
+    """A day typed as every date field reads it (app.core.dates.parse_day), in the years
+    reports cover (year 1 or 9999 would overflow the time zone)."""
+    day = parse_day(raw)
+    if day is None or not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise Invalid(message)
+    return day
 
 
 def _standard(start: date, end: date) -> str:

@@ -382,8 +382,9 @@ def hold(case_id: int):
     if request.method == "GET":
         form.place.data = record.place
         if record.employer.representative:
+            # Printed in the Vietnamese minutes as typed: document data, not interface text.
             form.employer_side.data = (f"{record.employer.representative}, "
-                                       f"{_('legal representative')}")
+                                       "người đại diện theo pháp luật")
     return handle_form(
         form, lambda: services.hold_dialogue(
             case, current_user, held_on=form.held_on.data, place=form.place.data,

@@ -83,6 +83,12 @@ def test_a_refused_form_answers_422_in_vietnamese(browser, world):
         "username": "ngoai", "full_name": "Ngoài phạm vi", "org_id": world.orgs["b"].id,
         "roles": [HANDLER], "password": ""})
     assert beyond.status_code == 422  # not among the choices
+    assert "Not a valid choice" not in _text(beyond) and "Lựa chọn không hợp lệ" in _text(beyond)
+    forged = browser.post("/admin/users/new", {
+        "username": "gia", "full_name": "Vai trò giả", "org_id": world.orgs["a"].id,
+        "roles": ["superuser"], "password": ""})
+    assert forged.status_code == 422
+    assert "“superuser” không phải là một lựa chọn hợp lệ của mục này." in _text(forged)
 
 
 def test_deactivation_from_the_page_ends_the_users_session(app, browser, db, world):

@@ -309,3 +309,21 @@ def test_the_user_list_is_scoped_filtered_and_paged_by_key(db, world, admin, mon
     first = queries.users_page(admin)
     second = queries.users_page(admin, after=first.next_after)
     assert [u.username for u in first.items + second.items] == sorted(names)[:6]
+
+
+def test_a_role_written_meanwhile_by_another_request_is_refused_not_a_500(db, world):
+    """Two admins (or a double submit) giving the same role: the second meets the unique row
+    at the flush and gets the refusal, and the transaction goes on."""
+    from app.auth.models import RoleAssignment
+    from app.auth.services import AccountRefused, add_role
+    from workflows.vocab import AUDITOR
+
+    user, unit = world.users["handler"], world.orgs["a_zone"]
+    assert all(a.role != AUDITOR for a in user.roles)  # what this request read
+    db.session.execute(sa.insert(RoleAssignment).values(user_id=user.id, org_id=unit.id,
+                                                        role=AUDITOR))
+    with pytest.raises(AccountRefused) as refused:
+        add_role(user, AUDITOR, unit)
+    assert "đã giữ vai trò này" in refused.value.message
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RoleAssignment).where(
+        RoleAssignment.user_id == user.id, RoleAssignment.role == AUDITOR)) == 1

@@ -181,7 +181,9 @@ def test_missing_comment_is_refused_with_a_message_on_the_case_page(browser, db,
     browser.login("approver")
     response = browser.post(f"/cases/{case.id}/actions/cancel", {"version": case.version})
     assert response.status_code == 303
-    assert "lý do" in browser.get(response.headers["Location"]).get_data(as_text=True).lower()
+    page = browser.get(response.headers["Location"]).get_data(as_text=True)
+    error = re.search(r'data-testid="action-error"[^>]*>(.*?)</div>', page, re.S)
+    assert error and "Vui lòng nêu lý do hoặc ý kiến khi thực hiện" in error.group(1)
     db.session.expire_all()
     assert db.session.get(Case, case.id).state == "received"
 

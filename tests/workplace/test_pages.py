@@ -93,6 +93,8 @@ def test_schedule_from_the_page_and_walk_the_dialogue(world, browser, db):
     hold = f"/workplace/dialogues/{case.id}/hold"
     form = browser.get(hold)
     assert form.status_code == 200 and "ít nhất 3" in form.get_data(as_text=True)
+    # The employer's side starts with its legal representative, in the minutes' language.
+    assert "Nguyễn Văn Giám, người đại diện theo pháp luật" in form.get_data(as_text=True)
     data = {"version": case.version, "held_on": (TODAY - timedelta(days=20)).strftime(DMY),
             "place": "Nhà ăn", "workers_side": "Nguyễn Văn An, Chủ tịch CĐCS\nTrần Thị Bình",
             "employer_side": "Lê Văn Tâm, Giám đốc\nPhạm Văn Dũng\nHoàng Thị Yến"}
