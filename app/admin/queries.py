@@ -76,11 +76,12 @@ def children(org: Organisation, cap: int = UNIT_CAP) -> list[Organisation]:
         .order_by(Organisation.display_name, Organisation.id).limit(cap + 1)).all()
 
 
-def search_units(admin, q: str, cap: int = UNIT_CAP) -> list[Organisation]:
-    """Units of the admin's subtree whose name, label or short name holds `q`."""
+def search_units(admin, q: str, cap: int = UNIT_CAP, where=sa.true()) -> list[Organisation]:
+    """Units of the admin's subtree whose name, label or short name holds `q` (and that meet
+    `where`, before the cap)."""
     return db.session.scalars(
         sa.select(Organisation)
-        .where(admin_scope(admin, Organisation.id),
+        .where(admin_scope(admin, Organisation.id), where,
                sa.or_(Organisation.name.icontains(q, autoescape=True),
                       Organisation.label.icontains(q, autoescape=True),
                       Organisation.short_name.icontains(q, autoescape=True)))

@@ -283,8 +283,7 @@ def move_unit(org_id: int):
     # search for `q` finds.
     fits = sa.and_(Organisation.level < org.level, Organisation.dissolved_on.is_(None),
                    sa.not_(Organisation.path.startswith(org.path, autoescape=True)))
-    found = [o for o in queries.search_units(current_user, q, cap=MOVE_CHOICES)
-             if o.level < org.level and not org.contains(o)] if q else []
+    found = queries.search_units(current_user, q, cap=MOVE_CHOICES, where=fits) if q else []
     # Around the parent: the units beside it too (its own parent's children).
     form.parent_id.choices = _unit_choices(org.parent, around=[org.parent.parent, *found],
                                            where=fits)

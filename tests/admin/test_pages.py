@@ -215,3 +215,19 @@ def test_the_audit_page_shows_the_admins_subtree_only(browser, db, world):
     assert "handler" in page
     labels = _text(browser.get(f"/admin/users/{world.users['handler'].id}"))
     assert 'data-action="role_added"' in labels
+
+
+def test_the_move_search_offers_and_preselects_only_units_that_may_take_it(browser, db, world):
+    from app.orgs.services import create_org
+
+    a = world.orgs["a"]
+    old = create_org("Công đoàn Viên chức tỉnh (cũ)", "CĐVC", "Hà Tĩnh", 3, a,
+                     valid_from=FOUNDED, label="CĐVC cũ")
+    old.dissolved_on = local_today() - timedelta(days=10)
+    new = create_org("Công đoàn Viên chức tỉnh", "CĐVC", "Hà Tĩnh", 3, a, valid_from=FOUNDED,
+                     label="CĐVC mới")
+    db.session.commit()
+    browser.login("admin")
+    page = _text(browser.get(f"/admin/units/{world.orgs['a_grass'].id}/move?q=Viên chức"))
+    assert f'selected value="{new.id}"' in page  # the first unit found that may take it
+    assert f'value="{old.id}"' not in page  # a dissolved unit is no parent
