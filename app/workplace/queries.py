@@ -75,10 +75,11 @@ def _duty(last_on: date | None, covered_since: date, rule_code: str, today: date
     return Duty(last_on, due_on, state, scheduled)
 
 
-def employers_in(user, org: Organisation | None = None) -> sa.Select:
-    """Employers covered by the units the user sees (or by `org`'s subtree), by unit and name."""
+def employers_in(user, org: Organisation | None = None, roles=None) -> sa.Select:
+    """Employers covered by the units the user sees (or by `org`'s subtree; with `roles`, only
+    where the user holds one of them), by unit and name."""
     stmt = (sa.select(Employer).options(selectinload(Employer.headcounts))
-            .where(permissions.scope_condition(user, Employer.org_id)))
+            .where(permissions.scope_condition(user, Employer.org_id, roles)))
     if org is not None:
         stmt = stmt.where(Employer.org_id.in_(
             sa.select(Organisation.id).where(Organisation.path.startswith(org.path,

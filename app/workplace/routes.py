@@ -13,6 +13,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from app.auth import permissions
 from app.cases.views import load_case, step_form, step_hints
@@ -42,7 +43,7 @@ from app.workplace.forms import (
     RegulationForm,
     RescheduleForm,
 )
-from app.workplace.models import InspectionBoard
+from app.workplace.models import Employer, InspectionBoard
 from workflows.vocab import DIALOGUE
 
 bp = Blueprint("workplace", __name__, url_prefix="/workplace")
@@ -287,9 +288,10 @@ def new_dialogue():
     if parent_id:
         parent = load_case(parent_id)
     form = OpenDialogueForm()
-    employers = [e for e in db.session.scalars(queries.employers_in(
-        current_user, parent.org if parent is not None else None).limit(1000))
-        if permissions.can_create_in(current_user, e.org)]
+    # Where the user may open a case (permissions.can_create_in), read in the query.
+    employers = db.session.scalars(queries.employers_in(
+        current_user, parent.org if parent is not None else None,
+        roles=permissions.CREATOR_ROLES).options(joinedload(Employer.org)).limit(1000)).all()
     if not employers and not permissions.creates_somewhere(current_user):
         abort(403)
     form.employer_id.choices = [(e.id, f"{e.name} ({e.org.display_name})") for e in employers]
