@@ -4,18 +4,11 @@ from wtforms import (
     EmailField,
     PasswordField,
     SelectField,
-    SelectMultipleField,
     StringField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.core.forms import BaseForm, DayField
-
-
-class _Checkboxes(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from app.core.forms import BaseForm, Checkboxes, DayField
 
 
 def _password(label):
@@ -31,7 +24,7 @@ class UserForm(BaseForm):
     email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=200), Regexp(
         r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Not a valid e-mail address."))])
     org_id = SelectField(_l("Unit"), coerce=int, validators=[InputRequired()])
-    roles = _Checkboxes(_l("Roles in this unit"), validators=[DataRequired()])
+    roles = Checkboxes(_l("Roles in this unit"), validators=[DataRequired()])
     password = _password(_l("Initial password (empty: one is generated and shown once)"))
 
 

@@ -39,14 +39,10 @@ def _record(actor, action: str, *, user: User | None = None, org: Organisation |
     return event
 
 
-def _unit(org: Organisation | None) -> dict:
-    return {"unit": org.display_name, "unit_id": org.id} if org is not None else {}
-
-
-def _role(assignment_or_role, org: Organisation | None = None) -> dict:
-    if isinstance(assignment_or_role, RoleAssignment):
-        assignment_or_role, org = assignment_or_role.role, assignment_or_role.org
-    return {"role": assignment_or_role, **_unit(org)}
+def _role(assignment: RoleAssignment) -> dict:
+    """A role as the audit trail keeps it: the role, and its unit's name and id then."""
+    return {"role": assignment.role, "unit": assignment.org.display_name,
+            "unit_id": assignment.org_id}
 
 
 def account_unit(user: User) -> Organisation | None:

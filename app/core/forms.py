@@ -2,9 +2,9 @@
 every integer field within what a database integer holds; DayField, the one date field."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, IntegerField, StringField, TextAreaField
+from wtforms import Field, IntegerField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import NumberRange, StopValidation
-from wtforms.widgets import TextInput
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from app.core.dates import FIRST_INPUT_YEAR, LAST_INPUT_YEAR, format_day, parse_day
 from app.core.i18n import current_locale
@@ -89,6 +89,12 @@ class _CatalogueTranslations:
         from flask_babel import get_translations
 
         return get_translations().ungettext(singular, plural, n)
+
+
+class Checkboxes(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes (units to invite, roles to give)."""
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class BaseForm(FlaskForm):

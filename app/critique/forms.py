@@ -8,14 +8,12 @@ from wtforms import (
     MultipleFileField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.core.forms import BaseForm, DayField
+from app.core.forms import BaseForm, Checkboxes, DayField
 from app.core.i18n import current_locale
 from app.core.text import nfc
 from workflows.vocab import CRITIQUE_KINDS
@@ -75,8 +73,7 @@ class ExpertRow(Form):
 
 class ConsultationForm(BaseForm):
     deadline = DayField(_l("Comments due by"), validators=[InputRequired()])
-    org_ids = SelectMultipleField(_l("Units invited"), coerce=int, option_widget=CheckboxInput(),
-                                  widget=ListWidget(prefix_label=False))
+    org_ids = Checkboxes(_l("Units invited"), coerce=int)
     experts = FieldList(FormField(ExpertRow), min_entries=2, max_entries=20)
     message = TextAreaField(_l("Message to the invitees"))
 

@@ -9,10 +9,8 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
 from wtforms.validators import (
     DataRequired,
@@ -23,7 +21,7 @@ from wtforms.validators import (
 )
 
 from app.core.calendar import local_today
-from app.core.forms import BaseForm, DayField, choices
+from app.core.forms import BaseForm, Checkboxes, DayField, choices
 from app.core.text import nfc
 from workflows.vocab import (
     DIALOGUE_EVENTS,
@@ -133,10 +131,6 @@ class ItemForm(BaseForm):
     text = TextAreaField(_l("Item"), validators=[DataRequired(), Length(max=5000)])
 
 
-class SendAgendaForm(BaseForm):
-    version = _version()
-
-
 class HoldForm(BaseForm):
     version = _version()
     held_on = _date(_l("Held on"))
@@ -168,10 +162,7 @@ class OutcomeRow(Form):
 
 class MinutesForm(BaseForm):
     items = FieldList(FormField(OutcomeRow), min_entries=0, max_entries=200)
-    signatories = SelectMultipleField(_l("Who signs the minutes"), coerce=int,
-                                      validate_choice=False,
-                                      option_widget=widgets.CheckboxInput(),
-                                      widget=widgets.ListWidget(prefix_label=False))
+    signatories = Checkboxes(_l("Who signs the minutes"), coerce=int, validate_choice=False)
 
 
 class PublishForm(BaseForm):

@@ -16,8 +16,6 @@ __all__ = ["DemocracyRegulation", "DialogueItem", "DialogueParticipant", "Dialog
            "Employer", "EmployerHeadcount", "InspectionBoard", "InspectionReport",
            "WorkersConference"]
 
-OUTCOMES = ("agreed", "not_agreed")
-FOLLOW_UP = ("done", "not_done")
 SIDES = ("workers", "employer")
 SOURCES = ("mandatory", "workers", "employer")
 REGULATION_KINDS = ("issued", "updated")
