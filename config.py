@@ -76,6 +76,26 @@ class Config:
     SUPERVISION_NOTICE_DAYS = int(os.environ.get("SUPERVISION_NOTICE_DAYS", "15"))
     #: Days after fieldwork within which the draft report is due.
     SUPERVISION_REPORT_DAYS = int(os.environ.get("SUPERVISION_REPORT_DAYS", "7"))
+    #: Notifications (app.notifications): email goes out only when MAIL_SERVER is set.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "giamsat@localhost")
+    #: The address of the staff pages, for links in emails (the request's when empty).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+    #: The public portal (app.portal): the host name it alone answers on when set (the staff
+    #: pages then 404 there), the proof-of-work's difficulty in leading zero bits, and the
+    #: submissions and follow-up logins allowed per client address and per receipt code.
+    PORTAL_HOST = os.environ.get("PORTAL_HOST", "")
+    PORTAL_POW_BITS = int(os.environ.get("PORTAL_POW_BITS", "16"))
+    PORTAL_SUBMIT_LIMIT = os.environ.get("PORTAL_SUBMIT_LIMIT", "5 per hour")
+    PORTAL_FOLLOW_LIMIT_ADDRESS = os.environ.get("PORTAL_FOLLOW_LIMIT_ADDRESS", "30 per hour")
+    PORTAL_FOLLOW_LIMIT_CODE = os.environ.get("PORTAL_FOLLOW_LIMIT_CODE", "10 per hour")
+    #: API tokens (app.api): the longest life a token may be given.
+    API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))
+
     #: Days an addressee has to answer a recommendation before it is overdue.
     RECOMMENDATION_REPLY_DAYS = int(os.environ.get("RECOMMENDATION_REPLY_DAYS", "20"))
 
@@ -94,6 +114,9 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     #: Jobs run inline unless a test points the app at Redis itself.
     REDIS_URL = ""
+    #: No email unless a test starts its own SMTP sink; a cheap proof-of-work.
+    MAIL_SERVER = ""
+    PORTAL_POW_BITS = 8
 
 
 class ProductionConfig(Config):

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from app import (
     admin,
+    api,
     cases,
     critique,
     deadlines,
@@ -19,6 +20,8 @@ from app import (
     jobs,
     letters,
     main,
+    notifications,
+    portal,
     reports,
     supervision,
     workplace,
@@ -40,7 +43,7 @@ STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static", "assets.vendor"})
 #: and CLI commands (app.cases.plugins). Leave one out and the app runs without it.
 KERNEL = (cases, identity, main)
 FEATURES = (deadlines, documents, supervision, followup, letters, critique, workplace, reports,
-            jobs, admin)
+            jobs, admin, notifications, portal, api)
 
 
 def create_app(config: type | str | None = None, features=FEATURES) -> Flask:
@@ -114,9 +117,13 @@ def create_app(config: type | str | None = None, features=FEATURES) -> Flask:
     cli.register(app)
     jobs.init_app(app)
 
+    from app.core import access
+
     @app.before_request
     def require_login():
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+            return None
+        if access.is_open(app, request.blueprint):
             return None
         if not current_user.is_authenticated:
             return login_manager.unauthorized()

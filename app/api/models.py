@@ -1,0 +1,2 @@
+"""Tables of app.api."""
+from __future__ import annotations

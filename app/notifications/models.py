@@ -1,0 +1,2 @@
+"""Tables of app.notifications."""
+from __future__ import annotations

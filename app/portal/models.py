@@ -1,0 +1,2 @@
+"""Tables of app.portal."""
+from __future__ import annotations
