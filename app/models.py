@@ -24,6 +24,11 @@ from app.documents.models import CaseDocument, DocumentCounter  # noqa: F401
 from app.followup.models import RecommendationReply  # noqa: F401
 from app.identity.models import IdentitySeal, SealedFile, SealedIdentity  # noqa: F401
 from app.letters.models import ForwardReply, LetterDetails  # noqa: F401
+from app.notifications.models import (  # noqa: F401
+    Notification,
+    NotificationCursor,
+    NotificationPreference,
+)
 from app.orgs.models import Organisation, OrgParentLink  # noqa: F401
 from app.reports.models import StatsSnapshot  # noqa: F401
 from app.supervision.models import (  # noqa: F401

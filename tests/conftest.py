@@ -312,3 +312,72 @@ class _WorldRows:
 
 
 _WORLD_ROWS: dict[str, _WorldRows] = {}
+
+
+# --- email --------------------------------------------------------------------------------------
+
+class SmtpSink:
+    """A real SMTP server on loopback (aiosmtpd) keeping every message that arrives.
+
+    `messages` are email.message.EmailMessage objects (read `m["To"]`, `m["Subject"]`,
+    `m.get_content()`); `wait(n)` waits until n have arrived (a message sent from an RQ work
+    horse or a browser-driven server arrives on the sink's own thread) and returns them;
+    `clear()` forgets them."""
+
+    def __init__(self):
+        import threading
+
+        self.messages: list = []
+        self._arrived = threading.Condition()
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's handler hook
+        from email import message_from_bytes, policy
+
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        with self._arrived:
+            self.messages.append(message)
+            self._arrived.notify_all()
+        return "250 OK"
+
+    def wait(self, n: int = 1, timeout: float = 10.0) -> list:
+        with self._arrived:
+            self._arrived.wait_for(lambda: len(self.messages) >= n, timeout)
+        return list(self.messages)
+
+    def to(self, address: str) -> list:
+        """The messages addressed to `address`."""
+        return [m for m in self.messages if address in str(m["To"])]
+
+    def clear(self) -> None:
+        with self._arrived:
+            self.messages.clear()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_sink(app):
+    """An SMTP sink on 127.0.0.1 at a free port, with the app's MAIL_SERVER and MAIL_PORT
+    pointed at it for the test (restored after): what the app emails arrives in
+    `smtp_sink.messages`. Works for in-process requests, inline jobs, RQ work horses and a live
+    server run from the same process (the browser tests)."""
+    from aiosmtpd.controller import Controller
+
+    sink = SmtpSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    saved = {key: app.config.get(key) for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS",
+                                                  "MAIL_USERNAME")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False,
+                      MAIL_USERNAME="")
+    try:
+        yield sink
+    finally:
+        app.config.update(saved)
+        controller.stop()

@@ -3,7 +3,9 @@ when REDIS_URL is set, inline otherwise, and in both cases only after the enqueu
 commits, so a job never runs for a request that rolled back.
 
 Features register a function by name (`register_job`); `enqueue` writes a `job` row (owner,
-scope, status, progress, result file) that the owner's status page reads. A job function takes
+scope, status, progress, result file) that the owner's status page reads. Small, frequent side
+effects that nobody follows on a status page (an email) use `after_commit` instead: nothing is
+written, the call goes to the same queue, or runs inline, once the transaction commits. A job function takes
 a `Progress` and its keyword arguments and returns a `Result` (a file) or None. It fails for the
 user with `JobFailed(message)`; any other exception is logged with its trace and shown as a
 generic, translated failure.
@@ -155,13 +157,34 @@ def enqueue(name: str, *, owner=None, org=None, locale: str | None = None, **par
     return job
 
 
+def after_commit(func: Callable, *args) -> None:
+    """Call `func(*args)` once the current transaction commits: on the RQ queue when REDIS_URL
+    is set, inline (after the request, or at a command's `run_ready`) otherwise; never when it
+    rolls back. No Job row is written. `func` must be a module-level function and `args`
+    picklable (RQ imports the function by name on the worker). A failing call is logged, never
+    raised: the request that scheduled it has committed already."""
+    db.session.info.setdefault("calls_pending", []).append((func, args))
+
+
 # --- dispatch after the commit ----------------------------------------------------------------
 
 def _after_commit(session) -> None:
+    calls = session.info.pop("calls_pending", [])
     pending = session.info.pop("jobs_pending", [])
-    if not pending:
+    if not (pending or calls):
         return
     url = current_app.config.get("REDIS_URL")
+    for func, args in calls:
+        if url:
+            try:
+                queue().enqueue(perform_call, func, *args,
+                                job_timeout=current_app.config["JOB_TIMEOUT"])
+                continue
+            except Exception:  # Redis down: run it here rather than lose it
+                log.exception("could not queue %s on %s; running it inline", func, url)
+        session.info.setdefault("calls_ready", []).append((func, args))
+    if not pending:
+        return
     if url:
         for job_id in pending:
             try:
@@ -177,6 +200,7 @@ def _after_commit(session) -> None:
 
 def _after_rollback(session) -> None:
     session.info.pop("jobs_pending", None)
+    session.info.pop("calls_pending", None)
 
 
 def queue():
@@ -197,8 +221,14 @@ def run_ready() -> int:
         unqueued = info.pop("jobs_unqueued", [])
         for job_id in unqueued:
             _finish_failed(job_id, "generic")
+        calls = info.pop("calls_ready", [])
+        for func, args in calls:
+            _call(func, args)
+            ran += 1
         ready = info.pop("jobs_ready", [])
         if not ready:
+            if calls:
+                continue  # a call may have committed more work
             return ran
         for job_id in ready:
             run(job_id)
@@ -214,6 +244,24 @@ def perform(job_id: int) -> None:
         run_ready()
     finally:
         db.session.remove()
+
+
+def perform_call(func: Callable, *args) -> None:
+    """RQ's entry point for an `after_commit` call on a worker."""
+    db.engine.dispose(close=False)
+    try:
+        _call(func, args)
+        run_ready()
+    finally:
+        db.session.remove()
+
+
+def _call(func: Callable, args: tuple) -> None:
+    try:
+        func(*args)
+    except Exception:
+        db.session.rollback()
+        log.exception("call %s after commit failed", getattr(func, "__qualname__", func))
 
 
 def run(job_id: int) -> None:

@@ -62,3 +62,15 @@ def response_tally(points) -> dict:
             "explained": tally["explained"], "not_taken_in": tally["not_taken_in"],
             "unanswered": tally[None],
             "share": tally["taken_in"] / len(points) if points else None}
+
+
+def invited_org_ids(case) -> list[int]:
+    """The units invited by the case's newest consultation (app.notifications tells their
+    officers)."""
+    newest = (sa.select(Consultation.id).where(Consultation.case_id == case.id)
+              .order_by(Consultation.id.desc()).limit(1).scalar_subquery())
+    return list(db.session.scalars(
+        sa.select(ConsultationInvitee.org_id)
+        .where(ConsultationInvitee.consultation_id == newest,
+               ConsultationInvitee.org_id.is_not(None))
+        .order_by(ConsultationInvitee.id)))

@@ -290,7 +290,9 @@ def add_handler(case: Case, actor, user: User | None, *, automatic: bool = False
     db.session.add(CaseHandler(case_id=case.id, user_id=user.id,
                                added_by_id=actor.id if actor else None))
     if not automatic:
-        record_event(case, actor, "handler_added", data={"user": user.full_name})
+        # user_id: who was named, for the features told of it (app.notifications).
+        record_event(case, actor, "handler_added",
+                     data={"user": user.full_name, "user_id": user.id})
     db.session.flush()
 
 
@@ -517,9 +519,14 @@ def rotate_keys() -> int:
 @feature.on_open
 def seal_sender(case: Case, actor, intake) -> None:
     """Opening hook of the kernel (app.cases.services.open_case): keep the sender and their
-    files apart from the case, and name the officer who logs it its first handler."""
+    files apart from the case, and name the officer who logs it its first handler.
+
+    An inactive account is never named: the public portal's service account (app.portal), which
+    nobody logs in as, logs the letters members send online, and they wait unassigned in the
+    unit's intake queue."""
     reporter = intake.reporter
     if reporter is None and (intake.name or intake.contact):
         reporter = Reporter(name=intake.name, contact=intake.contact)
     seal(case, actor, reporter, intake.files, confidential=intake.confidential)
-    add_handler(case, actor, actor, automatic=True)
+    if actor.is_active:
+        add_handler(case, actor, actor, automatic=True)

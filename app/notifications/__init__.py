@@ -5,4 +5,22 @@ feature = Feature("notifications")
 
 
 def register(app) -> None:
-    feature.install(app)
+    from app.notifications import cli, hooks, routes  # noqa: F401  (hooks join the feature)
+
+    feature.install(app, blueprints=[routes.bp])
+    app.cli.add_command(cli.group)
+
+    @app.context_processor
+    def inbox_badge():
+        """`inbox_unread()` for the top bar: one statement, only when the bar shows it."""
+        from flask_login import current_user
+
+        from app.notifications import queries
+
+        def inbox_unread() -> str:
+            if not current_user.is_authenticated:
+                return ""
+            count = queries.unread_count(current_user)
+            return queries.badge_text(count) if count else ""
+
+        return {"inbox_unread": inbox_unread}
