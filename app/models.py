@@ -30,6 +30,7 @@ from app.notifications.models import (  # noqa: F401
     NotificationPreference,
 )
 from app.orgs.models import Organisation, OrgParentLink  # noqa: F401
+from app.portal.models import PortalMessage, PortalReceipt  # noqa: F401
 from app.reports.models import StatsSnapshot  # noqa: F401
 from app.supervision.models import (  # noqa: F401
     DelegationMember,

@@ -274,13 +274,22 @@ def candidates(case: Case) -> list[User]:
         sa.select(User).join(RoleAssignment, RoleAssignment.user_id == User.id)
         .where(RoleAssignment.org_id == case.org_id, RoleAssignment.role.in_(HANDLER_ROLES),
                User.active.is_(True))
-        .distinct().order_by(User.full_name)) if u.id not in taken]
+        .distinct().order_by(User.full_name))
+        if u.id not in taken and not is_service_account(u)]
+
+
+def is_service_account(user) -> bool:
+    """An account nobody can log in as (its hash is none of werkzeug's "method$salt$hash", so
+    no password matches it), which logs cases for the system: the public portal's (app.portal)
+    logs the letters members send online. It is never named a handler: those letters wait,
+    unassigned, in their unit's intake queue."""
+    return "$" not in (user.password_hash or "")
 
 
 def add_handler(case: Case, actor, user: User | None, *, automatic: bool = False) -> None:
     if not automatic and not can_name_handlers(actor, case):
         raise Forbidden(_("Only the leader of the case's unit may name its handlers."))
-    if user is None or user.id in handler_ids(case):
+    if user is None or is_service_account(user) or user.id in handler_ids(case):
         return
     if not any(a.org_id == case.org_id and a.role in HANDLER_ROLES for a in user.roles):
         if automatic:  # an upper-level officer logging for a lower unit is not its handler
@@ -519,14 +528,9 @@ def rotate_keys() -> int:
 @feature.on_open
 def seal_sender(case: Case, actor, intake) -> None:
     """Opening hook of the kernel (app.cases.services.open_case): keep the sender and their
-    files apart from the case, and name the officer who logs it its first handler.
-
-    An inactive account is never named: the public portal's service account (app.portal), which
-    nobody logs in as, logs the letters members send online, and they wait unassigned in the
-    unit's intake queue."""
+    files apart from the case, and name the officer who logs it its first handler."""
     reporter = intake.reporter
     if reporter is None and (intake.name or intake.contact):
         reporter = Reporter(name=intake.name, contact=intake.contact)
     seal(case, actor, reporter, intake.files, confidential=intake.confidential)
-    if actor.is_active:
-        add_handler(case, actor, actor, automatic=True)
+    add_handler(case, actor, actor, automatic=True)
