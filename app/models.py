@@ -1,5 +1,6 @@
 """Import every model so the metadata (and Alembic) sees all tables."""
 from app.admin.models import AdminEvent  # noqa: F401
+from app.api.models import ApiToken  # noqa: F401
 from app.auth.models import RoleAssignment, User  # noqa: F401
 from app.cases.models import (  # noqa: F401
     Attachment,
