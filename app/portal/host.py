@@ -42,18 +42,18 @@ def _static_allowed() -> bool:
 
 
 def install(app) -> None:
-    if app.config.get("PORTAL_HOST"):
-        base = type(app.session_interface)
+    base = type(app.session_interface)
 
-        class PortalHostSession(base):
-            """The session cookie of PORTAL_HOST is its own, apart from the staff one."""
+    class PortalHostSession(base):
+        """The session cookie of PORTAL_HOST is its own, apart from the staff one (the same
+        as ever when PORTAL_HOST is not set)."""
 
-            def get_cookie_name(self, app):
-                if on_portal_host(app):
-                    return PORTAL_SESSION_COOKIE
-                return super().get_cookie_name(app)
+        def get_cookie_name(self, app):
+            if on_portal_host(app):
+                return PORTAL_SESSION_COOKIE
+            return super().get_cookie_name(app)
 
-        app.session_interface = PortalHostSession()
+    app.session_interface = PortalHostSession()
 
     @app.before_request
     def portal_visitor():
