@@ -170,6 +170,25 @@ def _job(owner) -> int:
     return job.id
 
 
+def _portal(org, leader, handler=None) -> tuple[int, int, int]:
+    """Letters sent through the portal: a named denunciation (its thread sealed like its
+    sender; `handler` named on it) and an anonymous letter whose sender answered with a file."""
+    from app.cases.models import Attachment
+    from app.identity import services as identity
+    from app.portal import services as portal
+
+    sealed, _receipt, _secret = portal.submit_letter(
+        org, kind="denunciation", title="Tố cáo qua cổng", content="Nội dung tố cáo.",
+        is_anonymous=False, name="Người gửi qua cổng")
+    if handler is not None:
+        identity.add_handler(sealed, leader, handler)
+    anonymous, receipt, _secret = portal.submit_letter(
+        org, kind="feedback", title="Phản ánh qua cổng", content="Nội dung phản ánh.",
+        is_anonymous=True)
+    portal.answer(receipt, text="Bổ sung tài liệu.", files=[PDF])
+    return sealed.id, anonymous.id, _first(Attachment, case_id=anonymous.id, owner_kind="portal")
+
+
 def build() -> SimpleNamespace:
     """The matrix's users (one role each at the zone) and every relation's objects (ids)."""
     from app.cases.models import Attachment
@@ -232,6 +251,8 @@ def build() -> SimpleNamespace:
                             if not letter_documents.needs_reporter(s, letter)),
             named_handler=staff.h.id, not_handler=users["auditor"].id,
             point=points_of(critique)[0].id, rule="complaint.accept", day=None)
+        objects[rel].portal_letter, objects[rel].portal_open, objects[rel].portal_file = \
+            _portal(org, staff.a, users["handler"] if rel == "own" else None)
 
     # A consultation from the top invites each relation's unit: its request is the object of
     # critique.request_page at that relation.
