@@ -6,6 +6,8 @@ bounded to what the database holds; unknown fields are refused. Validation messa
 msgids looked up in the catalogue when the error is answered (app.api.errors)."""
 from __future__ import annotations
 
+from datetime import UTC
+
 import marshmallow as ma
 from flask_babel import gettext as _
 from marshmallow import fields, validate
@@ -76,6 +78,15 @@ def day(**kw) -> fields.Date:
 
 def choice(values, **kw) -> Text:
     return Text(validate=Choice(sorted(values)), **kw)
+
+
+class Moment(fields.DateTime):
+    """A stored timestamp, always with its zone (SQLite hands back the naive UTC it stored)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class Strict(ma.Schema):
@@ -262,9 +273,9 @@ class CaseDetail(CaseSummary):
     is_anonymous = fields.Boolean(required=True)
     parent_id = fields.Integer(required=True, allow_none=True)
     version = fields.Integer(required=True)
-    created_at = fields.DateTime(required=True)
-    updated_at = fields.DateTime(required=True)
-    closed_at = fields.DateTime(required=True, allow_none=True)
+    created_at = Moment(required=True)
+    updated_at = Moment(required=True)
+    closed_at = Moment(required=True, allow_none=True)
     due_rule = fields.String(required=True, allow_none=True)
     deadlines = fields.List(fields.Nested(DeadlineOut), required=True)
     recommendation_ids = fields.List(fields.Integer(), required=True)
@@ -368,7 +379,7 @@ class StatisticsOut(ma.Schema):
     period = fields.Nested(PeriodOut, required=True)
     reference = fields.Date(required=True, metadata={
         "description": "The day deadlines are judged on."})
-    as_of = fields.DateTime(required=True, allow_none=True, metadata={
+    as_of = Moment(required=True, allow_none=True, metadata={
         "description": "When the figures were computed (a snapshot); null: now."})
     families = fields.Dict(keys=fields.String(),
                            values=fields.Dict(keys=fields.String(), values=fields.Integer()),
