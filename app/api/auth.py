@@ -40,6 +40,8 @@ def authenticate():
     login_manager._update_request_context_with_user(token.user)
     _count(token)
     view = current_app.view_functions.get(request.endpoint)
+    method = "get" if request.method == "HEAD" else request.method.lower()
+    view = getattr(getattr(view, "view_class", None), method, view)  # a MethodView's method
     scope = getattr(view, "api_scope", None)
     if scope is not None and scope not in token.scope_set:
         raise Forbidden(_("This token does not have the “%(scope)s” permission.",

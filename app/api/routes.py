@@ -5,6 +5,7 @@ Authentication is a bearer token only (app.api.auth); the session cookie is neve
 from __future__ import annotations
 
 from flask import make_response
+from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -181,22 +182,53 @@ def _page(f: case_queries.CaseFilter, args: dict):
 
 # --- cases -----------------------------------------------------------------------------------
 
-@bp.route("/cases", methods=["GET"])
-@bp.arguments(s.CaseListArgs, location="query", as_kwargs=True)
-@bp.response(200, s.CaseList)
-@errors()
-@auth.requires("read")
-def list_cases(**args):
-    """List cases
+@bp.route("/cases", endpoint="cases")
+class Cases(MethodView):
+    """/cases: the list (GET) and a new case (POST), one address."""
 
-    Cases in the user's units, filtered as on the case list, a page at a time. Pages are keyset pages: pass `next_cursor` as `cursor` for the next one; it is null on the
-    last page. No total is given. Scope: read."""
-    f = case_queries.CaseFilter(
-        family=args.get("family"), channel=args.get("channel"), state=args.get("state"),
-        org_id=args.get("org"), q=args.get("q") or None, overdue=args["overdue"],
-        open_only=args["open"], due_by=args.get("due_by"), sort=args["sort"])
-    items, cursor = _page(f, args)
-    return {"items": [case_summary(c) for c in items], "next_cursor": cursor}
+    @bp.arguments(s.CaseListArgs, location="query", as_kwargs=True)
+    @bp.response(200, s.CaseList)
+    @errors()
+    @auth.requires("read")
+    def get(self, **args):
+        """List cases
+
+        Cases in the user's units, filtered as on the case list, a page at a time. Pages are
+        keyset pages: pass `next_cursor` as `cursor` for the next one; it is null on the last
+        page. No total is given. Scope: read."""
+        f = case_queries.CaseFilter(
+            family=args.get("family"), channel=args.get("channel"), state=args.get("state"),
+            org_id=args.get("org"), q=args.get("q") or None, overdue=args["overdue"],
+            open_only=args["open"], due_by=args.get("due_by"), sort=args["sort"])
+        items, cursor = _page(f, args)
+        return {"items": [case_summary(c) for c in items], "next_cursor": cursor}
+
+    @bp.arguments(s.NewCase)
+    @bp.response(201, s.CaseDetail)
+    @errors(400)
+    @auth.requires("write")
+    def post(self, data):
+        """Open a case
+
+        As the “new case” page does (a letter is logged through POST /letters). The sender,
+        if given, is sealed apart from the case. Scope: write."""
+        if data["family"] in OWN_FORM_FAMILIES:
+            raise Invalid(str(OWN_FORM_FAMILIES[data["family"]]), field="family")
+        org = _unit(data["org_id"], "org_id")
+        subject, reporter = data["subject"], data["reporter"]
+        case = case_services.open_case(
+            current_user, org, data["family"], kind=data["kind"], channel=data["channel"],
+            intake_form=data["intake_form"], title=data["title"],
+            subject_matter=data["subject_matter"], summary=data["summary"],
+            subject_kind=subject["kind"], subject_name=subject["name"],
+            subject_category=subject["category"], subject_position=subject["position"],
+            subject_unit=subject["unit"], subject_party_committee=subject["party_committee"],
+            is_anonymous=data["is_anonymous"], reporter_name=reporter["name"],
+            reporter_contact=reporter["contact"],
+            reporter_confidential=reporter["confidential"],
+            **({"received_on": data["received_on"]} if data["received_on"] else {}))
+        db.session.commit()
+        return case_detail(case)
 
 
 @bp.route("/cases/<int:case_id>", methods=["GET"])
@@ -209,34 +241,6 @@ def get_case(case_id: int):
     Its facts, deadlines, recommendations, documents and the steps the user may take. Never
     its sender. Scope: read."""
     return case_detail(load_case(case_id))
-
-
-@bp.route("/cases", methods=["POST"])
-@bp.arguments(s.NewCase)
-@bp.response(201, s.CaseDetail)
-@errors(400)
-@auth.requires("write")
-def create_case(data):
-    """Open a case
-
-    As the “new case” page does (a letter is logged through POST /letters).
-    The sender, if given, is sealed apart from the case. Scope: write."""
-    if data["family"] in OWN_FORM_FAMILIES:
-        raise Invalid(str(OWN_FORM_FAMILIES[data["family"]]), field="family")
-    org = _unit(data["org_id"], "org_id")
-    subject, reporter = data["subject"], data["reporter"]
-    case = case_services.open_case(
-        current_user, org, data["family"], kind=data["kind"], channel=data["channel"],
-        intake_form=data["intake_form"], title=data["title"],
-        subject_matter=data["subject_matter"], summary=data["summary"],
-        subject_kind=subject["kind"], subject_name=subject["name"],
-        subject_category=subject["category"], subject_position=subject["position"],
-        subject_unit=subject["unit"], subject_party_committee=subject["party_committee"],
-        is_anonymous=data["is_anonymous"], reporter_name=reporter["name"],
-        reporter_contact=reporter["contact"], reporter_confidential=reporter["confidential"],
-        **({"received_on": data["received_on"]} if data["received_on"] else {}))
-    db.session.commit()
-    return case_detail(case)
 
 
 @bp.route("/cases/<int:case_id>/transitions", methods=["POST"])

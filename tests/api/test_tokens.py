@@ -95,6 +95,7 @@ def test_a_missing_scope_is_403_naming_it(world, client):
     assert "write" in response.json["message"]
     writer = ApiClient(client, new_token(world.users["handler"], scopes=["write"]))
     assert writer.get("/api/v1/cases").status_code == 403
+    assert writer.request("head", "/api/v1/cases").status_code == 403
 
 
 def test_a_staff_session_cookie_alone_is_refused(browser, world, db):

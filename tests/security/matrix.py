@@ -205,6 +205,32 @@ def at_unit(*roles):
     return AtUnit(frozenset(roles))
 
 
+class Bearer(Policy):
+    """The JSON API (app.api): a bearer token only. A session, staff or none, is 401 on every
+    method (and needs no CSRF token: the cookie is never read); what each token may do, by
+    scope, role and unit, is tested in tests/api."""
+
+    relational = False
+    #: What an anonymous visitor gets (no login redirect).
+    anonymous = 401
+
+    def expect(self, role, rel):
+        return 401
+
+
+class TokenOwner(Policy):
+    """An API token: only its user revokes it (the matrix's handler owns the matrix's token);
+    anyone else 404, as if it did not exist."""
+
+    relational = False
+
+    def expect(self, role, rel):
+        return OK if role == "handler" else 404
+
+
+BEARER = Bearer()
+
+
 class JobOwner(Policy):
     """A background job's status page and file: only the user who asked for it (the matrix's
     handler owns the matrix's job); anyone else 404, as if it did not exist."""
@@ -375,6 +401,25 @@ MATRIX: dict[str, Entry] = {
         f"/reports/registers/recommendations.xlsx?org={o.org}"]),
     "reports.cases": E(ANY_USER, ANY_USER, lambda o: ["/reports/cases.csv", "/reports/cases.xlsx"],
                        note="a POST starts the export as a background job of the user's own"),
+    # --- the API (app.api): bearer tokens only; its docs are public --------------------------
+    "api.cases": E(BEARER, BEARER, _one("/api/v1/cases")),
+    "api.get_case": E(BEARER, None, _one("/api/v1/cases/{o.sup}")),
+    "api.transition": E(None, BEARER, _one("/api/v1/cases/{o.sup}/transitions")),
+    "api.create_letter": E(None, BEARER, _one("/api/v1/letters")),
+    "api.list_recommendations": E(BEARER, None, _one("/api/v1/recommendations")),
+    "api.get_recommendation": E(BEARER, None, _one("/api/v1/recommendations/{o.rec}")),
+    "api.case_documents": E(BEARER, None, _one("/api/v1/cases/{o.sup}/documents")),
+    "api.get_document": E(BEARER, None, _one("/api/v1/documents/{o.issued}")),
+    "api.document_pdf": E(BEARER, None, _one("/api/v1/documents/{o.issued}/pdf")),
+    "api.statistics": E(BEARER, None, _one("/api/v1/statistics")),
+    "api_docs.openapi_json": E(PUBLIC, None, _one("/api/v1/openapi.json")),
+    "api_docs.docs": E(PUBLIC, None, _one("/api/v1/docs")),
+    "api_docs.swagger_file": E(PUBLIC, None, _one("/api/v1/docs/swagger-ui/swagger-ui.css"),
+                               note="Swagger UI's files, served from its package"),
+    "api_tokens.index": E(ANY_USER, ANY_USER, _one("/account/api-tokens/"),
+                          note="no data posted: 422, nothing created"),
+    "api_tokens.revoke": E(None, TokenOwner(), _one("/account/api-tokens/{o.api_token}/revoke"),
+                           note="revoking again is harmless"),
     # --- background jobs ---------------------------------------------------------------------
     "jobs.status": E(JobOwner(), None, _one("/jobs/{o.job}")),
     "jobs.download": E(JobOwner(), None, _one("/jobs/{o.job}/download")),
