@@ -24,6 +24,7 @@ MARKS = {
     "app.critique": 'href="/critique/',
     "app.letters": 'data-testid="log-letter"',
     "app.workplace": 'href="/workplace/"',
+    "app.notifications": 'data-testid="inbox-link"',
 }
 #: Links a feature adds to the kernel's case list.
 LIST_MARKS = {"app.reports": 'data-testid="export-csv"', "app.letters": 'data-testid="log-letter"'}
@@ -47,7 +48,7 @@ def test_create_app_installs_every_feature_by_default(app):
     assert installed[:3] == ["cases", "identity", "main"]
     assert set(installed) == {"cases", "identity", "main", "deadlines", "documents",
                               "supervision", "followup", "letters", "critique", "workplace",
-                              "reports", "admin", "portal"}
+                              "reports", "admin", "portal", "notifications"}
     assert "supervision.programme" in app.view_functions
 
 

@@ -163,6 +163,7 @@ def after_commit(func: Callable, *args) -> None:
     rolls back. No Job row is written. `func` must be a module-level function and `args`
     picklable (RQ imports the function by name on the worker). A failing call is logged, never
     raised: the request that scheduled it has committed already."""
+    db.session.connection()  # the call belongs to a transaction: begun now if not yet
     db.session.info.setdefault("calls_pending", []).append((func, args))
 
 

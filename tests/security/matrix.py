@@ -241,6 +241,16 @@ class JobOwner(Policy):
         return OK if role == "handler" else 404
 
 
+class NotificationOwner(Policy):
+    """A notification of the inbox: only the user it was written for opens it (the matrix's
+    handler owns the matrix's notification); anyone else 404, as if it did not exist."""
+
+    relational = False
+
+    def expect(self, role, rel):
+        return OK if role == "handler" else 404
+
+
 PUBLIC, ANY_USER, CREATOR, ADMIN_ONLY = Public(), AnyUser(), Creator(), AdminAnywhere()
 ADMINISTERS = Administers()
 NATIONAL_ADMIN = NationalAdmin()
@@ -423,6 +433,13 @@ MATRIX: dict[str, Entry] = {
     # --- background jobs ---------------------------------------------------------------------
     "jobs.status": E(JobOwner(), None, _one("/jobs/{o.job}")),
     "jobs.download": E(JobOwner(), None, _one("/jobs/{o.job}/download")),
+    # --- notifications -----------------------------------------------------------------------
+    "notifications.index": E(ANY_USER, None, _one("/notifications/")),
+    "notifications.settings": E(ANY_USER, ANY_USER, _one("/notifications/settings"),
+                                note="an empty form answers 422"),
+    "notifications.open": E(None, NotificationOwner(),
+                            _one("/notifications/{o.notification}/open")),
+    "notifications.read_all": E(None, ANY_USER, _one("/notifications/read")),
     # --- social critique ---------------------------------------------------------------------
     "critique.new": E(CREATOR, CREATOR, _one("/critique/new")),
     "critique.articles": E(READ, act(HANDLER, INTAKE), _one("/critique/{o.critique}/articles")),

@@ -170,6 +170,17 @@ def _job(owner) -> int:
     return job.id
 
 
+def _notification(owner, case_id: int) -> int:
+    """An unread notification of `owner`'s about a case of theirs."""
+    from app.extensions import db
+    from app.notifications.models import Notification
+
+    row = Notification(user_id=owner.id, kind="portal_reply", case_id=case_id, params={})
+    db.session.add(row)
+    db.session.flush()
+    return row.id
+
+
 def _portal(org, leader, handler=None) -> tuple[int, int, int]:
     """Letters sent through the portal: a named denunciation (its thread sealed like its
     sender; `handler` named on it) and an anonymous letter whose sender answered with a file."""
@@ -272,6 +283,7 @@ def build() -> SimpleNamespace:
         objects[rel].request_att = _first(Attachment, case_id=_case.id,
                                           owner_kind="critique_draft")
     objects["own"].job = _job(users["handler"])
+    objects["own"].notification = _notification(users["handler"], objects["own"].letter)
     # A local day off of the zone, which the zone's admin may remove.
     objects["own"].day = deadlines.add_calendar_day(users["admin"], date(TODAY.year, 12, 24),
                                                     "off", "Nghỉ bù", org=zone).id
