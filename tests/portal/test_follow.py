@@ -74,7 +74,7 @@ def test_a_named_denouncers_answer_files_are_sealed(browser, app, db, world):
 
 
 def test_a_bad_answer_keeps_the_text(browser, app, db, world):
-    case, code, secret = _sent(browser, app, db, world.orgs["a"])
+    _case, code, secret = _sent(browser, app, db, world.orgs["a"])
     follow(browser, code, secret)
     response = browser.post("/portal/letter/answer", {
         "text": "Câu trả lời của tôi", "files": [pdf("x.pdf", b"MZ not a pdf")]},
@@ -94,7 +94,7 @@ def test_without_a_login_the_letter_page_asks_for_the_receipt(browser, app, db, 
 
 
 def test_leaving_ends_the_follow_up(browser, app, db, world):
-    case, code, secret = _sent(browser, app, db, world.orgs["a"])
+    _case, code, secret = _sent(browser, app, db, world.orgs["a"])
     follow(browser, code, secret)
     assert browser.get("/portal/letter").status_code == 200
     browser.post("/portal/leave")

@@ -35,6 +35,15 @@ def test_a_staff_session_shows_nothing_of_the_staff_on_the_portal(browser, world
         assert "/logout" not in html
 
 
+def test_the_staff_user_is_not_loaded_on_the_portal(browser, db, world):
+    """Not even their language: the portal sees an anonymous visitor."""
+    world.users["intake"].locale = "en"
+    db.session.commit()
+    browser.login("intake")
+    assert b'<html lang="en">' in browser.get("/").data
+    assert b'<html lang="vi">' in browser.get("/portal/").data
+
+
 def test_the_portal_host_serves_the_portal_alone(client, world, portal_host):
     assert client.get("/portal/", base_url=portal_host).status_code == 200
     for path in ("/login", "/", "/cases/", "/static/app.css", "/nowhere"):

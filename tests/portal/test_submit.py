@@ -96,7 +96,11 @@ def test_i_dont_know_goes_to_the_province_or_the_top(browser, app, db, world):
     send(browser, app, province_id=str(world.orgs["b"].id))
     assert _latest(db).org_id == world.orgs["b"].id
     send(browser, app)
-    assert _latest(db).org_id == world.orgs["tld"].id
+    case = _latest(db)
+    assert case.org_id == world.orgs["tld"].id
+    # The portal's account holds its intake role there, and still is not its handler.
+    assert not db.session.scalars(sa.select(CaseHandler).where(
+        CaseHandler.case_id == case.id)).all()
 
 
 def test_a_named_sender_must_give_a_name(browser, app, db, world):
