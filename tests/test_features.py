@@ -48,7 +48,7 @@ def test_create_app_installs_every_feature_by_default(app):
     assert installed[:3] == ["cases", "identity", "main"]
     assert set(installed) == {"cases", "identity", "main", "deadlines", "documents",
                               "supervision", "followup", "letters", "critique", "workplace",
-                              "reports", "admin", "portal", "notifications"}
+                              "reports", "admin", "portal", "notifications", "api"}
     assert "supervision.programme" in app.view_functions
 
 

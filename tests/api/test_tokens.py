@@ -126,6 +126,6 @@ def test_the_last_use_is_written_at_most_once_a_minute(world, db, client):
     assert db.session.scalar(sa.select(ApiToken.last_used_at)) == first
 
 
-def test_the_menu_links_the_tokens_page(browser, world):
+def test_the_header_links_the_tokens_page(browser, world):
     browser.login("auditor")
-    assert b'data-testid="menu-api-tokens"' in browser.get("/").data
+    assert b'href="/account/api-tokens/" data-testid="api-tokens-link"' in browser.get("/").data
