@@ -63,8 +63,9 @@ def register(app) -> None:
                   help="ROLE:UNIT, the unit by id, name, label or short name, e.g. "
                        "handler:12 or admin:TLĐ (repeatable).")
     @click.option("--locale", default="vi", type=click.Choice(["vi", "en"]))
+    @click.option("--email", default="", help="Where notifications are emailed (optional).")
     @auth_cli.in_english
-    def create_user_cmd(username, full_name, password, roles, locale) -> None:
+    def create_user_cmd(username, full_name, password, roles, locale, email) -> None:
         """Create a user with one or more roles in units."""
         from app.auth.services import create_user
         from app.orgs.models import Organisation
@@ -91,7 +92,8 @@ def register(app) -> None:
                 raise click.BadParameter(f"unit {org_ref!r} not found")
             pairs.append((role, org))
         try:
-            user = create_user(username, full_name, password, pairs, locale=locale)
+            user = create_user(username, full_name, password, pairs, locale=locale,
+                               email=email.strip() or None)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from exc
         db.session.commit()

@@ -355,7 +355,8 @@ def seed(case_count: int = 240, rng_seed: int = 2026) -> dict | None:
     users = {}
     for username, full_name, roles in USERS:
         users[username] = create_user(username, full_name, DEMO_PASSWORD,
-                                      [(role, orgs[key]) for role, key in roles])
+                                      [(role, orgs[key]) for role, key in roles],
+                                      email=f"{username}@giamsat.example")  # notifications
     seeder = _CaseSeeder(rng, orgs, users)
     seeder.run(case_count)
     from app.letters.demo import seed as seed_letters

@@ -76,7 +76,8 @@ def approval_requested(case, action, today, trigger) -> None:
 
 @feature.on_event("portal_reply")
 def portal_reply(case, event) -> None:
-    notify(_others(case_officers([case])[case.id], event.actor_id), kinds.PORTAL_REPLY, case)
+    officers = case_officers([case], exclude=[event.actor_id])[case.id]
+    notify(officers, kinds.PORTAL_REPLY, case)
 
 
 @feature.on_open

@@ -156,9 +156,12 @@ def intake_officers(holders: dict, org_id: int) -> set[int]:
     return set(unit.get(INTAKE) or unit.get(HANDLER) or ())
 
 
-def case_officers(cases: Iterable[Case]) -> dict[int, set[int]]:
-    """Who looks after each case: its named handlers (and assignee), or, when it names none,
-    the intake officers of its unit (its handlers when it has none). Two statements."""
+def case_officers(cases: Iterable[Case], exclude: Iterable[int] = ()) -> dict[int, set[int]]:
+    """Who looks after each case: its named handlers (and assignee), or, when it names none
+    but those in `exclude` (who acted: the portal's service account logs a letter of its own
+    unit and so handles it), the intake officers of its unit (its handlers when it has none).
+    Two statements."""
+    exclude = set(exclude)
     cases = list(cases)
     found: dict[int, set[int]] = defaultdict(set)
     if not cases:
@@ -172,10 +175,11 @@ def case_officers(cases: Iterable[Case]) -> dict[int, set[int]]:
     for case in cases:
         if case.assignee_id is not None:
             found[case.id].add(case.assignee_id)
+        found[case.id] -= exclude
     orphans = [c for c in cases if not found[c.id]]
     holders = role_holders({c.org_id for c in orphans}, (INTAKE, HANDLER))
     for case in orphans:
-        found[case.id] = intake_officers(holders, case.org_id)
+        found[case.id] = intake_officers(holders, case.org_id) - exclude
     return found
 
 

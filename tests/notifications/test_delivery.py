@@ -7,6 +7,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
+from app.auth.models import User
 from app.core import jobs
 from app.extensions import db as _db
 from app.identity import services as identity
@@ -177,3 +178,14 @@ def test_with_redis_the_email_waits_for_a_worker(rq_app, db, people, smtp_sink):
     assert mail["To"] == address("handler2") and case.code in mail["Subject"]
     db.session.expire_all()
     assert _db.session.scalar(sa.select(Notification.emailed_at)) is not None
+
+
+def test_create_user_takes_the_address_notifications_go_to(app, db, world):
+    result = app.test_cli_runner().invoke(args=[
+        "create-user", "--username", "thu.ky", "--full-name", "Lê Thị Thư",
+        "--password", "mat-khau-dai-2026", "--role", f"intake_officer:{world.orgs['a'].id}",
+        "--email", "thu.ky@congdoan.example.vn"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    user = _db.session.scalar(sa.select(User).where(User.username == "thu.ky"))
+    assert user.email == "thu.ky@congdoan.example.vn"

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from app.auth.services import create_user
 from app.cases.models import Case
 from app.cases.services import record_event, transition_case
 from app.core.calendar import local_today
@@ -17,8 +18,9 @@ from app.letters.services import receive_letter
 from app.notifications import kinds
 from app.notifications.models import Notification
 from app.notifications.services import fanout
-from tests.factories import advance, make_case
+from tests.factories import advance, make_case, password_hash
 from tests.notifications.conftest import address, commit_and_send, told
+from workflows.vocab import INTAKE
 
 TODAY = local_today()
 
@@ -213,3 +215,16 @@ def test_a_portal_letter_tells_the_unit_s_intake_and_never_names_the_sender(db, 
 def test_a_letter_logged_on_paper_tells_nobody(db, people):
     _letter(people, intake_form="writing")
     assert _db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 0
+
+
+
+def test_a_reply_on_a_letter_the_actor_handles_alone_reaches_the_unit_s_intake(db, people):
+    """The portal's service account logs the letters of its own unit, so it is their first
+    handler: a reply it records reaches the unit's other intake officers instead."""
+    logger = people.users["grass_handler"]  # intake officer and handler of the unit
+    clerk = create_user("grass_clerk", "Văn thư cơ sở", None, [(INTAKE, people.orgs["a_grass"])],
+                        password_hash=password_hash())
+    case = make_case(logger, people.orgs["a_grass"], family="letter")
+    record_event(case, logger, "portal_reply", data={})
+    assert told(db, logger) == []
+    assert len(told(db, clerk, kinds.PORTAL_REPLY)) == 1
