@@ -57,9 +57,10 @@ def upgrade():
     sa.PrimaryKeyConstraint('name', name=op.f('pk_notification_cursor'))
     )
     # An existing install starts the fan-out after the timeline it has: the deadline lines
-    # written before notifications existed are not told again.
+    # written before notifications existed are not told again. A new database gets no row,
+    # so it stays empty for `flask restore` (app/backup.py restores only into an empty one).
     op.execute("INSERT INTO notification_cursor (name, last_id) "
-               "SELECT 'fanout', COALESCE(MAX(id), 0) FROM case_event")
+               "SELECT 'fanout', MAX(id) FROM case_event HAVING MAX(id) IS NOT NULL")
 
 
 def downgrade():
