@@ -22,6 +22,10 @@ from app.orgs.models import Organisation, utcnow
 from workflows.vocab import ROLES
 
 
+#: The start of a service account's password hash (User.is_service_account).
+SERVICE_HASH_PREFIX = "!"
+
+
 def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -68,6 +72,14 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_service_account(self) -> bool:
+        """An account the system acts through (the public portal's logs members' letters),
+        which nobody logs in as: its hash starts with SERVICE_HASH_PREFIX, which no werkzeug
+        hash does, so no password matches it. The administration pages leave it alone (an
+        admin could otherwise give it a password, or deactivate the portal)."""
+        return (self.password_hash or "").startswith(SERVICE_HASH_PREFIX)
 
     @property
     def home_org(self) -> Organisation | None:

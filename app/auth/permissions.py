@@ -144,7 +144,10 @@ def admin_scope(user, org_column) -> sa.ColumnElement:
 
 def can_manage_user(admin, target) -> bool:
     """`target` is the admin's to see and change roles of: one of their roles lies in the
-    admin's subtree (a user without any role: the top unit's admins only)."""
+    admin's subtree (a user without any role: the top unit's admins only). Nobody manages a
+    service account (User.is_service_account) here: it is the system's."""
+    if target.is_service_account:
+        return False
     if administers_everything(admin):
         return True
     return any(can_admin(admin, a.org) for a in target.roles)

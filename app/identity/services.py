@@ -279,11 +279,10 @@ def candidates(case: Case) -> list[User]:
 
 
 def is_service_account(user) -> bool:
-    """An account nobody can log in as (its hash is none of werkzeug's "method$salt$hash", so
-    no password matches it), which logs cases for the system: the public portal's (app.portal)
-    logs the letters members send online. It is never named a handler: those letters wait,
-    unassigned, in their unit's intake queue."""
-    return "$" not in (user.password_hash or "")
+    """An account the system acts through (User.is_service_account: the public portal's, in
+    app.portal, logs the letters members send online). It is never named a handler: those
+    letters wait, unassigned, in their unit's intake queue."""
+    return user.is_service_account
 
 
 def add_handler(case: Case, actor, user: User | None, *, automatic: bool = False) -> None:

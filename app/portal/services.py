@@ -27,7 +27,7 @@ from functools import lru_cache
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.auth.models import User
+from app.auth.models import SERVICE_HASH_PREFIX, User
 from app.auth.permissions import can_view_case, roles_in
 from app.auth.services import AccountRefused, create_user
 from app.cases.services import attach_files, record_event
@@ -43,8 +43,9 @@ from workflows.vocab import APPROVER, HANDLER, INTAKE, LETTER_KINDS
 
 SERVICE_USERNAME = "portal"
 SERVICE_NAME = "Cổng trực tuyến"
-#: Not a werkzeug hash ("method$salt$hash"): no password ever matches it.
-UNUSABLE_PASSWORD = "!portal-service-account"
+#: Not a werkzeug hash ("method$salt$hash"): no password ever matches it; its prefix marks a
+#: service account (User.is_service_account).
+UNUSABLE_PASSWORD = f"{SERVICE_HASH_PREFIX}portal-service-account"
 #: What the channel and intake form of a portal letter are (workflows/vocab.py): reports and
 #: feedback of members and workers (44/HD-TLĐ channel 2), through the online portal.
 CHANNEL, INTAKE_FORM = "report", "online"
@@ -84,7 +85,7 @@ def portal_account() -> User:
                                [(INTAKE, root_unit())], password_hash=UNUSABLE_PASSWORD)
         except AccountRefused:  # another request created it a moment ago
             user = db.session.scalar(sa.select(User).where(User.username == SERVICE_USERNAME))
-    if not identity.is_service_account(user):
+    if not user.is_service_account:
         raise RuntimeError('a user named "portal" exists who is not the portal\'s service '
                            "account: rename them")
     return user

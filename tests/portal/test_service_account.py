@@ -1,0 +1,41 @@
+"""The portal's service account is the system's: no administrator manages it (not even the
+national one, who could otherwise give it a password or deactivate the portal), and nobody
+logs in as it."""
+from app.auth import permissions
+from app.auth.services import create_user
+from app.portal import services
+from tests.factories import password_hash
+from workflows.vocab import ADMIN
+
+
+def _national_admin(world):
+    return create_user("quantri.tw", "Quản trị Trung ương", None, [(ADMIN, world.orgs["tld"])],
+                       password_hash=password_hash())
+
+
+def test_no_admin_manages_the_portal_account(browser, db, world):
+    account = services.portal_account()
+    admin = _national_admin(world)
+    db.session.commit()
+    assert account.is_service_account
+    assert not permissions.can_manage_user(admin, account)
+    browser.login("quantri.tw")
+    listing = browser.get("/admin/users?q=portal")
+    assert listing.status_code == 200
+    assert f"/admin/users/{account.id}" not in listing.get_data(as_text=True)
+    assert browser.get(f"/admin/users/{account.id}").status_code == 404
+    assert browser.post(f"/admin/users/{account.id}/password", {}).status_code == 404
+    assert browser.post(f"/admin/users/{account.id}/deactivate", {}).status_code == 404
+    db.session.refresh(account)
+    assert account.is_service_account and account.active
+    # the portal still logs letters through it
+    assert services.portal_account().id == account.id
+
+
+def test_nobody_logs_in_as_the_portal_account(browser, db, world):
+    account = services.portal_account()
+    db.session.commit()
+    for password in ("portal-service-account", account.password_hash):
+        response = browser.post("/login", {"username": "portal", "password": password})
+        assert response.status_code != 302
+    assert browser.get("/").status_code == 302  # still anonymous: sent to the login page
