@@ -95,6 +95,8 @@ class Config:
     PORTAL_FOLLOW_LIMIT_CODE = os.environ.get("PORTAL_FOLLOW_LIMIT_CODE", "10 per hour")
     #: API tokens (app.api): the longest life a token may be given.
     API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))
+    #: The requests one API token may make (Flask-Limiter's storage: Redis when configured).
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "1200 per minute")
 
     #: Days an addressee has to answer a recommendation before it is overdue.
     RECOMMENDATION_REPLY_DAYS = int(os.environ.get("RECOMMENDATION_REPLY_DAYS", "20"))

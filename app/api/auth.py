@@ -14,10 +14,6 @@ from app.api import services
 from app.core.errors import Forbidden
 from app.extensions import limiter, login_manager
 
-#: The requests one token may make, unless API_RATE_LIMIT says otherwise.
-DEFAULT_RATE = "1200 per minute"
-
-
 def requires(scope: str):
     """The token must carry `scope` (read, write, transition): marks the view; `authenticate`
     checks it before the request's input is read."""
@@ -31,6 +27,7 @@ def authenticate():
     """The blueprint's before_request: 401 without a live token, 429 past its rate, 403 when
     the view needs a scope the token lacks."""
     login_manager._update_request_context_with_user()  # anonymous: the cookie is never read
+    g.sessionless = True  # nor its language (app.core.i18n.select_locale)
     header = request.headers.get("Authorization", "")
     scheme, _sep, raw = header.partition(" ")
     token = services.authenticate(raw.strip()) if scheme.lower() == "bearer" else None
@@ -49,7 +46,7 @@ def authenticate():
 
 
 def _count(token) -> None:
-    limit = parse(current_app.config.get("API_RATE_LIMIT", DEFAULT_RATE))
+    limit = parse(current_app.config["API_RATE_LIMIT"])
     try:
         allowed = limiter.limiter.hit(limit, "api-token", str(token.id))
     except Exception as exc:  # noqa: BLE001  (the storage's own errors: serve, tell the operator)

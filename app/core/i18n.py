@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import current_app, has_request_context, session
+from flask import current_app, g, has_request_context, session
 from flask_babel import get_locale, get_translations, lazy_gettext
 from flask_login import current_user
 from jinja2 import pass_context
@@ -18,7 +18,9 @@ def select_locale() -> str:
     supported = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    chosen = session.get("lang")
+    # A request that authenticates without the session (the API's bearer token) speaks its
+    # user's language, whatever a cookie sent along says.
+    chosen = None if g.get("sessionless") else session.get("lang")
     if chosen in supported:
         return chosen
     if getattr(current_user, "is_authenticated", False) and current_user.locale in supported:

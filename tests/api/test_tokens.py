@@ -129,3 +129,20 @@ def test_the_last_use_is_written_at_most_once_a_minute(world, db, client):
 def test_the_header_links_the_tokens_page(browser, world):
     browser.login("auditor")
     assert b'href="/account/api-tokens/" data-testid="api-tokens-link"' in browser.get("/").data
+
+
+def test_messages_speak_the_token_owners_language_not_the_cookies(browser, world, db):
+    """A staff browser switched to English sends its cookie along with a token: the messages
+    stay in the token owner's language (Vietnamese here), then follow the owner's choice."""
+    browser.login("handler")
+    browser.post("/language/en", {"next": "/"})  # the cookie says English...
+    world.users["handler"].locale = "vi"  # ...the account, since, Vietnamese
+    raw = new_token(world.users["handler"], scopes=["read"])
+    headers = {"Authorization": f"Bearer {raw}"}
+    refused = browser._request("post", "/api/v1/cases", json={}, headers=headers)
+    assert refused.status_code == 403
+    assert refused.json["message"] == "Mã truy cập này không có quyền “write”."
+    world.users["handler"].locale = "en"
+    db.session.commit()
+    refused = browser._request("post", "/api/v1/cases", json={}, headers=headers)
+    assert refused.json["message"] == "This token does not have the “write” permission."
