@@ -9,4 +9,6 @@ HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-5000}
 echo
 echo "giamsat is running at http://${HOST}:${PORT}/  (Ctrl+C to stop)"
+echo "  public portal for members (no login): http://${HOST}:${PORT}/portal/"
+echo "  API documentation:                    http://${HOST}:${PORT}/api/v1/docs"
 exec .venv/bin/flask run --host "$HOST" --port "$PORT"
