@@ -9,7 +9,8 @@ PostgreSQL with COPY, one connection per table, foreign-key triggers off for the
 rebuilt after it; into SQLite with executemany in one transaction. Everything derived is
 computed with the app's own code: case codes, `search_text` (app.core.text.fold, joined from
 pre-folded parts and checked against the app's own join on the first cases), `subject_key`
-(likewise, checked against app.cases.models.subject_key_of), the audit hash
+(likewise, checked against app.cases.models.subject_key_of), the units' `search_text`
+(app.orgs.models.search_text_of), the audit hash
 chain (app.cases.audit; a fast path with the same canonical JSON, checked against
 `audit.event_hash` on the first events and a sample after), deadlines (the app's rule table and
 working-day calendar), sealed identities (app.identity.services' Fernet and sender digest under
@@ -56,7 +57,7 @@ DAY = timedelta(days=1)
 #: Columns written per table, in COPY order (checked against the models at start).
 COLUMNS = {
     "organisation": ("id", "name", "short_name", "place_name", "level", "parent_id", "path",
-                     "dissolved_on", "merged_into_id", "created_at"),
+                     "dissolved_on", "merged_into_id", "created_at", "search_text"),
     "org_parent_link": ("id", "child_id", "parent_id", "valid_from", "valid_to"),
     "user_account": ("id", "username", "full_name", "email", "password_hash", "locale",
                      "active", "session_token", "totp_secret", "totp_last_step", "created_at"),
@@ -454,6 +455,7 @@ class Generator:
         from app.deadlines import services as deadlines
         from app.documents.services import get_template
         from app.identity import services as identity
+        from app.orgs.models import search_text_of
         from workflows.registry import WORKFLOWS
         from workflows.vocab import FAMILY_PREFIX
 
@@ -465,6 +467,7 @@ class Generator:
         self.audit = audit
         self.text = Text(fold)
         self.fold = fold
+        self.org_search_text = search_text_of
         self.key_length, self.subject_key_of = SUBJECT_KEY_LENGTH, subject_key_of
         self.workflows = WORKFLOWS
         self.prefix = FAMILY_PREFIX
@@ -523,7 +526,7 @@ class Generator:
             path = (self.orgs[parent][2] if parent else "/") + f"{oid}/"
             self.orgs[oid] = (level, parent, path, short, place, name)
             self.add("organisation", oid, name, short, place, level, parent, path, None, None,
-                     created)
+                     created, self.org_search_text(name, "", short))
             if parent:
                 self.add("org_parent_link", self.next_id("org_parent_link"), oid, parent,
                          date(2015, 1, 1), None)

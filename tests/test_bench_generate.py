@@ -78,6 +78,13 @@ def test_generated_dataset_works_in_the_app(dataset):
         # the earlier letter about the same subject through it.
         keys = db.session.execute(sa.select(Case.subject_name, Case.subject_key)).all()
         assert all(key == subject_key_of(name) for name, key in keys)
+        # The units are found by the search as the app would find them.
+        from app.orgs.models import Organisation, search_text_of
+        units = db.session.execute(sa.select(Organisation.name, Organisation.label,
+                                             Organisation.short_name,
+                                             Organisation.search_text)).all()
+        assert units and all(text == search_text_of(name, label, short) != ""
+                             for name, label, short, text in units)
         copy = db.session.get(Case, int(ready["duplicate_letter_id"]))
         earlier = db.session.scalar(
             sa.select(Case.id).where(Case.family == "letter", Case.id < copy.id,

@@ -302,3 +302,23 @@ def test_the_subject_key_backfill_folds_as_the_app():
     for sample in samples:
         assert revision.fold(sample) == fold(sample), sample
         assert revision.fold(sample)[:255] == subject_key_of(sample), sample
+
+
+def test_units_from_before_the_search_column_are_found_without_accents(mig_app):
+    """Revision b16d0f01dun1 backfills organisation.search_text from the names, label and short
+    name the units had, so the search finds them by "ha tinh" right after the upgrade."""
+    from app.orgs.models import Organisation, name_matches
+
+    flask_migrate.upgrade(revision="b16c0ap170ce")
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO organisation (id, name, short_name, label, place_name, level, path, "
+            "created_at) VALUES (1, 'Liên đoàn Lao động tỉnh Hà Tĩnh', 'LĐLĐ', 'LĐLĐ Hà Tĩnh', "
+            "'Hà Tĩnh', 2, '/1/', '2026-01-01 00:00:00'), (2, 'Công đoàn cơ sở Điện tử', "
+            "'CĐCS', '', 'Kỳ Anh', 4, '/1/2/', '2026-01-01 00:00:00')"))
+    flask_migrate.upgrade()
+    texts = dict(db.session.execute(sa.text("SELECT id, search_text FROM organisation")).all())
+    assert texts == {1: "lien doan lao dong tinh ha tinh ldld ha tinh ldld",
+                     2: "cong doan co so dien tu cdcs"}
+    assert db.session.scalars(sa.select(Organisation.id).where(name_matches("ĐIỆN TỬ"))).all() \
+        == [2]

@@ -164,3 +164,20 @@ def test_the_seal_revision_refuses_a_bad_key_as_the_app(key_app, keys):
         identity._encrypt(b"x")
     with pytest.raises(RuntimeError, match="IDENTITY_KEY is not a valid Fernet key"):
         revision._encrypt(b"x")
+
+
+# --- the frozen copy of revision b16d0f01dun1 folds the units' names as the app does today ---
+
+def test_the_unit_search_revision_folds_as_the_app():
+    """Revision b16d0f01dun1 backfills organisation.search_text with its own copy of the fold
+    and of app.orgs.models.search_text_of: same text for the same names."""
+    from app.core.text import fold
+    from app.orgs.models import search_text_of
+
+    revision = _load_revision(MIGRATIONS / "versions" / "b16d0f01dun1_unit_search_text.py")
+    for name in NAMES + ["Liên đoàn Lao động tỉnh Hà Tĩnh", "e\u0301\u0323 a\u0306\u0300"]:
+        assert revision.fold(name) == fold(name), name
+        for label, short_name in (("", "LĐLĐ"), ("LĐLĐ Hà Tĩnh", "LĐLĐ"), (None, ""),
+                                  (name, name)):
+            assert revision.search_text_of(name, label, short_name) == \
+                search_text_of(name, label, short_name), (name, label, short_name)

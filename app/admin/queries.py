@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
 from app.admin.models import AdminEvent
-from app.auth.models import RoleAssignment, User
+from app.auth.models import SERVICE_HASH_PREFIX, RoleAssignment, User
 from app.auth.permissions import admin_scope, administers_everything
 from app.extensions import db
-from app.orgs.models import Organisation, path_range
+from app.orgs.models import Organisation, name_matches, path_range
 from workflows.vocab import ADMIN
 
 PER_PAGE = 50
@@ -48,7 +48,8 @@ def users_page(admin, q: str = "", org: Organisation | None = None,
                after: str | None = None) -> Page:
     """The users the admin manages, by username; `q` in the username or the full name,
     `org`: holding a role in that unit or below."""
-    stmt = sa.select(User).where(managed_users(admin))
+    stmt = sa.select(User).where(managed_users(admin),
+                                 sa.not_(User.password_hash.startswith(SERVICE_HASH_PREFIX)))
     if q:
         stmt = stmt.where(sa.or_(User.username.icontains(q, autoescape=True),
                                  User.full_name.icontains(q, autoescape=True)))
@@ -77,14 +78,11 @@ def children(org: Organisation, cap: int = UNIT_CAP) -> list[Organisation]:
 
 
 def search_units(admin, q: str, cap: int = UNIT_CAP, where=sa.true()) -> list[Organisation]:
-    """Units of the admin's subtree whose name, label or short name holds `q` (and that meet
-    `where`, before the cap)."""
+    """Units of the admin's subtree whose name, label or short name holds `q`, accents
+    optional (and that meet `where`, before the cap)."""
     return db.session.scalars(
         sa.select(Organisation)
-        .where(admin_scope(admin, Organisation.id), where,
-               sa.or_(Organisation.name.icontains(q, autoescape=True),
-                      Organisation.label.icontains(q, autoescape=True),
-                      Organisation.short_name.icontains(q, autoescape=True)))
+        .where(admin_scope(admin, Organisation.id), where, name_matches(q))
         .order_by(Organisation.path).limit(cap + 1)).all()
 
 

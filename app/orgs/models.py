@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.text import fold
 from app.extensions import db
 
 
@@ -22,6 +23,13 @@ def path_range(column, path: str):
     return sa.and_(column >= path, column < path[:-1] + "0")
 
 
+def name_matches(q: str):
+    """SQL condition: the unit's name, label or short name holds `q`, with or without its
+    accents ("ha tinh", "HÀ TĨNH" and "Hà Tĩnh" all find "LĐLĐ tỉnh Hà Tĩnh"); wildcards are
+    literal. Both sides are folded: Organisation.search_text and the query."""
+    return Organisation.search_text.contains(fold(q), autoescape=True)
+
+
 class Organisation(db.Model):
     __tablename__ = "organisation"
     __table_args__ = (
@@ -30,6 +38,9 @@ class Organisation(db.Model):
         #: plain btree from serving LIKE.
         sa.Index("ix_organisation_path_pattern", "path",
                  postgresql_ops={"path": "varchar_pattern_ops"}).ddl_if(dialect="postgresql"),
+        #: The unit search (LIKE '%phrase%') on PostgreSQL; SQLite scans the column.
+        sa.Index("ix_organisation_search_trgm", "search_text", postgresql_using="gin",
+                 postgresql_ops={"search_text": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,6 +65,9 @@ class Organisation(db.Model):
     dissolved_on: Mapped[date | None]
     merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    #: `search_text_of` the names, what the unit searches match: "ha tinh" finds "Hà Tĩnh".
+    #: Kept by `_keep_search_text` on every ORM write; bulk inserts fill it themselves.
+    search_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     parent: Mapped[Organisation | None] = relationship(
         remote_side=[id], foreign_keys=[parent_id]
@@ -85,6 +99,25 @@ class Organisation(db.Model):
         return [int(part) for part in self.path.strip("/").split("/") if part]
 
 
+def search_text_of(name: str | None, label: str | None, short_name: str | None) -> str:
+    """Organisation.search_text: the name, label and short name folded (no diacritics, "đ" as
+    "d", lower-case), so a search folded the same way matches with or without accents."""
+    return fold(" ".join(filter(None, (name, label, short_name))))
+
+
+@sa.event.listens_for(Organisation, "before_insert")
+@sa.event.listens_for(Organisation, "before_update")
+def _keep_search_text(mapper, connection, target):
+    """search_text follows the names on every write, whichever writer changed them: a
+    mapper event, so no service, script or test helper can forget it."""
+    state = sa.inspect(target)
+    if state.has_identity and not any(
+            getattr(state.attrs, name).history.has_changes()
+            for name in ("name", "label", "short_name")):
+        return
+    target.search_text = search_text_of(target.name, target.label, target.short_name)
+
+
 class OrgParentLink(db.Model):
     """Which unit was the parent of which, and when."""
 
@@ -101,3 +134,9 @@ class OrgParentLink(db.Model):
 def indented(org: Organisation) -> str:
     """A unit in a choice list of the tree: indented by its level, named by its label."""
     return "— " * (org.level - 1) + org.display_name
+
+
+#: gin_trgm_ops of the unit search index comes from pg_trgm, made before the table (the
+#: cases' search index, app.cases.models, needs it too).
+sa.event.listen(Organisation.__table__, "before_create", sa.DDL(
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))

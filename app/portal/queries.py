@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from app.cases.models import Attachment
 from app.deadlines import queries as deadlines
 from app.extensions import db
-from app.orgs.models import Organisation
+from app.orgs.models import Organisation, name_matches
 from app.portal.models import PortalMessage, PortalReceipt
 from app.portal.services import OWNER_KIND, root_unit
 from workflows.base import Label
@@ -172,13 +172,9 @@ def children(org: Organisation) -> list[Organisation]:
 
 
 def search(q: str) -> list[Organisation]:
-    """Units that take letters whose name, label or short name holds `q` (at most
-    UNIT_CAP + 1)."""
-    return db.session.scalars(sa.select(Organisation).where(
-        _taking_letters(),
-        sa.or_(Organisation.name.icontains(q, autoescape=True),
-               Organisation.label.icontains(q, autoescape=True),
-               Organisation.short_name.icontains(q, autoescape=True)))
+    """Units that take letters whose name, label or short name holds `q`, accents optional
+    (at most UNIT_CAP + 1)."""
+    return db.session.scalars(sa.select(Organisation).where(_taking_letters(), name_matches(q))
         .order_by(Organisation.level, Organisation.path).limit(UNIT_CAP + 1)).all()
 
 

@@ -231,3 +231,31 @@ def test_the_move_search_offers_and_preselects_only_units_that_may_take_it(brows
     page = _text(browser.get(f"/admin/units/{world.orgs['a_grass'].id}/move?q=Viên chức"))
     assert f'selected value="{new.id}"' in page  # the first unit found that may take it
     assert f'value="{old.id}"' not in page  # a dissolved unit is no parent
+
+
+def test_the_unit_search_ignores_accents_and_follows_a_rename(browser, db, world):
+    """"ha tinh" finds "LĐLĐ tỉnh Hà Tĩnh", "dien tu" finds "Điện tử"; a renamed unit is found
+    by its new name, not its old one; nothing beyond the admin's subtree."""
+    from app.orgs.services import create_org
+
+    electronics = create_org("Công đoàn cơ sở Công ty Điện tử Sao Mai", "CĐCS", "Kỳ Anh", 4,
+                             world.orgs["a_zone"], valid_from=FOUNDED)
+    browser.login("admin")
+
+    def found(q):
+        page = _text(browser.get("/admin/units", query_string={"q": q}))
+        start = page.index('data-testid="units-found"')
+        listed = page[start:page.index("</ul>", start)]
+        return {int(i) for i in re.findall(r'href="/admin/units/(\d+)"', listed)}
+
+    o = world.orgs
+    for q, unit in (("ha tinh", o["a"]), ("HÀ TĨNH", o["a"]), ("vung ang", o["a_grass"]),
+                    ("dien tu", electronics), ("Điện tử", electronics)):
+        assert unit.id in found(q), q
+    assert o["b"].id not in found("ho chi minh")  # another province's admin's unit
+    renamed = browser.post(f"/admin/units/{electronics.id}/edit", {
+        "name": "Công đoàn cơ sở Công ty Linh kiện Bắc Hà", "label": "", "short_name": "CĐCS",
+        "header_name": "", "place_name": "Kỳ Anh"})
+    assert renamed.status_code == 302
+    assert electronics.id in found("linh kien bac ha")
+    assert electronics.id not in found("dien tu")
