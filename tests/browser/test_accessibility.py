@@ -1,4 +1,4 @@
-"""Accessibility of the main pages (issue 15): axe-core finds no serious or critical violation
+"""Accessibility of the main pages (issues 15 and 16, the public portal's included): axe-core finds no serious or critical violation
 of WCAG 2.1 A/AA on a desktop (1280 px) nor on a phone (375 px), and the pages can be used
 with the keyboard alone: skip to the content, open the collapsed menu, fire a step."""
 from __future__ import annotations
@@ -66,7 +66,21 @@ def _pages(objects):
         ("admin", f"/admin/units/{objects['zone']}", "admin: a unit"),
         ("admin", f"/admin/units/{objects['zone']}/move", "admin: move a unit"),
         ("admin", "/admin/audit", "admin: audit trail"),
+        # issue 16: the inbox, its settings and the API tokens
+        ("handler", "/notifications/", "inbox"),
+        ("handler", "/notifications/settings", "notification settings"),
+        ("handler", "/account/api-tokens/", "API tokens"),
     ]
+
+
+#: The public portal's pages, seen by a visitor without an account (issue 16).
+PORTAL_PAGES = [
+    ("/portal/", "portal: home"),
+    ("/portal/units", "portal: the tree of units"),
+    ("/portal/units?q=ha+tinh", "portal: a search of units"),
+    ("/portal/send", "portal: send a letter"),
+    ("/portal/follow", "portal: follow a letter"),
+]
 
 
 @pytest.mark.parametrize("width", WIDTHS, ids=list(WIDTHS))
@@ -76,6 +90,10 @@ def test_main_pages_have_no_serious_or_critical_axe_violation(new_page, live_ser
     anonymous = new_page(width=w, height=h)
     anonymous.goto(f"{live_server}/login")
     found = {"login": axe_violations(anonymous)}
+    for path, what in PORTAL_PAGES:
+        response = anonymous.goto(f"{live_server}{path}")
+        assert response.status == 200, f"{what}: {path} answered {response.status}"
+        found[f"{what} ({path})"] = axe_violations(anonymous)
     pages = {}
     for user, path, what in _pages(objects):
         if user not in pages:
