@@ -1,7 +1,11 @@
 """The API under /api/v1: cases, letters, recommendations, documents and statistics for other systems, with per-user tokens and an OpenAPI document."""
-from app.cases.plugins import Feature
+from flask_babel import lazy_gettext as _l
+
+from app.cases.plugins import Feature, NavItem
 
 feature = Feature("api")
+feature.nav.append(NavItem("api_tokens.index", _l("API tokens"), place="account",
+                           testid="api-tokens-link"))
 
 #: The OpenAPI document's description (English: API documentation is read by developers).
 DESCRIPTION = """\
@@ -52,8 +56,3 @@ def register(app) -> None:
         open_blueprint(app, name)
     csrf.exempt(routes.bp)
     app.before_request(errors.routing_error)
-
-    @app.context_processor
-    def api_tokens_link():
-        """The header's link to the user's tokens page (templates/base.html), with the app."""
-        return {"api_tokens_link": True}

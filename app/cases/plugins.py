@@ -75,8 +75,9 @@ class HomeSection:
 
 #: Where a link sits: the main menu; the case list's actions ("intake": log a letter…);
 #: the case list's downloads ("list-export", given the list's filters); the home page's and a
-#: unit page's links about a unit ("unit", given ``org``).
-PLACES = ("menu", "intake", "list-export", "unit")
+#: unit page's links about a unit ("unit", given ``org``); the user's own account page
+#: ("account": their settings, their API tokens).
+PLACES = ("menu", "intake", "list-export", "unit", "account")
 
 #: The main menu's groups, in the order the menu shows them: (key, label). A group of one
 #: visible entry is shown as that entry's link, a larger one as a drop-down under its label.

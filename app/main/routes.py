@@ -1,4 +1,4 @@
-"""Home page, unit pages, the health check and the language switch."""
+"""Home page, the user's own page, unit pages, the health check and the language switch."""
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -51,6 +51,13 @@ def home():
         home_sections=[(section, section.context(current_user))
                        for section in installed().home_sections],
     )
+
+
+@bp.route("/account/")
+def account():
+    """The user's own page: who they are, their roles per unit, and the features' pages of
+    their own (notification settings, API tokens)."""
+    return render_template("main/account.html", user=current_user)
 
 
 @bp.route("/units/<int:org_id>")

@@ -1,7 +1,11 @@
 """Notifications for officers: an in-app inbox and email (immediately, a daily digest, or off), sent after the transaction commits."""
-from app.cases.plugins import Feature
+from flask_babel import lazy_gettext as _l
+
+from app.cases.plugins import Feature, NavItem
 
 feature = Feature("notifications")
+feature.nav.append(NavItem("notifications.settings", _l("Notification settings"),
+                           place="account", testid="account-notification-settings"))
 
 
 def register(app) -> None:

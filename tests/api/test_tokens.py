@@ -126,9 +126,15 @@ def test_the_last_use_is_written_at_most_once_a_minute(world, db, client):
     assert db.session.scalar(sa.select(ApiToken.last_used_at)) == first
 
 
-def test_the_header_links_the_tokens_page(browser, world):
+def test_the_users_own_page_links_the_tokens_page(browser, world):
+    """The user's name in the header leads to their own page, which lists their roles and
+    links their tokens and their notification settings."""
     browser.login("auditor")
-    assert b'href="/account/api-tokens/" data-testid="api-tokens-link"' in browser.get("/").data
+    assert 'href="/account/" title="Tài khoản của tôi"' in browser.get("/").get_data(as_text=True)
+    page = browser.get("/account/").get_data(as_text=True)
+    assert 'href="/account/api-tokens/" data-testid="api-tokens-link">Mã truy cập API</a>' in page
+    assert 'href="/notifications/settings" data-testid="account-notification-settings">' in page
+    assert "Kiểm toán" in page and world.orgs["a"].display_name in page
 
 
 def test_messages_speak_the_token_owners_language_not_the_cookies(browser, world, db):

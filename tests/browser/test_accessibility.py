@@ -70,6 +70,7 @@ def _pages(objects):
         ("handler", "/notifications/", "inbox"),
         ("handler", "/notifications/settings", "notification settings"),
         ("handler", "/account/api-tokens/", "API tokens"),
+        ("handler", "/account/", "my account"),
     ]
 
 

@@ -284,6 +284,7 @@ MATRIX: dict[str, Entry] = {
                    note="no password step pending: back to the login page"),
     "auth.logout": E(None, Logout(), _one("/logout")),
     "main.home": E(ANY_USER, None, _one("/")),
+    "main.account": E(ANY_USER, None, _one("/account/")),
     "main.healthz": E(PUBLIC, None, _one("/healthz")),
     "main.set_language": E(None, PUBLIC, _one("/language/vi")),
     "main.unit": E(READ, None, _one("/units/{o.org}")),
