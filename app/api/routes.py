@@ -26,7 +26,7 @@ from app.extensions import db
 from app.identity.services import Reporter
 from app.letters import services as letters
 from app.orgs.models import Organisation
-from app.reports.services import stats
+from app.reports import queries as stats
 from workflows.registry import WORKFLOWS
 from workflows.vocab import RECOMMENDATION
 

@@ -1,7 +1,11 @@
 """Read side of the registers (sổ theo dõi đơn thư, sổ theo dõi kiến nghị): one row per case of a
 unit and its subtree (as it stood at the end of the period) received in a period, streamed.
 Senders appear only as "Ẩn danh" or
-"Bảo mật": their identity stays in the sealed store, which is never read here."""
+"Bảo mật": their identity stays in the sealed store, which is never read here.
+
+Also the statistics other features read (app.api): a unit's figures for a period
+(`figures`, from app.reports.stats), the period asked for (`parse_period`) and the figures as
+JSON (`to_json`)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -13,6 +17,7 @@ from app.cases.queries import subtree_condition
 from app.core.dates import format_day
 from app.followup.queries import last_reply_received_on, reply_count
 from app.letters.queries import details_columns, outerjoin_details
+from app.reports.stats import figures, parse_period, to_json  # noqa: F401  (the read side)
 from app.reports.exports import streamed
 from app.reports.stats import DECISIONS, Period
 from app.reports.tables import DECISION_LABELS
