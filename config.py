@@ -93,6 +93,8 @@ class Config:
     PORTAL_SUBMIT_LIMIT = os.environ.get("PORTAL_SUBMIT_LIMIT", "5 per hour")
     PORTAL_FOLLOW_LIMIT_ADDRESS = os.environ.get("PORTAL_FOLLOW_LIMIT_ADDRESS", "30 per hour")
     PORTAL_FOLLOW_LIMIT_CODE = os.environ.get("PORTAL_FOLLOW_LIMIT_CODE", "10 per hour")
+    #: Answers a sender may send on one letter (its receipt code).
+    PORTAL_ANSWER_LIMIT_CODE = os.environ.get("PORTAL_ANSWER_LIMIT_CODE", "20 per day")
     #: API tokens (app.api): the longest life a token may be given.
     API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))
     #: The requests one API token may make (Flask-Limiter's storage: Redis when configured).

@@ -68,6 +68,21 @@ def _hit(checks) -> None:
             limiter.limiter.hit(item, *keys)
 
 
+def _answers(receipt_id: int):
+    return (parse(current_app.config["PORTAL_ANSWER_LIMIT_CODE"]), "portal-answer",
+            str(receipt_id))
+
+
+def answer_wait(receipt_id: int) -> int | None:
+    """Seconds before the sender following receipt `receipt_id` may send another answer (a
+    valid code and secret do not let a flood of messages and files reach the officers)."""
+    return _wait([_answers(receipt_id)])
+
+
+def count_answer(receipt_id: int) -> None:
+    _hit([_answers(receipt_id)])
+
+
 def submit_wait() -> int | None:
     """Seconds before this address may send another letter, or None."""
     return _wait([_submit()])

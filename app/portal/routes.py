@@ -220,6 +220,9 @@ def answer():
     found = _require_following()
     if found is None:
         return redirect(url_for(".follow"), 303)
+    wait = abuse.answer_wait(found.id)
+    if wait is not None:
+        return _too_many(wait)
     form = AnswerForm()
     if not form.validate():
         return _letter_page(found, form, 422)
@@ -231,6 +234,7 @@ def answer():
         attach_error(form, exc)
         return _letter_page(db.session.get(PortalReceipt, found.id), form, exc.status)
     db.session.commit()
+    abuse.count_answer(found.id)
     flash(_("Your answer has been sent."), "success")
     return redirect(url_for(".letter"), 303)
 

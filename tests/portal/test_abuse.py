@@ -143,3 +143,26 @@ def test_follow_logins_are_limited_per_address(browser, app, db, world):
         assert follow(browser, "BBBB-BBBB-BB", "X").status_code == 429
     finally:
         app.config["PORTAL_FOLLOW_LIMIT_ADDRESS"] = "30 per hour"
+
+
+def test_answers_per_letter_are_limited(browser, app, db, world):
+    """A valid code and secret do not open a flood of messages to the officers."""
+    from app.portal.models import FROM_MEMBER, PortalMessage
+
+    send(browser, app, org=world.orgs["a"])
+    code, secret = receipt_of(browser)
+    assert follow(browser, code, secret).status_code == 303
+    app.config["PORTAL_ANSWER_LIMIT_CODE"] = "2 per day"
+    try:
+        for i in range(2):
+            answered = browser.post("/portal/letter/answer", {"text": f"Bổ sung lần {i + 1}"})
+            assert answered.status_code == 303
+        refused = browser.post("/portal/letter/answer", {"text": "Bổ sung lần 3"})
+        assert refused.status_code == 429
+        assert int(refused.headers["Retry-After"]) > 0
+        assert "Vui lòng thử lại sau" in refused.get_data(as_text=True)
+    finally:
+        app.config["PORTAL_ANSWER_LIMIT_CODE"] = "20 per day"
+    texts = db.session.scalars(sa.select(PortalMessage.text)
+                               .where(PortalMessage.direction == FROM_MEMBER)).all()
+    assert sorted(texts) == ["Bổ sung lần 1", "Bổ sung lần 2"]
