@@ -37,6 +37,13 @@ def register(app) -> None:
                            "fieldwork today (log in as doangiamsat) and on to its end.")
         else:
             click.echo("Demo data already present; nothing changed.")
+        from app.cases.plugins import installed
+
+        if "portal" in installed().features:
+            from app.portal.demo import CODE, SECRET
+
+            click.echo(f"The public portal (/portal/): follow the demo letter sent there with "
+                       f"receipt code {CODE} and secret {SECRET}.")
         from app.demo import DEMO_PASSWORD, USERS
         from workflows.vocab import ROLES
 

@@ -368,6 +368,9 @@ def seed(case_count: int = 240, rng_seed: int = 2026) -> dict | None:
     from app.workplace import demo as workplace_demo
 
     workplace_demo.seed(orgs, users)
+    from app.portal import demo as portal_demo
+
+    receipt = portal_demo.seed(orgs, users)
     from app.deadlines.demo import seed as seed_deadlines
 
     seed_deadlines()
@@ -376,7 +379,7 @@ def seed(case_count: int = 240, rng_seed: int = 2026) -> dict | None:
     documents_demo.seed()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Case))
     return {"orgs": len(orgs), "users": len(users), "cases": total,
-            "walkthrough": seeder.walkthrough.code}
+            "walkthrough": seeder.walkthrough.code, "portal_receipt": receipt}
 
 
 def _parents(key: str | None) -> list[str]:

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.auth.models import User
+from app.auth.models import SERVICE_HASH_PREFIX, User
 from app.cases.models import Case, CaseEvent
 from app.extensions import db as _db
 from tests.conftest import _wipe
@@ -35,20 +35,33 @@ def demo(_app):
                     sa.select(CaseEvent.case_id, CaseEvent.to_state)
                     .where(CaseEvent.to_state.is_not(None)).order_by(CaseEvent.id)):
                 timelines[case_id].append(to_state)
-            users = _db.session.scalar(sa.select(sa.func.count(User.id)))
+            # The accounts people log in as; the portal's service account is the system's.
+            users = _db.session.scalar(sa.select(sa.func.count(User.id)).where(
+                sa.not_(User.password_hash.startswith(SERVICE_HASH_PREFIX))))
             demo_login_works = authenticate("canbo", DEMO_PASSWORD) is not None
+            from app.portal import demo as portal_demo
+            from app.portal import services as portal
+            from app.portal.models import PortalMessage
+
+            followed = portal.authenticate(portal_demo.CODE, portal_demo.SECRET)
+            portal_follows = followed is not None and followed.case.title == portal_demo.TITLE
+            portal_thread = [tuple(row) for row in _db.session.execute(
+                sa.select(PortalMessage.direction, PortalMessage.text)
+                .order_by(PortalMessage.id))]
             facts = _demo_facts(first.output)
             _db.session.remove()
 
             second = runner.invoke(args=["seed-demo"])
             cases_after_second = _db.session.scalar(sa.select(sa.func.count(Case.id)))
-            users_after_second = _db.session.scalar(sa.select(sa.func.count(User.id)))
+            users_after_second = _db.session.scalar(sa.select(sa.func.count(User.id)).where(
+                sa.not_(User.password_hash.startswith(SERVICE_HASH_PREFIX))))
         finally:
             _db.session.remove()
             _wipe(_db)
     return {
         "first": first, "second": second, "cases": cases, "timelines": timelines,
         "users": users, "demo_login_works": demo_login_works,
+        "portal_follows": portal_follows, "portal_thread": portal_thread,
         "cases_after_second": cases_after_second, "users_after_second": users_after_second,
         **facts,
     }
@@ -346,3 +359,14 @@ def test_create_user_refuses_a_short_password(app, db, world):
     assert result.exit_code != 0
     assert "at least 8 characters" in result.output
     assert _user("nguyen.an") is None
+
+
+def test_seed_demo_prints_a_portal_receipt_that_follows_its_letter(demo):
+    """The receipt printed by seed-demo opens the demo letter on the portal, with the unit's
+    question and the sender's answer."""
+    from app.portal.demo import ANSWER, CODE, QUESTION, SECRET
+
+    assert f"receipt code {CODE} and secret {SECRET}" in demo["first"].output
+    assert f"receipt code {CODE} and secret {SECRET}" in demo["second"].output
+    assert demo["portal_thread"] == [("to_member", QUESTION), ("from_member", ANSWER)]
+    assert demo["portal_follows"]
