@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
 from app.admin.models import AdminEvent
-from app.auth.models import SERVICE_HASH_PREFIX, RoleAssignment, User
+from app.auth.models import RoleAssignment, User
 from app.auth.permissions import admin_scope, administers_everything
 from app.extensions import db
 from app.orgs.models import Organisation, name_matches, path_range
@@ -48,8 +48,7 @@ def users_page(admin, q: str = "", org: Organisation | None = None,
                after: str | None = None) -> Page:
     """The users the admin manages, by username; `q` in the username or the full name,
     `org`: holding a role in that unit or below."""
-    stmt = sa.select(User).where(managed_users(admin),
-                                 sa.not_(User.password_hash.startswith(SERVICE_HASH_PREFIX)))
+    stmt = sa.select(User).where(managed_users(admin), sa.not_(User.is_service_account))
     if q:
         stmt = stmt.where(sa.or_(User.username.icontains(q, autoescape=True),
                                  User.full_name.icontains(q, autoescape=True)))

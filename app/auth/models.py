@@ -14,6 +14,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -73,13 +74,19 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
-    @property
+    @hybrid_property
     def is_service_account(self) -> bool:
         """An account the system acts through (the public portal's logs members' letters),
         which nobody logs in as: its hash starts with SERVICE_HASH_PREFIX, which no werkzeug
         hash does, so no password matches it. The administration pages leave it alone (an
         admin could otherwise give it a password, or deactivate the portal)."""
         return (self.password_hash or "").startswith(SERVICE_HASH_PREFIX)
+
+    @is_service_account.inplace.expression
+    @classmethod
+    def _is_service_account(cls) -> sa.ColumnElement[bool]:
+        """SQL: lists of people (who acts next, whom to notify, the users page) leave it out."""
+        return cls.password_hash.startswith(SERVICE_HASH_PREFIX)
 
     @property
     def home_org(self) -> Organisation | None:

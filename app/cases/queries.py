@@ -669,7 +669,7 @@ def people_acting(case: Case, roles) -> dict[str, list[Person]]:
         .join(User, User.id == RoleAssignment.user_id)
         .join(Organisation, Organisation.id == RoleAssignment.org_id)
         .where(RoleAssignment.org_id.in_(case.org.ancestor_ids), User.active.is_(True),
-               sa.or_(*which))
+               sa.not_(User.is_service_account), sa.or_(*which))
         .subquery())
     rows = db.session.execute(
         sa.select(ranked).where(ranked.c.rank <= 2 * PEOPLE_SHOWN)

@@ -144,7 +144,7 @@ def role_holders(org_ids: Iterable[int], roles: Iterable[str]) -> dict[int, dict
         sa.select(RoleAssignment.org_id, RoleAssignment.role, RoleAssignment.user_id)
         .join(User, User.id == RoleAssignment.user_id)
         .where(RoleAssignment.org_id.in_(org_ids), RoleAssignment.role.in_(set(roles)),
-               User.active.is_(True)))
+               User.active.is_(True), sa.not_(User.is_service_account)))
     for org_id, role, user_id in rows:
         found[org_id][role].add(user_id)
     return found

@@ -1,6 +1,8 @@
 """The portal's service account is the system's: no administrator manages it (not even the
 national one, who could otherwise give it a password or deactivate the portal), and nobody
 logs in as it."""
+import sqlalchemy as sa
+
 from app.auth import permissions
 from app.auth.services import create_user
 from app.portal import services
@@ -39,3 +41,24 @@ def test_nobody_logs_in_as_the_portal_account(browser, db, world):
         response = browser.post("/login", {"username": "portal", "password": password})
         assert response.status_code != 302
     assert browser.get("/").status_code == 302  # still anonymous: sent to the login page
+
+
+def test_the_portal_account_is_nobody_who_acts_next_nor_anyone_told(db, world):
+    """It holds the intake role at the national unit, yet a case there names nobody for
+    intake ("Ai làm tiếp"), and a letter sent there through the portal tells nobody by it."""
+    from app.cases.queries import people_acting
+    from app.notifications.models import Notification
+    from tests.factories import make_case
+    from workflows.vocab import INTAKE, LETTER
+
+    account = services.portal_account()
+    national = make_case(world.users["top_approver"], world.orgs["tld"], LETTER,
+                         title="Đơn gửi Tổng Liên đoàn")
+    assert INTAKE not in people_acting(national, {INTAKE})
+    case, _receipt, _secret = services.submit_letter(
+        world.orgs["tld"], kind="feedback", title="Phản ánh gửi Tổng Liên đoàn",
+        content="Đề nghị Tổng Liên đoàn xem xét chế độ nghỉ giữa ca.", is_anonymous=True)
+    db.session.flush()
+    told = db.session.scalars(sa.select(Notification.user_id)
+                              .where(Notification.case_id == case.id)).all()
+    assert account.id not in told
