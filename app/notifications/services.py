@@ -184,17 +184,14 @@ def case_officers(cases: Iterable[Case], exclude: Iterable[int] = ()) -> dict[in
 
 
 def approvers_of(case: Case) -> set[int]:
-    """The approvers of the nearest unit, from the case's own upwards, that has any."""
-    rows = db.session.execute(
-        sa.select(RoleAssignment.user_id, RoleAssignment.org_id)
-        .join(User, User.id == RoleAssignment.user_id)
-        .where(RoleAssignment.org_id.in_(case.org.ancestor_ids),
-               RoleAssignment.role == APPROVER, User.active.is_(True))).all()
-    depth = {org_id: i for i, org_id in enumerate(case.org.ancestor_ids)}
-    if not rows:
-        return set()
-    nearest = max(depth[org_id] for _u, org_id in rows)
-    return {user_id for user_id, org_id in rows if depth[org_id] == nearest}
+    """The approvers of the nearest unit, from the case's own upwards, that has any (one
+    statement, through role_holders)."""
+    chain = case.org.ancestor_ids
+    holders = role_holders(chain, (APPROVER,))
+    for org_id in reversed(chain):
+        if org_id in holders:
+            return set(holders[org_id][APPROVER])
+    return set()
 
 
 # --- the fan-out of the nightly sweep ---------------------------------------------------------
