@@ -86,7 +86,6 @@ def portal_letter(case, actor, intake) -> None:
         return
     officers = intake_officers(role_holders([case.org_id], (INTAKE, HANDLER)), case.org_id)
     notify(_others(officers, actor.id if actor is not None else None), kinds.PORTAL_LETTER, case)
-    return
 
 
 @feature.on_event("consultation_sent")

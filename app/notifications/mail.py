@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from app.auth.models import User
 from app.core.dates import format_day
 from app.extensions import db
-from app.notifications.kinds import KINDS
+from app.notifications.kinds import CRITIQUE_INVITATION, KINDS
 from app.notifications.models import Notification
 from app.orgs.models import utcnow
 
@@ -41,7 +41,7 @@ def target(row: Notification) -> tuple[str, dict]:
     comment (the invited unit does not see the case itself), the case page otherwise, the inbox
     when there is no case."""
     views = current_app.view_functions
-    if row.kind == "critique_invitation" and "critique.requests" in views:
+    if row.kind == CRITIQUE_INVITATION and "critique.requests" in views:
         return "critique.requests", {}
     if row.case_id is not None:
         return "cases.detail", {"case_id": row.case_id}
