@@ -8,39 +8,38 @@ from flask_login import current_user
 
 from app.api import queries, services
 from app.api.forms import SCOPE_LABELS, TokenForm
-from app.core.errors import DomainError
-from app.core.forms import BaseForm, attach_error
+from app.core.forms import BaseForm, handle_form
 from app.extensions import db
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/account/api-tokens")
 
 
-def _page(form, created=None, raw=None, status=200):
+def _page(form, created=None, raw=None):
     return render_template(
         "api/tokens.html", form=form, tokens=queries.tokens_of(current_user),
         created=created, raw=raw, is_live=services.is_live, scope_labels=SCOPE_LABELS,
-        max_days=services.max_days(), revoke_form=BaseForm()), status
+        max_days=services.max_days(), revoke_form=BaseForm())
 
 
 @bp.route("/", methods=["GET", "POST"])
 def index():
     form = TokenForm()
     form.fill_choices()
-    if not form.validate_on_submit():
-        return _page(form, status=422 if form.is_submitted() else 200)
-    try:
-        token, raw = services.create_token(current_user, name=form.name.data,
+
+    def created(result):
+        # Shown on this response only, never stored nor put in the session cookie.
+        fresh = TokenForm(formdata=None)
+        fresh.fill_choices()
+        token, raw = result
+        return _page(fresh, created=token, raw=raw)
+
+    return handle_form(
+        form,
+        save=lambda: services.create_token(current_user, name=form.name.data,
                                            scopes=form.scopes.data,
-                                           expires_on=form.expires_on.data)
-    except DomainError as exc:
-        db.session.rollback()
-        attach_error(form, exc)
-        return _page(form, status=exc.status)
-    db.session.commit()
-    # Shown on this response only, never stored nor put in the session cookie.
-    fresh = TokenForm(formdata=None)
-    fresh.fill_choices()
-    return _page(fresh, created=token, raw=raw)
+                                           expires_on=form.expires_on.data),
+        render=lambda: _page(form),
+        done=created)
 
 
 @bp.route("/<int:token_id>/revoke", methods=["POST"])
