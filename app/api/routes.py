@@ -17,6 +17,7 @@ from app.auth import permissions
 from app.cases import queries as case_queries
 from app.cases import services as case_services
 from app.cases.forms import OWN_FORM_FAMILIES
+from app.cases.views import load_case
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.i18n import label_text
 from app.deadlines import queries as deadline_queries
@@ -140,14 +141,6 @@ def _document_title(doc) -> str:
 
 
 # --- loading, as the pages load -------------------------------------------------------------
-
-def load_case(case_id: int, family: str | None = None):
-    """The case in the user's scope (app.cases.queries.get_case_for), else 404."""
-    case = case_queries.get_case_for(current_user, case_id)
-    if case is None or (family is not None and case.family != family):
-        raise NotFound(_("Case not found."))
-    return case
-
 
 def load_document(doc_id: int):
     """A document of a case in the user's scope, or of a unit they see; else 404."""
