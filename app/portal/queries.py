@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
+from app.auth.models import User
 from app.cases.models import Attachment
 from app.deadlines import queries as deadlines
 from app.extensions import db
@@ -65,12 +66,18 @@ class Deadline:
 
 
 @dataclass(frozen=True)
+class File:
+    id: int
+    filename: str
+
+
+@dataclass(frozen=True)
 class Message:
     id: int
     direction: str
     text: str
     created_at: datetime
-    files: tuple[str, ...] = ()
+    files: tuple[File, ...] = ()
     sealed_files: int = 0
     #: The officer who wrote it: for the officers' thread only, never the sender's page.
     author: str = ""
@@ -100,18 +107,20 @@ def member_deadline(case) -> Deadline | None:
 
 
 def _messages(case_id: int, *, with_authors: bool) -> list[Message]:
-    rows = db.session.scalars(sa.select(PortalMessage).where(PortalMessage.case_id == case_id)
-                              .order_by(PortalMessage.id)).all()
-    names: dict[int, list[str]] = {}
-    for owner_id, filename in db.session.execute(
-            sa.select(Attachment.owner_id, Attachment.filename)
+    """The thread in two queries: the messages (with their authors' names) and their files."""
+    rows = db.session.execute(
+        sa.select(PortalMessage, User.full_name)
+        .outerjoin(User, User.id == PortalMessage.author_id)
+        .where(PortalMessage.case_id == case_id).order_by(PortalMessage.id)).all()
+    files: dict[int, list[File]] = {}
+    for file_id, owner_id, filename in db.session.execute(
+            sa.select(Attachment.id, Attachment.owner_id, Attachment.filename)
             .where(Attachment.case_id == case_id, Attachment.owner_kind == OWNER_KIND)
             .order_by(Attachment.id)):
-        names.setdefault(owner_id, []).append(filename)
-    return [Message(m.id, m.direction, m.text, m.created_at, tuple(names.get(m.id, ())),
-                    m.sealed_files,
-                    m.author.full_name if with_authors and m.author is not None else "")
-            for m in rows]
+        files.setdefault(owner_id, []).append(File(file_id, filename))
+    return [Message(m.id, m.direction, m.text, m.created_at, tuple(files.get(m.id, ())),
+                    m.sealed_files, (author or "") if with_authors else "")
+            for m, author in rows]
 
 
 def member_view(receipt: PortalReceipt) -> MemberView:
@@ -137,16 +146,6 @@ def attachment(case, attachment_id: int) -> Attachment | None:
     return db.session.scalar(sa.select(Attachment).where(
         Attachment.id == attachment_id, Attachment.case_id == case.id,
         Attachment.owner_kind == OWNER_KIND))
-
-
-def attachments(case) -> dict[int, list[Attachment]]:
-    """The files of the sender's answers, by message (no file bytes loaded)."""
-    found: dict[int, list[Attachment]] = {}
-    for row in db.session.scalars(sa.select(Attachment).where(
-            Attachment.case_id == case.id, Attachment.owner_kind == OWNER_KIND)
-            .order_by(Attachment.id)):
-        found.setdefault(row.owner_id, []).append(row)
-    return found
 
 
 # -- the units a sender chooses from ----------------------------------------------------------

@@ -257,7 +257,6 @@ def panel(case) -> dict:
         return {"receipt": None}
     form = g.pop("portal_ask_form", None) or AskForm(formdata=None)
     return {"receipt": found, "messages": queries.thread(case),
-            "files": queries.attachments(case),
             "can_write": services.can_write(current_user, case), "form": form}
 
 

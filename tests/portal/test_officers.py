@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from app.cases.models import Case, CaseEvent
 from app.identity import services as identity
+from app.portal import services
 from app.portal.models import PortalMessage
 from tests.portal.conftest import SENDER, follow, receipt_of, send
 
@@ -95,3 +96,34 @@ def test_a_letter_logged_at_the_desk_has_no_thread(browser, app, db, world):
     assert b'data-testid="portal-thread"' not in browser.get(f"/cases/{case.id}").data
     assert browser.post(f"/cases/{case.id}/portal/messages",
                         {"text": "Câu hỏi"}).status_code == 404
+
+
+def test_the_officers_thread_costs_two_queries_whatever_its_length(browser, app, db, world):
+    """The messages with their authors' names, and their files: not one query per message."""
+    from app.portal import queries
+    from tests.portal.conftest import pdf
+
+    case, code, secret = _sent(browser, app, db, world.orgs["a"])
+    follow(browser, code, secret)
+    for n in range(3):
+        services.ask(case, world.users["intake"], text=f"Câu hỏi {n}")
+        db.session.commit()
+        assert browser.post("/portal/letter/answer", {
+            "text": f"Trả lời {n}", "files": [pdf(f"tep-{n}.pdf")]},
+            content_type="multipart/form-data").status_code == 303
+    db.session.expire_all()
+    case = db.session.get(type(case), case.id)
+    statements = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        thread = queries.thread(case)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert len(statements) == 2, statements
+    assert [m.author for m in thread if m.direction == "to_member"] == \
+        [world.users["intake"].full_name] * 3
+    assert [f.filename for m in thread for f in m.files] == ["tep-0.pdf", "tep-1.pdf", "tep-2.pdf"]
