@@ -28,7 +28,6 @@ from app.identity.services import Reporter
 from app.letters import services as letters
 from app.orgs.models import Organisation
 from app.reports import queries as stats
-from workflows.registry import WORKFLOWS
 from workflows.vocab import RECOMMENDATION
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1",
@@ -66,13 +65,9 @@ def _org(org) -> dict:
     return {"id": org.id, "name": org.display_name}
 
 
-def _state_label(case) -> str:
-    return label_text(WORKFLOWS[case.family].state(case.state).label)
-
-
 def case_summary(case) -> dict:
     return {"id": case.id, "code": case.code, "family": case.family, "kind": case.kind,
-            "state": case.state, "state_label": _state_label(case), "title": case.title,
+            "state": case.state, "state_label": label_text(case.state_label), "title": case.title,
             "org": _org(case.org), "received_on": case.received_on, "due_on": case.due_on,
             "is_open": case.is_open}
 
@@ -107,7 +102,7 @@ def case_detail(case) -> dict:
 
 def recommendation(case) -> dict:
     return {"id": case.id, "code": case.code, "state": case.state,
-            "state_label": _state_label(case), "addressee": case.subject_name,
+            "state_label": label_text(case.state_label), "addressee": case.subject_name,
             "addressee_unit": case.subject_unit, "title": case.title,
             "text": case.summary or "", "supervision_id": case.parent_id,
             "org": _org(case.org), "sent_on": case.received_on, "due_on": case.due_on,
