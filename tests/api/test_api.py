@@ -252,4 +252,7 @@ def test_the_document_and_its_docs_page_are_served(client):
     assert page.status_code == 200 and b"api/docs.js" in page.data
     assert b"<script>" not in page.data  # no inline script under the CSP
     assert client.get("/api/v1/docs/swagger-ui/swagger-ui-bundle.js").status_code == 200
+    # Nothing outside the swagger-ui-bundle package is served (send_from_directory's safe_join).
+    for escape in ("../__init__.py", "..%2F__init__.py", "%2E%2E/%2E%2E/app/config.py"):
+        assert client.get(f"/api/v1/docs/swagger-ui/{escape}").status_code == 404, escape
     assert client.get("/static/api/docs.js").status_code == 200
