@@ -392,6 +392,20 @@ def count_cap() -> int:
     return current_app.config.get("HOME_COUNT_CAP", COUNT_CAP)
 
 
+def _in_units(branches, units):
+    """The cases of `branches` in a small scope (`units`), read by state and unit."""
+    return sa.and_(units, Case.state.in_(sorted({s for s, _c in branches})),
+                   sa.or_(*(sa.and_(Case.state == s, c) for s, c in branches)))
+
+
+def _branch_tops(branches, limit: int, *columns):
+    """`columns` of the first `limit` cases of each branch, each reading its state's index in
+    queue order and stopping there, as one UNION ALL subquery."""
+    tops = [sa.select(*columns).where(Case.state == state, condition)
+            .order_by(*QUEUE_ORDER).limit(limit).subquery() for state, condition in branches]
+    return sa.union_all(*(sa.select(top) for top in tops)).subquery()
+
+
 def queue(branches, limit: int, units=None) -> sa.Select:
     """The first `limit` cases in QUEUE_ORDER among `branches`, (state, condition) pairs.
 
@@ -402,12 +416,9 @@ def queue(branches, limit: int, units=None) -> sa.Select:
     if not branches:
         return sa.select(Case).where(sa.false())
     if units is not None:
-        return (sa.select(Case).where(units, Case.state.in_(sorted({s for s, _c in branches})),
-                                      sa.or_(*(sa.and_(Case.state == s, c) for s, c in branches)))
+        return (sa.select(Case).where(_in_units(branches, units))
                 .order_by(*QUEUE_ORDER).limit(limit))
-    tops = [sa.select(Case.id, Case.due_on).where(Case.state == state, condition)
-            .order_by(*QUEUE_ORDER).limit(limit).subquery() for state, condition in branches]
-    union = sa.union_all(*(sa.select(top) for top in tops)).subquery()
+    union = _branch_tops(branches, limit, Case.id, Case.due_on)
     first = (sa.select(union.c.id).order_by(union.c.due_on.asc().nulls_last(), union.c.id)
              .limit(limit))
     return sa.select(Case).where(Case.id.in_(first)).order_by(*QUEUE_ORDER)
@@ -434,14 +445,9 @@ def queue_count(branches, cap: int = COUNT_CAP, units=None):
     if not branches:
         return sa.literal(0)
     if units is not None:
-        found = (sa.select(Case.id)
-                 .where(units, Case.state.in_(sorted({s for s, _c in branches})),
-                        sa.or_(*(sa.and_(Case.state == s, c) for s, c in branches)))
-                 .limit(cap + 1).subquery())
+        found = sa.select(Case.id).where(_in_units(branches, units)).limit(cap + 1).subquery()
         return sa.select(sa.func.count()).select_from(found).scalar_subquery()
-    tops = [sa.select(Case.id).where(Case.state == state, condition)
-            .order_by(*QUEUE_ORDER).limit(cap + 1).subquery() for state, condition in branches]
-    union = sa.union_all(*(sa.select(top) for top in tops)).subquery()
+    union = _branch_tops(branches, cap + 1, Case.id)
     capped = sa.select(union.c.id).limit(cap + 1).subquery()
     return sa.select(sa.func.count()).select_from(capped).scalar_subquery()
 
