@@ -13,7 +13,7 @@ from app.deadlines import queries as deadlines
 from app.extensions import db
 from app.orgs.models import Organisation, name_matches
 from app.portal.models import PortalMessage, PortalReceipt
-from app.portal.services import OWNER_KIND, root_unit
+from app.portal.services import OWNER_KIND, grouped, root_unit
 from workflows.base import Label
 from workflows.letter import WORKFLOW as LETTER_WORKFLOW
 
@@ -87,7 +87,7 @@ class Message:
 class MemberView:
     """All the sender sees of their letter: nothing of its handlers, notes, timeline or other
     parties."""
-    code: str
+    code: str  # as on the receipt: grouped
     kind: str
     sent_on: date
     unit: str
@@ -126,7 +126,7 @@ def _messages(case_id: int, *, with_authors: bool) -> list[Message]:
 def member_view(receipt: PortalReceipt) -> MemberView:
     case = receipt.case
     return MemberView(
-        code=receipt.code, kind=receipt.kind, sent_on=case.received_on,
+        code=grouped(receipt.code), kind=receipt.kind, sent_on=case.received_on,
         unit=case.org.display_name, stage=STAGES[STAGE_OF_STATE[case.state]],
         deadline=member_deadline(case), messages=_messages(case.id, with_authors=False),
         is_open=case.is_open)

@@ -34,6 +34,7 @@ def test_the_sender_sees_stage_deadline_and_messages_and_nothing_else(browser, a
     assert page.status_code == 200
     html = page.data.decode()
     assert 'data-testid="member-stage">Đang xem xét, phân loại<' in html
+    assert f"<code>{code}</code>" in html  # the code as the receipt showed it
     assert "Khiếu nại: thụ lý đơn" in html  # the deadline the law owes the sender
     assert "Anh chị gửi thêm bảng lương tháng 3." in html
     for hidden in (INTERNAL_NOTE, world.users["handler"].full_name, case.code, "handler",
