@@ -109,10 +109,19 @@ def test_a_staff_session_cookie_alone_is_refused(browser, world, db):
         "intake_form": "writing", "title": "Giám sát qua cookie"})
     assert response.status_code == 401
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == before
-    # The cookie does not even decide who the token's request acts for.
+    # The cookie does not even decide who the token's request acts for: the token's user
+    # (province B) does not see the cookie's user's case (province A).
+    from tests.factories import make_case
+
+    own = make_case(world.users["handler"], world.orgs["a"], title="Giám sát của tỉnh A")
+    db.session.commit()
+    assert browser.get(f"/cases/{own.id}").status_code == 200
     raw = new_token(world.users["b_handler"])
-    listed = browser.get("/api/v1/cases", headers={"Authorization": f"Bearer {raw}"})
+    listed = browser.get("/api/v1/cases?limit=100", headers={"Authorization": f"Bearer {raw}"})
     assert listed.status_code == 200
+    assert own.id not in [item["id"] for item in listed.json["items"]]
+    assert browser.get(f"/api/v1/cases/{own.id}",
+                       headers={"Authorization": f"Bearer {raw}"}).status_code == 404
 
 
 def test_the_last_use_is_written_at_most_once_a_minute(world, db, client):
@@ -124,6 +133,14 @@ def test_the_last_use_is_written_at_most_once_a_minute(world, db, client):
     db.session.expire_all()
     assert first is not None
     assert db.session.scalar(sa.select(ApiToken.last_used_at)) == first
+    # A minute later, the next request writes it again.
+    earlier = datetime.now(UTC) - timedelta(seconds=61)
+    db.session.execute(sa.update(ApiToken).values(last_used_at=earlier))
+    api.get("/api/v1/cases")
+    db.session.expire_all()
+    again = db.session.scalar(sa.select(ApiToken.last_used_at))
+    again = again if again.tzinfo else again.replace(tzinfo=UTC)  # SQLite: naive UTC
+    assert again > earlier + timedelta(seconds=30)
 
 
 def test_the_users_own_page_links_the_tokens_page(browser, world):
