@@ -6,7 +6,10 @@ from datetime import timedelta
 
 from tests.api.conftest import TODAY
 from tests.factories import make_case
-from tests.perf.conftest import count_statements  # noqa: F401  (the fixture)
+from tests.perf import conftest as perf
+
+#: The fixture that counts a request's statements (tests/perf).
+count_statements = perf.count_statements
 
 
 def _cases(world, db, n: int) -> None:
