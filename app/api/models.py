@@ -31,7 +31,7 @@ class ApiToken(db.Model):
     scopes: Mapped[str] = mapped_column(sa.String(40))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
-    #: Updated at most once per API_TOKEN_TOUCH_SECONDS, not on every request.
+    #: Updated at most once per app.api.services.TOUCH_SECONDS, not on every request.
     last_used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
