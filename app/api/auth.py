@@ -14,6 +14,7 @@ from app.api import services
 from app.core.errors import Forbidden
 from app.extensions import limiter, login_manager
 
+
 def requires(scope: str):
     """The token must carry `scope` (read, write, transition): marks the view; `authenticate`
     checks it before the request's input is read."""
