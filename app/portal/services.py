@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 
 from app.auth.models import SERVICE_HASH_PREFIX, User
@@ -32,7 +33,7 @@ from app.auth.permissions import can_view_case, roles_in
 from app.auth.services import AccountRefused, create_user
 from app.cases.services import attach_files, record_event
 from app.core import uploads
-from app.core.errors import Conflict, Forbidden, Invalid
+from app.core.errors import Conflict, DomainError, Forbidden, Invalid
 from app.core.text import nfc
 from app.extensions import db
 from app.identity import services as identity
@@ -65,19 +66,34 @@ TITLE_MAX, TEXT_MAX = 300, 20000
 # -- the service account ----------------------------------------------------------------------
 
 
+class Unavailable(DomainError):
+    """The portal cannot take letters: its setup is broken. The sender is told so in plain
+    words (the portal's error page, or their form kept as typed); the operator reads why in
+    the log."""
+
+    status = 503
+
+    def __init__(self, reason: str):
+        current_app.logger.error("Portal unavailable: %s", reason)
+        super().__init__(_("The portal cannot take letters at the moment. Please try again "
+                           "later, or contact your trade union directly."))
+
+
 def root_unit() -> Organisation:
+    """The national unit: the top of the units page, and where a letter goes when the sender
+    does not know which unit."""
     root = db.session.scalar(sa.select(Organisation).where(
-        Organisation.parent_id.is_(None), Organisation.level == 1).order_by(Organisation.id)
-        .limit(1))
+        Organisation.parent_id.is_(None), Organisation.level == 1,
+        Organisation.dissolved_on.is_(None)).order_by(Organisation.id).limit(1))
     if root is None:
-        raise RuntimeError("the organisation tree has no national unit")
+        raise Unavailable("the organisation tree has no national unit that takes letters")
     return root
 
 
 def portal_account() -> User:
     """The service account portal letters are logged by, created on first use.
 
-    Refuses (RuntimeError) to use an account called "portal" that someone can log in as."""
+    Refuses (Unavailable) to use an account called "portal" that someone can log in as."""
     user = db.session.scalar(sa.select(User).where(User.username == SERVICE_USERNAME))
     if user is None:
         try:
@@ -85,9 +101,9 @@ def portal_account() -> User:
                                [(INTAKE, root_unit())], password_hash=UNUSABLE_PASSWORD)
         except AccountRefused:  # another request created it a moment ago
             user = db.session.scalar(sa.select(User).where(User.username == SERVICE_USERNAME))
-    if not user.is_service_account:
-        raise RuntimeError('a user named "portal" exists who is not the portal\'s service '
-                           "account: rename them")
+    if user is None or not user.is_service_account:
+        raise Unavailable('a user named "portal" exists who is not the portal\'s service '
+                          "account: rename them")
     return user
 
 

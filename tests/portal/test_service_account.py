@@ -62,3 +62,36 @@ def test_the_portal_account_is_nobody_who_acts_next_nor_anyone_told(db, world):
     told = db.session.scalars(sa.select(Notification.user_id)
                               .where(Notification.case_id == case.id)).all()
     assert account.id not in told
+
+
+def test_a_person_named_portal_closes_the_portal_with_a_clear_message(browser, app, db, world):
+    """An account "portal" someone can log in as is never used: the sender keeps their form
+    and is told the portal cannot take letters now (no stack trace, nothing saved)."""
+    from app.cases.models import Case
+    from tests.portal.conftest import TITLE, send
+
+    create_user("portal", "Nguyễn Văn Cổng", None, [], password_hash=password_hash())
+    db.session.commit()
+    cases = db.session.scalar(sa.select(sa.func.count()).select_from(Case))
+    response = send(browser, app, org=world.orgs["a"])
+    assert response.status_code == 503
+    html = response.get_data(as_text=True)
+    assert "Traceback" not in html and TITLE in html
+    assert 'data-testid="send"' in html  # the form, as typed
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == cases
+
+
+def test_a_dissolved_national_unit_is_told_not_a_stack_trace(browser, app, db, world):
+    """The units page starts at the national unit, and "I don't know which unit" sends there:
+    dissolved, it takes no letters, and the sender is told so."""
+    from datetime import date
+
+    from tests.portal.conftest import send
+
+    world.orgs["tld"].dissolved_on = date(2025, 7, 1)
+    db.session.commit()
+    response = browser.get("/portal/units")
+    assert response.status_code == 503
+    assert b'data-testid="error-message"' in response.data
+    response = send(browser, app)  # to no unit, no province: the national unit
+    assert response.status_code == 503 and b'data-testid="send"' in response.data
