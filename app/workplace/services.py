@@ -514,7 +514,15 @@ def supervise_duties(actor, employer: Employer, missing: list[str]) -> Case:
         raise Forbidden(_("Your role does not allow this in this unit."))
     if not missing:
         raise Conflict(_("Nothing is missing or late at this employer."))
+    title = DUTIES_TITLE.format(employer=employer.name)
+    # A second click (or a colleague's) must not open the same supervision twice.
+    already = db.session.scalar(
+        sa.select(Case.code).where(Case.org_id == employer.org_id, Case.family == SUPERVISION,
+                                   Case.title == title, Case.closed_at.is_(None)).limit(1))
+    if already:
+        raise Conflict(_("A supervision of these duties is already open: %(code)s.",
+                         code=already))
     return open_case(
         actor, employer.org, SUPERVISION, kind="regular", channel="democracy",
-        intake_form="documents", title=DUTIES_TITLE.format(employer=employer.name),
+        intake_form="documents", title=title,
         summary="\n".join(missing), subject_kind="organisation", subject_name=employer.name)

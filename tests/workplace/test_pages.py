@@ -169,6 +169,13 @@ def test_missing_duties_open_a_supervision_on_channel_4(world, browser, db):
     case = db.session.scalar(sa.select(Case).where(Case.family == "supervision"))
     assert (case.channel, case.subject_name) == ("democracy", "Công ty Thiếu Quy Chế")
     assert "quy chế dân chủ" in case.summary
+    # A second click opens no second supervision: it names the one already open.
+    again = browser.post(f"/workplace/employers/{emp.id}/supervise")
+    assert again.status_code == 302
+    page = browser.get(again.location).get_data(as_text=True)
+    assert f"Đã có cuộc giám sát việc thực hiện các nội dung này đang mở: {case.code}." in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)
+                             .where(Case.family == "supervision")) == 1
 
 
 def test_a_conference_with_more_participants_than_workers_is_refused(world, browser, db):
