@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from marshmallow import fields, validate
 
 from app.core.dates import FIRST_INPUT_YEAR, LAST_INPUT_YEAR
-from app.core.params import MAX_ID
+from app.core.params import MAX_ID, MAX_YEAR, MIN_YEAR
 from app.core.text import clean
 from workflows import vocab
 from workflows.registry import ALL_STATES, WORKFLOWS
@@ -205,7 +205,7 @@ class TransitionIn(Strict):
 class StatisticsArgs(ma.Schema):
     org = ident(False, metadata={"description": "The unit (by default the user's own)."})
     period = choice(("h1", "h2", "year"), load_default="year")
-    year = fields.Integer(validate=Between(2000, 2100))
+    year = fields.Integer(validate=Between(MIN_YEAR, MAX_YEAR))
     from_ = day(data_key="from", metadata={"description": "First day of a custom period."})
     to = day(metadata={"description": "Last day of a custom period."})
 
