@@ -156,6 +156,12 @@ def _unit(org_id: int | None, field: str):
     return org
 
 
+def _subject(subject: dict) -> dict:
+    """A SubjectIn as the case's columns (subject_kind, subject_name…), as the services take
+    it."""
+    return {f"subject_{key}": value for key, value in subject.items()}
+
+
 def _cursor(token: str | None, sort: str) -> str | None:
     if token and case_queries.parse_token(token, sort) is None:
         raise Invalid(_("The cursor is not valid: start again without it."), field="cursor")
@@ -208,9 +214,7 @@ class Cases(MethodView):
             current_user, org, data["family"], kind=data["kind"], channel=data["channel"],
             intake_form=data["intake_form"], title=data["title"],
             subject_matter=data["subject_matter"], summary=data["summary"],
-            subject_kind=subject["kind"], subject_name=subject["name"],
-            subject_category=subject["category"], subject_position=subject["position"],
-            subject_unit=subject["unit"], subject_party_committee=subject["party_committee"],
+            **_subject(subject),
             is_anonymous=data["is_anonymous"], reporter_name=reporter["name"],
             reporter_contact=reporter["contact"],
             reporter_confidential=reporter["confidential"],
@@ -286,10 +290,7 @@ def create_letter(data):
                           representative=sender["name"] if signers else "", signers=signers),
         signer_count=data["signer_count"], kind=data["kind"],
         confidential=data["confidential"],
-        subject={"subject_kind": subject["kind"], "subject_name": subject["name"],
-                 "subject_category": subject["category"],
-                 "subject_position": subject["position"], "subject_unit": subject["unit"],
-                 "subject_party_committee": subject["party_committee"]})
+        subject=_subject(subject))
     db.session.commit()
     return case_detail(case)
 
