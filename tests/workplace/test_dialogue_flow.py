@@ -143,15 +143,18 @@ def test_publish_follow_up_and_close(world, db):
     issue_for(case, "sign_minutes", world.users["grass_approver"])
     transition_case(case, "sign_minutes", h)
     issue_for(case, "publish", world.users["grass_approver"])
-    with pytest.raises(Invalid):
+    with pytest.raises(Invalid) as early:  # before the dialogue was held
         services.publish_minutes(case, h, published_on=TODAY - timedelta(days=11),
                                  how="Bảng tin")
+    assert early.value.field == "published_on"
+    assert str(early.value.message).startswith("Không thể công khai biên bản trước ngày đối thoại")
     services.publish_minutes(case, h, published_on=TODAY - timedelta(days=9), how="Bảng tin")
     assert case.state == "following_up"
     with pytest.raises(Invalid, match="đang theo dõi thực hiện"):
         transition_case(case, "close", h)
-    with pytest.raises(Invalid):
+    with pytest.raises(Invalid) as no_reason:
         services.follow_item(case, h, items[0].id, status="not_done", status_on=TODAY, note="")
+    assert no_reason.value.field == "note"
     services.follow_item(case, h, items[0].id, status="done", status_on=TODAY, note="Đã lắp")
     transition_case(case, "close", h)
     assert case.state == "closed"
