@@ -133,7 +133,8 @@ def test_self_lockout_is_refused_with_the_reason(browser, world):
     own = world.users["admin"].roles[0].id
     refused = browser.post(f"/admin/users/{me}/roles/{own}/remove")
     assert refused.status_code == 422  # the last role of the user (and their admin role)
-    assert browser.get("/admin/users").status_code == 200
+    assert "Đây là vai trò cuối cùng của" in _text(refused)
+    assert browser.get("/admin/users").status_code == 200  # still an admin: the role stayed
 
 
 def test_an_account_with_roles_elsewhere_is_refused_with_the_reason(browser, db, world):
