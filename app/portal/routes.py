@@ -24,7 +24,7 @@ from werkzeug.exceptions import HTTPException
 from app.cases.views import load_case, render_detail
 from app.core import uploads
 from app.core.errors import DomainError
-from app.core.forms import attach_error
+from app.core.forms import attach_error, handle_form
 from app.core.params import int_arg
 from app.core.redirects import safe_next
 from app.extensions import db
@@ -129,11 +129,9 @@ def submit():
                 case, receipt, secret = services.submit_letter(
                     services.unit_for(form.org_id.data, form.province),
                     kind=form.kind.data, title=form.title.data, content=form.content.data,
-                    is_anonymous=form.is_anonymous,
-                    name="" if form.is_anonymous else form.name.data,
-                    address="" if form.is_anonymous else form.address.data,
-                    contact="" if form.is_anonymous else form.contact.data,
-                    confidential=form.confidential.data and not form.is_anonymous,
+                    is_anonymous=form.is_anonymous, name=form.name.data,
+                    address=form.address.data, contact=form.contact.data,
+                    confidential=form.confidential.data,
                     files=uploads.read_uploads(request.files.getlist("files")))
             except DomainError as exc:
                 db.session.rollback()
@@ -174,7 +172,7 @@ def _following() -> PortalReceipt | None:
 @bp.route("/follow", methods=["GET", "POST"])
 def follow():
     form = FollowForm()
-    status, headers = 200, {}
+    status = 200
     if form.validate_on_submit():
         code = services.normal_code(form.code.data)
         wait = abuse.follow_wait(code)
@@ -183,7 +181,6 @@ def follow():
         found = services.authenticate(code, form.secret.data)
         if found is not None:
             db.session.commit()
-            session.pop(FOLLOWING, None)
             session[FOLLOWING] = {"id": found.id, "until": time.time() + FOLLOW_SECONDS}
             return redirect(url_for(".letter"), 303)
         abuse.count_follow_failure(code)
@@ -192,7 +189,7 @@ def follow():
     elif request.method == "POST":
         status = 422
     form.secret.data = ""
-    return render_template("portal/follow_login.html", form=form), status, headers
+    return render_template("portal/follow_login.html", form=form), status
 
 
 def _letter_page(found: PortalReceipt, form=None, status: int = 200):
@@ -232,7 +229,7 @@ def answer():
     except DomainError as exc:
         db.session.rollback()
         attach_error(form, exc)
-        return _letter_page(db.session.get(PortalReceipt, found.id), form, exc.status)
+        return _letter_page(found, form, exc.status)
     db.session.commit()
     abuse.count_answer(found.id)
     flash(_("Your answer has been sent."), "success")
@@ -274,23 +271,14 @@ def ask(case_id: int):
         abort(404)
     if not services.can_write(current_user, case):
         abort(403)
-    form = AskForm()
-    if form.validate_on_submit():
-        try:
-            services.ask(case, current_user, text=form.text.data)
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-            status = exc.status
-        else:
-            db.session.commit()
-            flash(_("Your message is on the sender's page."), "success")
-            return redirect(url_for("cases.detail", case_id=case.id, _anchor="portal-thread"),
-                            303)
-    else:
-        status = 422
-    g.portal_ask_form = form
-    return render_detail(case, status)
+    form = g.portal_ask_form = AskForm()  # the panel shows it as typed when refused
+
+    def done(_message):
+        flash(_("Your message is on the sender's page."), "success")
+        return redirect(url_for("cases.detail", case_id=case.id, _anchor="portal-thread"), 303)
+
+    return handle_form(form, lambda: services.ask(case, current_user, text=form.text.data),
+                       lambda: render_detail(case)[0], done)
 
 
 @staff.route("/<int:case_id>/portal/files/<int:attachment_id>")

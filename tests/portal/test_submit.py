@@ -148,3 +148,18 @@ def test_a_dissolved_unit_takes_no_letter(browser, app, db, world):
         "pow_counter": solve(challenge, app.config["PORTAL_POW_BITS"])})
     assert response.status_code == 422
     assert b'data-testid="error-org_id"' in response.data
+
+
+def test_an_anonymous_letter_drops_the_name_fields_left_filled(browser, app, db, world):
+    """A sender who filled in their name, then chose to send anonymously: nothing of it is
+    kept, and the letter is not confidential (there is nobody to keep confidential)."""
+    response = send(browser, app, org=world.orgs["a"], sender="anonymous", confidential="y",
+                    files=[pdf()], **SENDER)
+    assert response.status_code == 303, response.data[:2000]
+    case = _latest(db)
+    assert case.is_anonymous
+    assert not db.session.scalars(sa.select(SealedIdentity).where(
+        SealedIdentity.case_id == case.id)).all()
+    receipt = db.session.scalar(sa.select(PortalReceipt).where(PortalReceipt.case_id == case.id))
+    assert not receipt.confidential
+    assert not db.session.scalars(sa.select(SealedFile).where(SealedFile.case_id == case.id)).all()
