@@ -5,11 +5,11 @@ Who logs a portal letter: the kernel opens a case only for an actor who may crea
 unit, and records who received the letter. That actor is the portal's own service account
 (username "portal", full name "Cổng trực tuyến"): an intake role at the national unit, so that
 it may log a letter in any unit, and a password hash that no password matches, so that nobody
-logs in as it (app.auth checks the password first; an administrator of the national unit could
-give it a password, as they could create any national account). The letter's timeline and its
+logs in as it (User.is_service_account: the administration pages neither list nor manage it,
+and the lists of people who act or are told leave it out). The letter's timeline and its
 "received by" say truthfully that it came through the portal, and app.identity never names such
-an account a handler (identity.services.is_service_account): the letter waits, unassigned, in
-the unit's intake queue like a letter put in the unit's letterbox.
+an account a handler: the letter waits, unassigned, in the unit's intake queue like a letter put
+in the unit's letterbox.
 
 The receipt: a random code (not the case's code, which counts letters) and a random secret,
 shown to the sender once; the secret is stored only as an scrypt hash with its own salt. A
