@@ -51,3 +51,46 @@ def test_a_failed_request_is_not_committed(app, world):
                        .values(name="Ghi dở dang"))
     ctx.pop(ValueError("the route failed"))
     assert _name(org_id) == "Liên đoàn Lao động tỉnh Hà Tĩnh"
+
+
+@pytest.mark.parametrize("how", ["core", "text"])
+def test_a_request_that_wrote_without_the_orm_is_not_committed_here(app, world, how):
+    """A write the session does not see (a Core UPDATE, raw SQL) still keeps the request from
+    being committed: the statement itself marks its transaction."""
+    org_id = world.orgs["a"].id
+    db.session.commit()
+    with app.test_request_context("/"):
+        if how == "core":
+            db.session.execute(sa.update(Organisation).where(Organisation.id == org_id)
+                               .values(name="Ghi qua Core"))
+        else:
+            db.session.execute(sa.text("UPDATE organisation SET name = 'Ghi thô' WHERE id = :i"),
+                               {"i": org_id})
+        assert not db.session.new and not db.session.dirty
+    assert _name(org_id) == "Liên đoàn Lao động tỉnh Hà Tĩnh"
+
+
+@pytest.mark.commits
+def test_statements_that_may_write_are_told_from_reads(app, backend, world):
+    """The classification the commit relies on, on statements as SQLAlchemy compiles them."""
+    from app.core.database import WROTE
+
+    if backend != "postgresql":
+        pytest.skip("only PostgreSQL ends reads with COMMIT")
+    tree = sa.select(Organisation.id).where(Organisation.parent_id.is_(None)).cte(
+        "tree", recursive=True)
+    tree = tree.union_all(sa.select(Organisation.id).join(tree, Organisation.parent_id == tree.c.id))
+    reads = [sa.select(Organisation.name).limit(1), sa.select(tree.c.id).limit(1),
+             sa.text("  select 1")]
+    for statement in reads:
+        db.session.rollback()
+        db.session.execute(statement).all()
+        assert db.session.connection().info[WROTE] is False, statement
+    moved = sa.update(Organisation).where(Organisation.id == -1).values(name="x")
+    for statement in [moved, sa.text("SET LOCAL work_mem = '8MB'"),
+                      sa.select(Organisation.id).add_cte(moved.returning(Organisation.id)
+                                                         .cte("moved"))]:
+        db.session.rollback()
+        db.session.execute(statement)
+        assert db.session.connection().info[WROTE] is True, statement
+    db.session.rollback()
