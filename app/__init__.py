@@ -170,6 +170,9 @@ def create_app(config: type | str | None = None, features=FEATURES) -> Flask:
     from app.core.i18n import label_filter
 
     app.add_template_filter(label_filter, "label")
+    from app.core.markup import options
+
+    app.add_template_global(options, "options")
     # Numbers grouped as the user's language writes them: "100.000" in Vietnamese.
     app.add_template_filter(flask_babel.format_number, "number")
 

@@ -25,6 +25,7 @@ from app.cases.views import (
     render_detail,
     require_action,
 )
+from app.core.calendar import local_today
 from app.core.errors import DomainError
 from app.core.forms import handle_form
 from app.core.i18n import label_text
@@ -53,7 +54,7 @@ def index():
         if f.family in (None, family):
             states.extend((s.name, s.label) for s in wf.states if (s.name, s.label) not in states)
     return render_template("cases/index.html", page=page, f=f, states=states,
-                           orgs=_unit_choices(f.org_id))
+                           orgs=_unit_choices(f.org_id), today=local_today())
 
 
 def _unit_choices(selected_id: int | None) -> list:
@@ -61,10 +62,12 @@ def _unit_choices(selected_id: int | None) -> list:
     and around the chosen unit its ancestors and children, so a national user drills down
     through 10^4 units without a page that lists them all."""
     selected = db.session.get(Organisation, selected_id) if selected_id else None
-    return db.session.execute(
+    rows = db.session.execute(
         permissions.nearby_orgs(current_user, selected).with_only_columns(
             Organisation.id, Organisation.display_name.label("display_name"),
             Organisation.level)).all()
+    # As (value, text) for the select, each indented by its depth in the tree.
+    return [(row.id, "— " * (row.level - 1) + row.display_name) for row in rows]
 
 
 @bp.route("/new", methods=["GET", "POST"])
