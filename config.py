@@ -33,6 +33,9 @@ class Config:
     #: once per connection); "off" behind a transaction-pooling PgBouncer without
     #: max_prepared_statements (docs/deployment.md).
     DB_PREPARE_THRESHOLD = os.environ.get("DB_PREPARE_THRESHOLD", "5")
+    # PostgreSQL: ping a pooled connection before use only after this many seconds idle
+    # (app.core.database.ping_idle_connections); 0 pings before every use.
+    DB_PING_IDLE_SECONDS = int(os.environ.get("DB_PING_IDLE_SECONDS", "10"))
     REDIS_URL = os.environ.get("REDIS_URL", "")
     #: Background jobs (app.core.jobs): the RQ queue's name, a job's time limit on a worker,
     #: how long a finished job's file stays downloadable, and the case-list export size (an

@@ -73,12 +73,13 @@ def create_app(config: type | str | None = None, features=FEATURES) -> Flask:
         app.config["IDENTITY_KEY"] = _local_identity_key(Path(app.instance_path))
 
     from app.core import i18n
-    from app.core.database import end_reads_with_commit, engine_options
+    from app.core.database import end_reads_with_commit, engine_options, ping_idle_connections
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"], app.config)
     db.init_app(app)
     end_reads_with_commit(app, db)
+    ping_idle_connections(app, db)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     bootstrap.init_app(app)

@@ -11,10 +11,11 @@ runs (jobs, sweeps, backups, migrations) are long by nature and get no timeout.
 from __future__ import annotations
 
 import re
+import time
 
 import click
 from sqlalchemy import event
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 
 
 def engine_options(uri: str, config) -> dict:
@@ -44,6 +45,8 @@ def engine_options(uri: str, config) -> dict:
     connect_args["options"] = " ".join(
         [given] * bool(given) + [f"-c {key}={value}" for key, value in settings.items()])
     options["connect_args"] = connect_args
+    if int(config.get("DB_PING_IDLE_SECONDS") or 0) > 0:
+        options["pool_pre_ping"] = False  # ping_idle_connections pings those that need it
     return options
 
 
@@ -51,6 +54,44 @@ def _command_line() -> bool:
     """The app was loaded by a `flask` command other than the development server."""
     ctx = click.get_current_context(silent=True)
     return ctx is not None and ctx.info_name != "run" and ctx.invoked_subcommand != "run"
+
+
+#: Pool record key: when the connection was last handed back (or opened), time.monotonic().
+IDLE_SINCE = "giamsat_idle_since"
+
+
+def ping_idle_connections(app, db) -> None:
+    """On PostgreSQL, a pooled connection is pinged before use only when it has been idle for
+    DB_PING_IDLE_SECONDS (default 10), instead of before every request (SQLAlchemy's
+    pool_pre_ping, one more round trip per page).
+
+    What the ping is for, a database restarted or a connection cut while the pool held it, shows
+    after an idle spell, and is then caught as before: the dead connection is replaced before
+    the request sees it. A connection used a moment ago is not pinged; if the database went
+    away within those seconds, the request's first statement fails (a 503 page) and SQLAlchemy
+    discards every pooled connection, so the next requests reconnect. 0 pings on every use."""
+    idle = int(app.config.get("DB_PING_IDLE_SECONDS") or 0)
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql" or idle <= 0:
+        return
+
+    @event.listens_for(engine, "connect")
+    @event.listens_for(engine, "checkin")
+    def _idle_from_now(dbapi_connection, record):
+        record.info[IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, proxy):
+        if time.monotonic() - record.info.get(IDLE_SINCE, 0.0) < idle:
+            return
+        dialect = engine.dialect
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as exc:
+            if dialect.is_disconnect(exc, dbapi_connection, None):
+                raise DisconnectionError(str(exc)) from exc  # the pool opens a new one
+            raise
 
 
 #: conn.info key: the transaction on this connection sent a statement that may write.
