@@ -24,8 +24,10 @@ def sender_panel(case):
 @feature.panel("handlers", "identity/_handlers.html", order=90)
 def handlers_panel(case):
     can_name = services.can_name_handlers(current_user, case)
-    return {"handlers": services.handlers(case), "can_name": can_name,
-            "candidates": services.candidates(case) if can_name else []}
+    handlers = services.handlers(case)
+    return {"handlers": handlers, "can_name": can_name,
+            "candidates": (services.candidates(case, {user.id for user in handlers})
+                           if can_name else [])}
 
 
 @bp.route("/<int:case_id>/identity")

@@ -233,15 +233,36 @@ def lift_seal(case: Case, actor, reason: str) -> None:
     db.session.flush()
 
 
+#: Session.info key of the handler ids read in the current transaction (`handler_ids`).
+_HANDLERS = "identity.handler_ids"
+
+
 def handler_ids(case: Case) -> set[int]:
-    return set(db.session.scalars(sa.select(CaseHandler.user_id)
-                                  .where(CaseHandler.case_id == case.id)))
+    """The ids of the case's named handlers, read once per transaction (the case page asks
+    for the sender panel, the letter panel and each duplicate check); naming or removing a
+    handler forgets what was read."""
+    session = db.session()
+    kept = session.info.get(_HANDLERS)
+    if kept is not None and kept[0] is session.get_transaction() and case.id in kept[1]:
+        return set(kept[1][case.id])
+    ids = frozenset(session.scalars(sa.select(CaseHandler.user_id)
+                                    .where(CaseHandler.case_id == case.id)))
+    transaction = session.get_transaction()
+    if kept is None or kept[0] is not transaction:
+        kept = session.info[_HANDLERS] = (transaction, {})
+    kept[1][case.id] = ids
+    return set(ids)
 
 
-def handlers(case: Case) -> list[User]:
-    return list(db.session.scalars(
-        sa.select(User).join(CaseHandler, CaseHandler.user_id == User.id)
-        .where(CaseHandler.case_id == case.id).order_by(User.full_name)))
+def _forget_handlers() -> None:
+    db.session.info.pop(_HANDLERS, None)
+
+
+def handlers(case: Case) -> list:
+    """The case's named handlers by name: (id, full_name) rows."""
+    return db.session.execute(
+        sa.select(User.id, User.full_name).join(CaseHandler, CaseHandler.user_id == User.id)
+        .where(CaseHandler.case_id == case.id).order_by(User.full_name)).all()
 
 
 def is_unit_leader(user, case: Case) -> bool:
@@ -267,15 +288,17 @@ def can_name_handlers(user, case: Case) -> bool:
         APPROVER in permissions.roles_in(user, case.org) and not is_sealed(case))
 
 
-def candidates(case: Case) -> list[User]:
-    """Users who may be named handlers: they hold a handling role at the case's own unit."""
-    taken = handler_ids(case)
-    return [u for u in db.session.scalars(
-        sa.select(User).join(RoleAssignment, RoleAssignment.user_id == User.id)
+def candidates(case: Case, taken: set[int] | None = None) -> list:
+    """Users who may be named handlers: they hold a handling role at the case's own unit
+    ((id, full_name) rows by name); `taken`: the ids of its handlers, when already read."""
+    if taken is None:
+        taken = handler_ids(case)
+    return [u for u in db.session.execute(
+        sa.select(User.id, User.full_name).join(RoleAssignment, RoleAssignment.user_id == User.id)
         .where(RoleAssignment.org_id == case.org_id, RoleAssignment.role.in_(HANDLER_ROLES),
-               User.active.is_(True))
+               User.active.is_(True), sa.not_(User.is_service_account))
         .distinct().order_by(User.full_name))
-        if u.id not in taken and not is_service_account(u)]
+        if u.id not in taken]
 
 
 def is_service_account(user) -> bool:
@@ -297,6 +320,7 @@ def add_handler(case: Case, actor, user: User | None, *, automatic: bool = False
                       field="user_id")
     db.session.add(CaseHandler(case_id=case.id, user_id=user.id,
                                added_by_id=actor.id if actor else None))
+    _forget_handlers()
     if not automatic:
         # user_id: who was named, for the features told of it (app.notifications).
         record_event(case, actor, "handler_added",
@@ -312,6 +336,7 @@ def remove_handler(case: Case, actor, user_id: int) -> None:
         return
     name = row.user.full_name
     db.session.delete(row)
+    _forget_handlers()
     record_event(case, actor, "handler_removed", data={"user": name})
     db.session.flush()
 
