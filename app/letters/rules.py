@@ -4,6 +4,7 @@ Luật Khiếu nại 2011, Luật Tố cáo 2018 (Điều 25: anonymous letters)
 """
 from __future__ import annotations
 
+import hashlib
 from difflib import SequenceMatcher
 
 import sqlalchemy as sa
@@ -88,19 +89,48 @@ def similar_text(a: Case, b: Case) -> bool:
     return _similar_to(a)(b)
 
 
-def _similar_to(a: Case):
-    """similar_text(a, ·) as one function: `a`'s text is folded once, and the cheap upper
-    bounds of the ratio turn most strangers away before the full comparison."""
-    left = fold(f"{a.title} {a.summary}")
-    matcher = SequenceMatcher(None, left, "")
+#: Decisions of `similar_text` already taken, keyed by a digest of both letters' texts: the
+#: decision depends on nothing else, so a letter page viewed again compares no text (a
+#: letter's candidates are its subject's latest letters: the same pairs, view after view).
+_DECIDED: dict[bytes, bool] = {}
+#: Decisions kept at most (about 50 bytes each); the store starts afresh when full.
+DECIDED_LIMIT = 100_000
 
-    def similar(b: Case) -> bool:
+
+def _digest(case: Case) -> bytes:
+    return hashlib.blake2b(f"{case.title} {case.summary}".encode(),
+                           digest_size=16).digest()
+
+
+def _similar_to(a: Case):
+    """similar_text(a, ·) as one function: `a`'s text is folded once (and only when a pair
+    was never decided), and the cheap upper bounds of the ratio turn most strangers away
+    before the full comparison."""
+    mine = _digest(a)
+    matcher = None
+    left = ""
+
+    def decide(b: Case) -> bool:
+        nonlocal matcher, left
+        if matcher is None:
+            left = fold(f"{a.title} {a.summary}")
+            matcher = SequenceMatcher(None, left, "")
         right = fold(f"{b.title} {b.summary}")
         if not (left and right):
             return False
         matcher.set_seq2(right)
         return (matcher.real_quick_ratio() >= SIMILARITY and matcher.quick_ratio() >= SIMILARITY
                 and matcher.ratio() >= SIMILARITY)
+
+    def similar(b: Case) -> bool:
+        key = mine + _digest(b)
+        found = _DECIDED.get(key)
+        if found is None:
+            found = decide(b)
+            if len(_DECIDED) >= DECIDED_LIMIT:
+                _DECIDED.clear()
+            _DECIDED[key] = found
+        return found
 
     return similar
 
