@@ -1,19 +1,23 @@
 """Read side of deadlines: a case's deadlines, the user's warnings, the admin pages' lists."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import joinedload
 
 from app.auth.permissions import scope_condition
 from app.cases.models import Case
 from app.cases.queries import (
     COUNT_CAP,
     TODAY,
-    actionable_condition,
+    actionable_branches,
     kept_statement,
+    queue_count,
+    queue_ids,
     role_shape,
+    units_of,
 )
 from app.core.calendar import (
     local_today,
@@ -24,6 +28,7 @@ from app.core.deadline_rules import DeadlineRule
 from app.deadlines.models import RUNNING, CalendarDay, CaseDeadline, DeadlineAudit
 from app.deadlines.table import rule_table
 from app.extensions import db
+from workflows.base import Label
 from workflows.vocab import ADMIN
 
 
@@ -54,25 +59,38 @@ def _warn_span() -> int:
 WARNING_LISTS = ("due_soon", "overdue")
 
 
+@dataclass(frozen=True)
+class DeadlineWarning:
+    """A line of the home page's warnings: a running deadline and its case's code and title."""
+
+    case_id: int
+    code: str | None
+    title: str
+    name: Label
+    due_on: date
+
+
 def warnings_for(user, today: date | None = None, limit: int = 10,
                  cap: int = COUNT_CAP) -> dict:
     """Running deadlines of the cases the user can act on: inside their warning window, and
-    past their due date; each as (count, first rows by due date). A count above `cap` is
+    past their due date; each as (count, first DeadlineWarnings by due date). A count above `cap` is
     cap + 1.
 
     Read through the cases: a case's due_on is its nearest running due date (and a case has
     one running deadline at a time), so an overdue case is one with due_on < today and a
-    due-soon one lies between today and the widest warning window. Each walks the running
-    cases' due-date index within the user's actionable states and stops at its limit; three
+    due-soon one lies between today and the widest warning window. Each is read as the work
+    queue is (app.cases.queries.actionable_branches: state by state, through the indexes that
+    hold the state, the unit's path and the due date) and stops at its limit; three
     statements whatever the scope: the window, both counts, and the rows of both lists (the
     last two built once per role_shape and kept)."""
     today = today or local_today()
     counts_stmt, rows_stmt = _warning_statements(role_shape(user), limit, cap)
     params = {"today": today, "soon_until": today + timedelta(days=_warn_span())}
     counts = db.session.execute(counts_stmt, params).one()._asdict()
-    rows = db.session.scalars(rows_stmt, params).all()
-    lists = {"due_soon": [d for d in rows if d.due_on >= today],
-             "overdue": [d for d in rows if d.due_on < today]}
+    rows = [DeadlineWarning(r.case_id, r.code, r.title, Label(r.name_vi, r.name_en), r.due_on)
+            for r in db.session.execute(rows_stmt, params)]
+    lists = {"due_soon": [w for w in rows if w.due_on >= today],
+             "overdue": [w for w in rows if w.due_on < today]}
     return {key: (counts[key], lists[key][:limit]) for key in WARNING_LISTS}
 
 
@@ -80,7 +98,7 @@ def warnings_for(user, today: date | None = None, limit: int = 10,
 def _warning_statements(shape, limit: int, cap: int):
     today = TODAY
     soon_until = sa.bindparam("soon_until", type_=sa.Date)
-    actionable = actionable_condition(shape)
+    branches, units = actionable_branches(shape), units_of(shape)
     in_window = sa.and_(CaseDeadline.status == RUNNING, CaseDeadline.warn_on <= today,
                         CaseDeadline.due_on >= today)
     cases = {
@@ -90,19 +108,19 @@ def _warning_statements(shape, limit: int, cap: int):
             .exists()),
         "overdue": Case.due_on < today,
     }
-
-    def first(cond, n):
-        return (sa.select(Case.id).where(actionable, cond)
-                .order_by(Case.due_on, Case.id).limit(n))
-
-    counts = sa.select(*(
-        sa.select(sa.func.count()).select_from(first(cases[key], cap + 1).subquery())
-        .scalar_subquery().label(key) for key in WARNING_LISTS))
+    lists = {key: [(state, sa.and_(condition, cases[key])) for state, condition in branches]
+             for key in WARNING_LISTS}
+    counts = sa.select(*(queue_count(lists[key], cap, units).label(key)
+                         for key in WARNING_LISTS))
     # The first `limit` cases of each list hold its first `limit` deadlines in (due date,
     # case) order: every case before one of them has a running deadline due no later.
-    ids = sa.union_all(*(sa.select(first(cases[key], limit).subquery())
-                         for key in WARNING_LISTS)).subquery()
-    rows = (sa.select(CaseDeadline).join(Case).options(contains_eager(CaseDeadline.case))
+    firsts = [queue_ids(lists[key], limit, units).subquery() for key in WARNING_LISTS]
+    ids = sa.union_all(*(sa.select(first.c.id) for first in firsts)).subquery()
+    rows = (sa.select(CaseDeadline.case_id, Case.code, Case.title,
+                      CaseDeadline.rule["name_vi"].as_string().label("name_vi"),
+                      CaseDeadline.rule["name_en"].as_string().label("name_en"),
+                      CaseDeadline.due_on)
+            .join(Case, Case.id == CaseDeadline.case_id)
             .where(CaseDeadline.case_id.in_(sa.select(ids.c.id)), CaseDeadline.status == RUNNING,
                    sa.or_(in_window, CaseDeadline.due_on < today))
             .order_by(CaseDeadline.due_on, CaseDeadline.case_id, CaseDeadline.id))

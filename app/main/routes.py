@@ -67,8 +67,7 @@ def unit(org_id: int):
         abort(404)
     return render_template(
         "main/home.html",
-        summary=queries.work_summary(queries.unit_subtree(org), cap=queries.count_cap(),
-                                     national=org.level < queries.SMALL_SCOPE_LEVEL),
+        summary=queries.unit_summary(org, cap=queries.count_cap()),
         see_all=SEE_ALL,
         count_cap=queries.count_cap(),
         today=local_today(),
