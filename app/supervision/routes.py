@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from app.auth import permissions
 from app.auth.models import RoleAssignment, User
-from app.cases.models import Attachment
+from app.cases.models import Attachment, Case
 from app.cases.views import load_case
 from app.core import uploads
 from app.core.calendar import local_today
@@ -68,6 +68,10 @@ def records_panel(case):
         "reports": rules.reports_of(case),
         "attachments": db.session.scalars(db.select(Attachment).where(
             Attachment.case_id == case.id, Attachment.owner_kind == "working_session")).all(),
+        # What the panel lists of the cases it issued: their columns, not the cases.
+        "children": db.session.execute(db.select(
+            Case.id, Case.code, Case.subject_name, Case.family, Case.state, Case.due_on)
+            .where(Case.parent_id == case.id).order_by(Case.id)).all(),
         "earliest_fieldwork": rules.fieldwork_awaited(case),
         # The buttons of each record, by the rule its service enforces.
         "can": {record: services.can_edit(current_user, case, record)
