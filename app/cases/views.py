@@ -122,16 +122,48 @@ def next_steps(case) -> NextSteps:
         pages=pages)
 
 
-def timeline(case) -> list:
+@dataclass(frozen=True)
+class TimelineLine:
+    """A line of the case page's timeline, its labels in the user's language."""
+    action: str
+    label: str
+    to_state: str | None
+    state_label: str
+    created_at: object
+    actor_id: int | None
+    actor_name: str | None
+    comment: str
+    data: dict
+
+
+def timeline(case) -> list[TimelineLine]:
     """The case page's timeline, oldest first: what each line shows (action, new state, when,
     who, comment, data) in one statement, the actor's name read by primary key per line (a
-    join made the planner hash every user account for a case's few lines)."""
+    join made the planner hash every user account for a case's few lines); each action's and
+    state's label is looked up once per page."""
     actor_name = (sa.select(User.full_name).where(User.id == CaseEvent.actor_id)
                   .scalar_subquery())
-    return db.session.execute(
+    rows = db.session.execute(
         sa.select(CaseEvent.action, CaseEvent.to_state, CaseEvent.created_at, CaseEvent.comment,
                   CaseEvent.data, CaseEvent.actor_id, actor_name.label("actor_name"))
         .where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)).all()
+    workflow, others = case.workflow, installed().event_labels
+    actions: dict[str, str] = {}
+    states: dict[str | None, str] = {None: "", "": ""}
+    lines = []
+    for row in rows:
+        label = actions.get(row.action)
+        if label is None:
+            label = actions[row.action] = (
+                label_text(workflow.action(row.action).label)
+                if workflow.has_action(row.action)
+                else str(others.get(row.action, row.action)))
+        state = states.get(row.to_state)
+        if state is None:
+            state = states[row.to_state] = label_text(workflow.state(row.to_state).label)
+        lines.append(TimelineLine(row.action, label, row.to_state, state, row.created_at,
+                                  row.actor_id, row.actor_name, row.comment, row.data))
+    return lines
 
 
 def render_detail(case, status: int = 200, error: str | None = None, failed_trigger=None,
@@ -154,7 +186,6 @@ def render_detail(case, status: int = 200, error: str | None = None, failed_trig
         "cases/detail.html", case=case, actions=actions, forms=forms, hints=upcoming.hints,
         error=error, wording_form=wording_form, next=upcoming,
         failed_trigger=failed_trigger, events=timeline(case),
-        event_labels=panels.event_labels,
         panels={slot: [(p, p.context(case)) for p in panels.panels_for(case, slot)]
                 for slot in SLOTS},
     ), status
