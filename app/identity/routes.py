@@ -24,10 +24,8 @@ def sender_panel(case):
 @feature.panel("handlers", "identity/_handlers.html", order=90)
 def handlers_panel(case):
     can_name = services.can_name_handlers(current_user, case)
-    handlers = services.handlers(case)
-    return {"handlers": handlers, "can_name": can_name,
-            "candidates": (services.candidates(case, {user.id for user in handlers})
-                           if can_name else [])}
+    handlers, candidates = services.named_and_candidates(case, candidates_too=can_name)
+    return {"handlers": handlers, "can_name": can_name, "candidates": candidates}
 
 
 @bp.route("/<int:case_id>/identity")

@@ -25,6 +25,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth import permissions
 from app.auth.models import RoleAssignment, User
@@ -288,6 +289,20 @@ def can_name_handlers(user, case: Case) -> bool:
         APPROVER in permissions.roles_in(user, case.org) and not is_sealed(case))
 
 
+def named_and_candidates(case: Case, *, candidates_too: bool = True) -> tuple[list, list]:
+    """The case's named handlers and, with `candidates_too`, who else may be named (as
+    `candidates`), in one statement: (id, full_name) rows by name."""
+    named = sa.select(CaseHandler.user_id).where(CaseHandler.case_id == case.id)
+    stmt = sa.select(User.id, User.full_name, sa.true().label("named")).where(User.id.in_(named))
+    if candidates_too:
+        stmt = sa.union_all(stmt, sa.select(User.id, User.full_name, sa.false()).where(
+            User.id.in_(sa.select(RoleAssignment.user_id).where(
+                RoleAssignment.org_id == case.org_id, RoleAssignment.role.in_(HANDLER_ROLES))),
+            User.id.not_in(named), User.active.is_(True), sa.not_(User.is_service_account)))
+    rows = db.session.execute(stmt.order_by("full_name")).all()
+    return [row for row in rows if row.named], [row for row in rows if not row.named]
+
+
 def candidates(case: Case, taken: set[int] | None = None) -> list:
     """Users who may be named handlers: they hold a handling role at the case's own unit
     ((id, full_name) rows by name); `taken`: the ids of its handlers, when already read."""
@@ -459,6 +474,19 @@ def open_file(case: Case, user, file_id: int) -> tuple[str, str, bytes] | None:
     return meta["filename"], meta["content_type"], data
 
 
+def _recorded_with_seal(case: Case) -> bool:
+    """has_identity(case), reading the case's seal row (``case.identity_seal``) in the same
+    statement when it is not loaded yet: the sender panel asks both."""
+    if case.id is None or "identity_seal" in sa.inspect(case).dict:
+        return has_identity(case)
+    recorded, seal = db.session.execute(
+        sa.select(sa.exists().where(SealedIdentity.case_id == Case.id), IdentitySeal)
+        .select_from(Case).outerjoin(IdentitySeal, IdentitySeal.case_id == Case.id)
+        .where(Case.id == case.id)).one()
+    set_committed_value(case, "identity_seal", seal)
+    return bool(recorded)
+
+
 def has_identity(case: Case) -> bool:
     return db.session.scalar(sa.select(sa.func.count()).select_from(SealedIdentity)
                              .where(SealedIdentity.case_id == case.id)) > 0
@@ -516,10 +544,10 @@ class SenderPanel:
 
 
 def sender_panel(case: Case, user) -> SenderPanel:
+    recorded = _recorded_with_seal(case)
     sealed = is_sealed(case)
     ever = was_ever_sealed(case)
     allowed = can_see(user, case)
-    recorded = has_identity(case)
     reporter = None
     if recorded and allowed and not ever:
         reporter = reveal(case, user, "view")
