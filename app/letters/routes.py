@@ -1,8 +1,11 @@
+import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth import permissions
+from app.auth.models import User
 from app.cases import services as case_services
 from app.cases.models import Attachment, Case
 from app.cases.views import (
@@ -31,6 +34,7 @@ from app.letters.forms import (
     LetterForm,
     SecondComplaintForm,
 )
+from app.letters.models import LetterDetails
 from app.orgs.models import Organisation
 from workflows.letter import FORWARD_PENDING
 from workflows.vocab import LETTER
@@ -49,15 +53,32 @@ def _to_case(message):
     return done
 
 
+def _letter_with_receiver(case) -> tuple[LetterDetails | None, str | None]:
+    """``case.letter`` and the name of the officer who received it, in one statement when the
+    details are not loaded yet (the panel shows that name)."""
+    if "letter" in sa.inspect(case).dict:
+        letter = case.letter
+        return letter, (letter.received_by.full_name
+                        if letter is not None and letter.received_by is not None else None)
+    row = db.session.execute(
+        sa.select(LetterDetails, User.full_name)
+        .outerjoin(User, User.id == LetterDetails.received_by_id)
+        .where(LetterDetails.case_id == case.id)).first()
+    letter, received_by = row if row is not None else (None, None)
+    set_committed_value(case, "letter", letter)
+    return letter, received_by
+
+
 @feature.panel("letter", "letters/_panel.html", families={LETTER}, order=10)
 def panel(case) -> dict:
     """What the letter panel shows this user; never another letter's sender."""
-    letter = case.letter
+    letter, received_by = _letter_with_receiver(case)
     primary = rules.primary_of(case)
     can_merge = case_services.may_fire(current_user, case, "merge_duplicate")
     can_see_sender = identity.can_see(current_user, case)
     return {
         "letter": letter,
+        "received_by": received_by,
         "primary": primary if primary.id != case.id else None,
         "duplicates": rules.duplicates_of(case),
         "candidates": rules.duplicate_candidates(case, current_user) if can_merge else [],

@@ -185,10 +185,12 @@ def superior_of(case):
 
 
 def can_open_second_complaint(user, case) -> bool:
-    superior = superior_of(case) if case.family == LETTER else None
-    return (superior is not None and case.kind == "complaint"
+    if not (case.family == LETTER and case.kind == "complaint"
+            and case.state in SECOND_COMPLAINT_FROM):  # before reading the unit above
+        return False
+    superior = superior_of(case)
+    return (superior is not None
             and case.letter is not None and case.letter.complaint_round == 1
-            and case.state in SECOND_COMPLAINT_FROM
             and permissions.can_create_in(user, superior)
             and not any(c.family == LETTER for c in case.children))
 
