@@ -259,13 +259,6 @@ def _forget_handlers() -> None:
     db.session.info.pop(_HANDLERS, None)
 
 
-def handlers(case: Case) -> list:
-    """The case's named handlers by name: (id, full_name) rows."""
-    return db.session.execute(
-        sa.select(User.id, User.full_name).join(CaseHandler, CaseHandler.user_id == User.id)
-        .where(CaseHandler.case_id == case.id).order_by(User.full_name)).all()
-
-
 def is_unit_leader(user, case: Case) -> bool:
     """An approver at the case's own unit (not above it: upper levels do not see a denouncer)."""
     return any(a.role == APPROVER and a.org_id == case.org_id for a in user.roles)
@@ -290,8 +283,9 @@ def can_name_handlers(user, case: Case) -> bool:
 
 
 def named_and_candidates(case: Case, *, candidates_too: bool = True) -> tuple[list, list]:
-    """The case's named handlers and, with `candidates_too`, who else may be named (as
-    `candidates`), in one statement: (id, full_name) rows by name."""
+    """The case's named handlers and, with `candidates_too`, the users who may be named: they
+    hold a handling role at the case's own unit, are active and are not a service account;
+    in one statement, (id, full_name) rows by name."""
     named = sa.select(CaseHandler.user_id).where(CaseHandler.case_id == case.id)
     stmt = sa.select(User.id, User.full_name, sa.true().label("named")).where(User.id.in_(named))
     if candidates_too:
@@ -301,19 +295,6 @@ def named_and_candidates(case: Case, *, candidates_too: bool = True) -> tuple[li
             User.id.not_in(named), User.active.is_(True), sa.not_(User.is_service_account)))
     rows = db.session.execute(stmt.order_by("full_name")).all()
     return [row for row in rows if row.named], [row for row in rows if not row.named]
-
-
-def candidates(case: Case, taken: set[int] | None = None) -> list:
-    """Users who may be named handlers: they hold a handling role at the case's own unit
-    ((id, full_name) rows by name); `taken`: the ids of its handlers, when already read."""
-    if taken is None:
-        taken = handler_ids(case)
-    return [u for u in db.session.execute(
-        sa.select(User.id, User.full_name).join(RoleAssignment, RoleAssignment.user_id == User.id)
-        .where(RoleAssignment.org_id == case.org_id, RoleAssignment.role.in_(HANDLER_ROLES),
-               User.active.is_(True), sa.not_(User.is_service_account))
-        .distinct().order_by(User.full_name))
-        if u.id not in taken]
 
 
 def is_service_account(user) -> bool:
