@@ -397,12 +397,18 @@ STATE_FAMILIES = {state: frozenset(fam for fam, wf in WORKFLOWS.items() if state
                   for state in ALL_STATES}
 
 
+def states_imply(states, families) -> bool:
+    """Every family that has one of `states` is among `families`: a case in one of the states
+    is of one of them."""
+    return all(STATE_FAMILIES.get(state, frozenset()) <= set(families) for state in states)
+
+
 def family_condition(states, families):
-    """Case.family IN `families`, or no condition when every family that has one of `states`
-    is among them (the state implies it): a condition on family is checked on the table, while
-    the queues' indexes hold state, org_path and due_on, and read a branch without it from the
-    index alone (a province's overdue cases: 1,100 table rows read for 101 counted)."""
-    if all(STATE_FAMILIES.get(state, frozenset()) <= set(families) for state in states):
+    """Case.family IN `families`, or no condition when `states` imply it (states_imply): a
+    condition on family is checked on the table, while the queues' indexes hold state,
+    org_path and due_on, and read a branch without it from the index alone (a province's
+    overdue cases: 1,100 table rows read for 101 counted)."""
+    if states_imply(states, families):
         return sa.true()
     return Case.family.in_(sorted(families))
 
@@ -509,17 +515,28 @@ def _actionable_states(user) -> dict[str, list]:
     return by_state
 
 
-def actionable_condition(user):
+def acts_nationally(user) -> bool:
+    """Every unit where one of the user's roles may act is the national one (the tree's
+    root): the cases they may act on lie anywhere in the country."""
+    found = _actions(user).values()
+    return bool(found) and all(org.level == 1 and org.parent_id is None for org, _f in found)
+
+
+def actionable_condition(user, state=Case.state):
     """Cases whose current state offers an action to one of the user's roles in their scope:
     one branch per unit and set of families, listing its states (a short condition plans
-    fast; one branch per state took PostgreSQL ~8 ms to plan for a provincial officer)."""
-    groups: dict[tuple[str, tuple], tuple] = {}
-    for (state, path), (org, fams) in sorted(_actions(user).items()):
-        groups.setdefault((path, tuple(sorted(fams))), (org, []))[1].append(state)
+    fast; one branch per state took PostgreSQL ~8 ms to plan for a provincial officer). The
+    states whose families need no check (family_condition) make one branch per unit: a
+    province's is then one range of ix_case_file_state_path_due per state, read from the
+    index alone. `state`: the expression the states are checked on (see open_condition)."""
+    groups: dict[tuple[str, tuple | None], tuple] = {}
+    for (name, path), (org, fams) in sorted(_actions(user).items()):
+        groups.setdefault((path, None if states_imply((name,), fams) else tuple(sorted(fams))),
+                          (org, []))[1].append(name)
     if not groups:
         return sa.false()
-    return sa.or_(*(sa.and_(Case.state.in_(states), unit_subtree(org),
-                            family_condition(states, fams))
+    return sa.or_(*(sa.and_(state.in_(states), unit_subtree(org),
+                            Case.family.in_(fams) if fams else sa.true())
                     for (_path, fams), (org, states) in groups.items()))
 
 

@@ -12,12 +12,10 @@ from app.cases.models import Case
 from app.cases.queries import (
     COUNT_CAP,
     TODAY,
-    actionable_branches,
+    actionable_condition,
+    acts_nationally,
     kept_statement,
-    queue_count,
-    queue_ids,
     role_shape,
-    units_of,
 )
 from app.core.calendar import (
     local_today,
@@ -73,58 +71,72 @@ class DeadlineWarning:
 def warnings_for(user, today: date | None = None, limit: int = 10,
                  cap: int = COUNT_CAP) -> dict:
     """Running deadlines of the cases the user can act on: inside their warning window, and
-    past their due date; each as (count, first DeadlineWarnings by due date). A count above `cap` is
-    cap + 1.
+    past their due date; each as (count, first DeadlineWarnings by due date). A count above
+    `cap` is cap + 1.
 
     Read through the cases: a case's due_on is its nearest running due date (and a case has
     one running deadline at a time), so an overdue case is one with due_on < today and a
-    due-soon one lies between today and the widest warning window. Each is read as the work
-    queue is (app.cases.queries.actionable_branches: state by state, through the indexes that
-    hold the state, the unit's path and the due date) and stops at its limit; three
-    statements whatever the scope: the window, both counts, and the rows of both lists (the
-    last two built once per role_shape and kept)."""
+    due-soon one lies between today and the widest warning window. Two statements whatever
+    the scope: the window, then both lists' counts and rows (built once per role_shape and
+    kept)."""
     today = today or local_today()
-    counts_stmt, rows_stmt = _warning_statements(role_shape(user), limit, cap)
+    statement = _warning_statement(role_shape(user), limit, cap)
     params = {"today": today, "soon_until": today + timedelta(days=_warn_span())}
-    counts = db.session.execute(counts_stmt, params).one()._asdict()
+    result = db.session.execute(statement, params).all()
     rows = [DeadlineWarning(r.case_id, r.code, r.title, Label(r.name_vi, r.name_en), r.due_on)
-            for r in db.session.execute(rows_stmt, params)]
+            for r in result if r.case_id is not None]
     lists = {"due_soon": [w for w in rows if w.due_on >= today],
              "overdue": [w for w in rows if w.due_on < today]}
-    return {key: (counts[key], lists[key][:limit]) for key in WARNING_LISTS}
+    return {key: (getattr(result[0], key), lists[key][:limit]) for key in WARNING_LISTS}
 
 
 @kept_statement
-def _warning_statements(shape, limit: int, cap: int):
+def _warning_statement(shape, limit: int, cap: int):
+    """One statement: a row of both lists' counts, joined to the rows of both lists (none:
+    one row of counts and NULLs). Each list's first cap + 1 cases in (due date, id) order are
+    read once (a CTE) for its count and its first `limit` cases: a national officer's walk
+    the running deadlines' index by date, a province's read each state's range of
+    ix_case_file_state_path_due from the index alone and sort it."""
     today = TODAY
     soon_until = sa.bindparam("soon_until", type_=sa.Date)
-    branches, units = actionable_branches(shape), units_of(shape)
+    # Nationwide, the states are checked on an expression no index holds: the planner then
+    # walks ix_case_file_running_due by date and stops at the cap, instead of reading each
+    # state's due-soon cases (3,400 deadlines looked up at 10^6 cases) to sort them.
+    actionable = actionable_condition(
+        shape, Case.state.concat(sa.literal_column("''")) if acts_nationally(shape)
+        else Case.state)
     in_window = sa.and_(CaseDeadline.status == RUNNING, CaseDeadline.warn_on <= today,
                         CaseDeadline.due_on >= today)
     cases = {
         "due_soon": sa.and_(
             Case.due_on >= today, Case.due_on <= soon_until,
+            # OFFSET 0 keeps the check a per-case lookup (ix_case_deadline_case_id) that the
+            # walk by date stops after: made a join, PostgreSQL hashed the country's
+            # deadlines in the window (12,000 rows at 10^6 cases) for 101 cases.
             sa.select(CaseDeadline.id).where(CaseDeadline.case_id == Case.id, in_window)
-            .exists()),
+            .offset(0).exists()),
         "overdue": Case.due_on < today,
     }
-    lists = {key: [(state, sa.and_(condition, cases[key])) for state, condition in branches]
+    found = {key: sa.select(Case.id, Case.due_on).where(actionable, cases[key])
+             .order_by(Case.due_on, Case.id).limit(cap + 1).cte(f"{key}_cases")
              for key in WARNING_LISTS}
-    counts = sa.select(*(queue_count(lists[key], cap, units).label(key)
-                         for key in WARNING_LISTS))
+    counts = sa.select(*(sa.select(sa.func.count()).select_from(found[key]).scalar_subquery()
+                         .label(key) for key in WARNING_LISTS)).subquery()
     # The first `limit` cases of each list hold its first `limit` deadlines in (due date,
     # case) order: every case before one of them has a running deadline due no later.
-    firsts = [queue_ids(lists[key], limit, units).subquery() for key in WARNING_LISTS]
+    firsts = [sa.select(cte.c.id).order_by(cte.c.due_on, cte.c.id).limit(limit).subquery()
+              for cte in found.values()]
     ids = sa.union_all(*(sa.select(first.c.id) for first in firsts)).subquery()
     rows = (sa.select(CaseDeadline.case_id, Case.code, Case.title,
                       CaseDeadline.rule["name_vi"].as_string().label("name_vi"),
                       CaseDeadline.rule["name_en"].as_string().label("name_en"),
-                      CaseDeadline.due_on)
+                      CaseDeadline.due_on, CaseDeadline.id.label("deadline_id"))
             .join(Case, Case.id == CaseDeadline.case_id)
             .where(CaseDeadline.case_id.in_(sa.select(ids.c.id)), CaseDeadline.status == RUNNING,
                    sa.or_(in_window, CaseDeadline.due_on < today))
-            .order_by(CaseDeadline.due_on, CaseDeadline.case_id, CaseDeadline.id))
-    return counts, rows
+            .subquery())
+    return (sa.select(counts, rows).select_from(counts.outerjoin(rows, sa.true()))
+            .order_by(rows.c.due_on, rows.c.case_id, rows.c.deadline_id))
 
 
 def calendar_year(year: int, user) -> dict:
