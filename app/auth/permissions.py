@@ -169,9 +169,10 @@ def nearby_orgs(user, selected: Organisation | None = None, around=(), roles=Non
     for a choice: the units of those roles and the units just below them, and around
     `selected` and the units in `around` their ancestors and children, so that a national user
     drills down through 10^5 units without a page that lists them all. Through the primary key
-    and the parent index: never a scan of the whole tree."""
+    and the parent index: never a scan of the whole tree. `user` may be a user or a stand-in
+    with the same roles (app.cases.queries.RoleShape)."""
     wanted = set(roles) if roles is not None else None
-    own = sorted({a.org_id for a in user.roles if wanted is None or a.role in wanted})
+    own = sorted({a.org.id for a in user.roles if wanted is None or a.role in wanted})
     near = sa.or_(Organisation.id.in_(own), Organisation.parent_id.in_(own))
     for org in (selected, *around):
         if org is not None:

@@ -57,15 +57,26 @@ def index():
                            orgs=_unit_choices(f.org_id), today=local_today())
 
 
+def _units_stmt(nearby: sa.Select) -> sa.Select:
+    return nearby.with_only_columns(Organisation.id, Organisation.display_name.label(
+        "display_name"), Organisation.level)
+
+
+@queries.kept_statement
+def _nearby_units(shape):
+    return _units_stmt(permissions.nearby_orgs(shape))
+
+
 def _unit_choices(selected_id: int | None) -> list:
     """The units offered by the list's unit filter: the user's units and the units just below,
     and around the chosen unit its ancestors and children, so a national user drills down
     through 10^4 units without a page that lists them all."""
     selected = db.session.get(Organisation, selected_id) if selected_id else None
-    rows = db.session.execute(
-        permissions.nearby_orgs(current_user, selected).with_only_columns(
-            Organisation.id, Organisation.display_name.label("display_name"),
-            Organisation.level)).all()
+    if selected is None:  # most lists: the statement is the same for everyone with these roles
+        stmt = _nearby_units(queries.role_shape(current_user))
+    else:
+        stmt = _units_stmt(permissions.nearby_orgs(current_user, selected))
+    rows = db.session.execute(stmt).all()
     # As (value, text) for the select, each indented by its depth in the tree.
     return [(row.id, "— " * (row.level - 1) + row.display_name) for row in rows]
 

@@ -34,13 +34,17 @@ def inbox(user, before: int | None = None, per_page: int = PER_PAGE) -> InboxPag
     return InboxPage(rows, rows[-1].id if more else None)
 
 
+#: The ids of a user's unread notifications, up to a limit; built once (every page asks).
+UNREAD_IDS = (sa.select(Notification.id)
+              .where(Notification.user_id == sa.bindparam("user_id"),
+                     Notification.read_at.is_(None))
+              .limit(sa.bindparam("limit", type_=sa.Integer)))
+
+
 def unread_count(user, cap: int = BADGE_CAP) -> int:
     """The user's unread notifications, up to cap + 1: one statement reading at most that
     many ids from the index (no COUNT, which the pages' guards refuse)."""
-    return len(db.session.scalars(
-        sa.select(Notification.id)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        .limit(cap + 1)).all())
+    return len(db.session.scalars(UNREAD_IDS, {"user_id": user.id, "limit": cap + 1}).all())
 
 
 def badge_text(count: int, cap: int = BADGE_CAP) -> str:

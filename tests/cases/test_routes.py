@@ -277,3 +277,26 @@ def test_a_denouncers_name_is_not_shown_on_the_case_page(browser, db, world):
     page = browser.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "Nguyễn Thị Tố Giác" not in page
     assert "Được giữ bí mật" in page
+
+
+def test_the_unit_filter_offers_the_units_of_the_roles_and_a_unit_made_since(browser, db,
+                                                                                 world):
+    """The unit filter's statement is kept per set of roles (built once); what it finds is the
+    tree of now: a unit created after the first list is offered on the next."""
+    from app.orgs.services import create_org
+
+    def offered() -> list[str]:
+        page = browser.get("/cases/").get_data(as_text=True)
+        select = re.search(r'<select[^>]*name="org".*?</select>', page, re.S).group(0)
+        return [html.unescape(t) for t in re.findall(r"<option[^>]*>([^<]*)</option>", select)]
+
+    browser.login("handler")
+    before = offered()
+    assert "— Liên đoàn Lao động tỉnh Hà Tĩnh" in before
+    assert "— — Công đoàn Khu kinh tế tỉnh Hà Tĩnh" in before
+    assert not any("Hồ Chí Minh" in name for name in before)  # a sibling province: never
+    create_org("Công đoàn Viên chức tỉnh Hà Tĩnh", "CĐVC", "Hà Tĩnh", 3, world.orgs["a"])
+    db.session.commit()
+    after = offered()
+    assert set(after) - set(before) == {"— — Công đoàn Viên chức tỉnh Hà Tĩnh"}
+    assert len(after) == len(before) + 1
