@@ -93,7 +93,9 @@ def template_gettext() -> dict:
         rv = ugettext(__string)
         if __context.eval_ctx.autoescape:
             rv = Markup(rv)  # nosec B704
-        return rv % variables
+        # Most calls have no variable and no "%": formatting them would change nothing, and
+        # formatting a Markup is most of a call's cost.
+        return rv % variables if variables or "%" in rv else rv
 
     @pass_context
     def ngettext(__context, __singular: str, __plural: str, __num: int, **variables) -> str:
