@@ -93,8 +93,9 @@ def similar_text(a: Case, b: Case) -> bool:
 #: decision depends on nothing else, so a letter page viewed again compares no text (a
 #: letter's candidates are its subject's latest letters: the same pairs, view after view).
 _DECIDED: dict[bytes, bool] = {}
-#: Decisions kept at most (about 50 bytes each); the store starts afresh when full.
-DECIDED_LIMIT = 100_000
+#: Decisions kept at most (about 150 bytes each, the last 200 letter pages' worth); the
+#: store starts afresh when full.
+DECIDED_LIMIT = 20_000
 
 
 def _digest(case: Case) -> bytes:

@@ -46,6 +46,21 @@ def test_same_subject_and_similar_text_is_offered_without_the_other_sender(brows
     assert f'data-testid="candidate-{second.id}"' not in html
 
 
+def test_a_letter_whose_text_changed_is_compared_again(db, world):
+    """Similarity decisions are kept per pair of texts: once the earlier letter's text says
+    something else it is no longer offered, and offered again when it says the same."""
+    first, second = _pair(world)
+    handler = world.users["handler"]
+    assert [c.id for c, _ in rules.duplicate_candidates(second, handler)] == [first.id]
+    kept = first.summary
+    first.summary = "Công ty chậm trả lương tháng 10 cho công nhân, không báo trước."
+    db.session.flush()
+    assert rules.duplicate_candidates(second, handler) == []
+    first.summary = kept
+    db.session.flush()
+    assert [c.id for c, _ in rules.duplicate_candidates(second, handler)] == [first.id]
+
+
 def test_same_subject_is_the_folded_name_not_a_phrase_of_it(browser, db, world):
     """A subject typed without diacritics, in capitals, with "Đ" or decomposed marks is the same
     subject; a longer name that merely contains it is another subject."""
