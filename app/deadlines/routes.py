@@ -83,18 +83,21 @@ def _extension_decision(case):
 
 @feature.panel("deadlines", "deadlines/_panel.html", order=60)
 def panel(case):
-    form = g.get("extension_form") or ExtensionForm(formdata=None)
+    can_extend = case_services.may_fire(current_user, case, "extend")
     decision = _extension_decision(case)
-    if decision is not None:
-        form.number.data = documents.number_label(decision)
-        form.decided_on.data = decision.issued_on
+    form = None  # the extension form shows only to those who may extend
+    if can_extend:
+        form = g.get("extension_form") or ExtensionForm(formdata=None)
+        if decision is not None:
+            form.number.data = documents.number_label(decision)
+            form.decided_on.data = decision.issued_on
     return {
         "shown_basis": shown_basis,
         "decision": decision,
         "hints": (step_hints(case, case.workflow.action("extend"))
                   if case.workflow.has_action("extend") else []),
         "units": UNIT_LABELS,
-        "can_extend": case_services.may_fire(current_user, case, "extend"),
+        "can_extend": can_extend,
         "rows": queries.of_case(case),
         "today": local_today(),
         "form": form,
