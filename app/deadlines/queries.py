@@ -44,13 +44,18 @@ def of_case(case) -> list[CaseDeadline]:
 def _warn_span() -> int:
     """The widest warning window (days between warn_on and due_on) of a running deadline: a
     due-soon case is due at most this many days from today. PostgreSQL reads it off the end
-    of ix_case_deadline_warn_span."""
+    of ix_case_deadline_warn_span (the status written in the kept statement's text, so that
+    every plan of it knows the partial index applies)."""
+    return int(db.session.scalar(_warn_span_statement()) or 0)
+
+
+@kept_statement
+def _warn_span_statement():
     if db.session.get_bind().dialect.name == "postgresql":
         span = CaseDeadline.due_on - CaseDeadline.warn_on
     else:  # SQLite stores dates as text
         span = sa.func.julianday(CaseDeadline.due_on) - sa.func.julianday(CaseDeadline.warn_on)
-    return int(db.session.scalar(
-        sa.select(sa.func.max(span)).where(CaseDeadline.status == RUNNING)) or 0)
+    return sa.select(sa.func.max(span)).where(CaseDeadline.status == RUNNING)
 
 
 #: The two lists of warnings, in the order the home page shows them.

@@ -278,3 +278,35 @@ def test_cases_carry_their_units_path_and_follow_a_moved_unit(browser, db, world
     db.session.commit()
     assert db.session.scalar(
         sa.select(Case.org_path).where(Case.id == staying.id)) == o["b"].path
+
+
+def test_unit_page_shows_its_subtree_in_the_same_statements_whatever_its_size(
+        browser, db, world, officer, count_statements):
+    """A unit's page (/units/<id>): its summary's counts and lines in one statement, kept
+    across requests, the same number of statements with 5 and 60 cases; its overdue letters
+    are the subtree's, soonest first, and none of another province's."""
+    o = world.orgs
+    _cases(world, 5)
+    db.session.commit()
+    browser.login("officer")
+    url = f"/units/{o['a'].id}"
+    with count_statements() as log:
+        assert browser.get(url).status_code == 200
+    few = len(log)
+    made = _cases(world, 55)
+    elsewhere = make_case(world.users["b_handler"], o["b"], LETTER, title="Đơn thư tỉnh khác",
+                          received_on=local_today() - timedelta(days=90))
+    db.session.commit()
+    built = queries._unit_statement.cache_info().misses
+    with count_statements() as log:
+        html = browser.get(url).get_data(as_text=True)
+    assert len(log) == few <= 3, f"{few} statements with 5 cases, {len(log)} with 60"
+    assert queries._unit_statement.cache_info().misses == built, "built again"
+    line = html[html.index('data-testid="summary-overdue_letters"'):]
+    line = line[:line.index("</ul>")]
+    overdue = sorted((c for c in db.session.scalars(sa.select(Case).where(
+        Case.family == LETTER, Case.org_id == o["a"].id)) if c.is_overdue()),
+        key=lambda c: (c.due_on, c.id))
+    assert len(overdue) > 10 and made
+    assert re.findall(r'href="/cases/(\d+)"', line) == [str(c.id) for c in overdue[:10]]
+    assert f'href="/cases/{elsewhere.id}"' not in html
