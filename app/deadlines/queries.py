@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -41,21 +41,19 @@ def of_case(case) -> list[CaseDeadline]:
     return sorted(case.deadlines, key=lambda d: d.id or 0, reverse=True)
 
 
-def _warn_span() -> int:
-    """The widest warning window (days between warn_on and due_on) of a running deadline: a
-    due-soon case is due at most this many days from today. PostgreSQL reads it off the end
-    of ix_case_deadline_warn_span (the status written in the kept statement's text, so that
-    every plan of it knows the partial index applies)."""
-    return int(db.session.scalar(_warn_span_statement()) or 0)
-
-
-@kept_statement
-def _warn_span_statement():
+def _soon_until(today):
+    """The last day a due-soon case may be due: `today` plus the widest warning window (days
+    between warn_on and due_on) of a running deadline, read off the end of
+    ix_case_deadline_warn_span on PostgreSQL."""
     if db.session.get_bind().dialect.name == "postgresql":
         span = CaseDeadline.due_on - CaseDeadline.warn_on
     else:  # SQLite stores dates as text
         span = sa.func.julianday(CaseDeadline.due_on) - sa.func.julianday(CaseDeadline.warn_on)
-    return sa.select(sa.func.max(span)).where(CaseDeadline.status == RUNNING)
+    widest = sa.func.coalesce(
+        sa.select(sa.func.max(span)).where(CaseDeadline.status == RUNNING).scalar_subquery(), 0)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return sa.cast(sa.cast(today, sa.Date) + widest, sa.Date)
+    return sa.func.date(today, sa.func.printf("+%d days", sa.cast(widest, sa.Integer)))
 
 
 #: The two lists of warnings, in the order the home page shows them.
@@ -81,13 +79,12 @@ def warnings_for(user, today: date | None = None, limit: int = 10,
 
     Read through the cases: a case's due_on is its nearest running due date (and a case has
     one running deadline at a time), so an overdue case is one with due_on < today and a
-    due-soon one lies between today and the widest warning window. Two statements whatever
-    the scope: the window, then both lists' counts and rows (built once per role_shape and
+    due-soon one lies between today and the widest warning window. One statement whatever
+    the scope: the window, both lists' counts and their rows (built once per role_shape and
     kept)."""
     today = today or local_today()
     statement = _warning_statement(role_shape(user), limit, cap)
-    params = {"today": today, "soon_until": today + timedelta(days=_warn_span())}
-    result = db.session.execute(statement, params).all()
+    result = db.session.execute(statement, {"today": today}).all()
     rows = [DeadlineWarning(r.case_id, r.code, r.title, Label(r.name_vi, r.name_en), r.due_on)
             for r in result if r.case_id is not None]
     lists = {"due_soon": [w for w in rows if w.due_on >= today],
@@ -103,7 +100,7 @@ def _warning_statement(shape, limit: int, cap: int):
     the running deadlines' index by date, a province's read each state's range of
     ix_case_file_state_path_due from the index alone and sort it."""
     today = TODAY
-    soon_until = sa.bindparam("soon_until", type_=sa.Date)
+    soon_until = _soon_until(today)
     # Nationwide, the states are checked on an expression no index holds: the planner then
     # walks ix_case_file_running_due by date and stops at the cap, instead of reading each
     # state's due-soon cases (3,400 deadlines looked up at 10^6 cases) to sort them.
