@@ -119,9 +119,11 @@ def format_moment(value: datetime | date | str | None) -> str:
         value = _parse(value)
     if not isinstance(value, datetime):
         return format_day(value)
-    if _with_babel():
-        return flask_babel.format_datetime(value, MOMENT_PATTERN)
-    return babel_dates.format_datetime(value, MOMENT_PATTERN, tzinfo=LOCAL_TZ, locale="vi")
+    # MOMENT_PATTERN is digits only: the memoised day and the clock read off the local time
+    # write what Babel's format_datetime writes, without its per-call look-ups (a timeline of
+    # 30 lines spent 4% of its case page there).
+    local = to_local(value)
+    return f"{_day_text(local.date())} {local.hour:02d}:{local.minute:02d}"
 
 
 def format_dmy(value: date | datetime | str | None) -> str:
