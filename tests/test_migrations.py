@@ -322,3 +322,22 @@ def test_units_from_before_the_search_column_are_found_without_accents(mig_app):
                      2: "cong doan co so dien tu cdcs"}
     assert db.session.scalars(sa.select(Organisation.id).where(name_matches("ĐIỆN TỬ"))).all() \
         == [2]
+
+
+def test_the_state_and_unit_index_carries_the_family_on_postgresql(mig_app):
+    """A province's queues check each case's family: the index holds it (INCLUDE), so they are
+    read from the index alone; the downgrade gives the index back without it."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("INCLUDE is PostgreSQL's")
+
+    def definition() -> str:
+        db.session.rollback()
+        return db.session.scalar(sa.text(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_case_file_state_path_due'"))
+
+    flask_migrate.upgrade()
+    assert definition().endswith("(state, org_path, due_on, id) INCLUDE (family)")
+    flask_migrate.downgrade(revision="b16d0f01dun1")
+    assert definition().endswith("(state, org_path, due_on, id)")
+    flask_migrate.upgrade()
+    assert "INCLUDE (family)" in definition()

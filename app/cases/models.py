@@ -58,7 +58,8 @@ class Case(db.Model):
         #: The home page's queues: one state at a time, soonest deadline first.
         sa.Index("ix_case_file_state_due", "state", "due_on", "id"),
         #: A subtree's queues and counts state by state: one range of org_path each.
-        sa.Index("ix_case_file_state_path_due", "state", "org_path", "due_on", "id"),
+        sa.Index("ix_case_file_state_path_due", "state", "org_path", "due_on", "id",
+                 postgresql_include=["family"]),
         #: The list's deadline filters (overdue, due by): the running deadlines with every
         #: sort key, so a page sorts its matches from the index alone (PostgreSQL).
         sa.Index("ix_case_file_running_due", "due_on", "id",

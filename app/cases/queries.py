@@ -13,7 +13,7 @@ from sqlalchemy.sql.elements import BindParameter
 
 from app.auth import permissions
 from app.auth.permissions import scope_condition
-from app.cases.models import Case, CaseEvent, in_subtree
+from app.cases.models import Case, in_subtree
 from app.core.calendar import local_today
 from app.core.text import fold
 from app.extensions import db
@@ -593,13 +593,6 @@ def count_by_state(user) -> list[tuple[str, str, int]]:
         .group_by(Case.family, Case.state)
     )
     return [tuple(row) for row in db.session.execute(stmt)]
-
-
-def timeline(case: Case) -> list[CaseEvent]:
-    return list(db.session.scalars(
-        sa.select(CaseEvent).where(CaseEvent.case_id == case.id)
-        .order_by(CaseEvent.id)
-    ))
 
 
 #: States that wait for an approver's decision, read off the workflows.
