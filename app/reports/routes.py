@@ -82,12 +82,14 @@ def dashboard():
     return _dashboard_page(org, period)
 
 
-def _nearby_units(org: Organisation) -> list[Organisation]:
-    """The units the picker offers: the unit's ancestors the user may see, the unit and the
-    units right below it (a national tree holds 10^5 units)."""
-    return db.session.scalars(visible_orgs(current_user).where(sa.or_(
+def _nearby_units(org: Organisation) -> list[tuple[int, str]]:
+    """The units the picker offers, as (id, name indented by depth): the unit's ancestors the
+    user may see, the unit and the units right below it (a national tree holds 10^5 units)."""
+    rows = db.session.execute(visible_orgs(current_user).where(sa.or_(
         Organisation.id.in_(org.ancestor_ids or [org.id]),
-        Organisation.parent_id == org.id))).all()
+        Organisation.parent_id == org.id)).with_only_columns(
+            Organisation.id, Organisation.display_name.label("name"), Organisation.level)).all()
+    return [(row.id, "— " * (row.level - 1) + row.name) for row in rows]
 
 
 def _dashboard_page(org, period, error=None):
