@@ -261,3 +261,17 @@ def test_a_grassroots_unit_signs_its_report_for_its_executive_committee(h1, brow
     browser.login("handler")
     province = " ".join(pdf_text(browser.get(_url("periodic.pdf", h1)).data).split())
     assert "TM. BAN THƯỜNG VỤ" in province
+
+
+def test_the_dashboards_unit_picker_offers_the_unit_its_ancestors_and_children(h1, browser):
+    """The picker: the units above that the user may see, the unit (selected) and the units
+    right below it, indented by depth; never a unit outside the user's scope."""
+    html = browser.get(_url("dashboard", h1, unit="a_zone")).get_data(as_text=True)
+    select = re.search(r'<select[^>]*name="org".*?</select>', html, re.S).group(0)
+    offered = re.findall(r'<option value="(\d+)"( selected)?>([^<]*)</option>', select)
+    o = h1.orgs
+    assert [(int(v), bool(s), t) for v, s, t in offered] == [
+        (o["a"].id, False, "— Liên đoàn Lao động tỉnh Hà Tĩnh"),
+        (o["a_zone"].id, True, "— — Công đoàn Khu kinh tế tỉnh Hà Tĩnh"),
+        (o["a_grass"].id, False, "— — — Công đoàn cơ sở Công ty Thép Vũng Áng"),
+    ]  # the handler's role is the province's: the national unit above it is not theirs
