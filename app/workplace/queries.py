@@ -14,7 +14,7 @@ from app.cases.models import Case
 from app.core.dates import format_day
 from app.deadlines import queries as deadline_queries
 from app.extensions import db
-from app.orgs.models import Organisation
+from app.orgs.models import Organisation, path_range
 from app.workplace import rules
 from app.workplace.models import (
     DemocracyRegulation,
@@ -204,6 +204,11 @@ def due_dialogues(user, today: date, limit: int = 20) -> list[Duties]:
 
 
 def subtree_ids(org: Organisation) -> sa.Select:
+    """The ids of `org`'s units (itself included). SQLite uses no index for an escaped prefix
+    LIKE and read every unit (15 ms at 20,000 units, on every national home page): there the
+    paths, compared bytewise, are one range of their index."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return sa.select(Organisation.id).where(path_range(Organisation.path, org.path))
     return sa.select(Organisation.id).where(
         Organisation.path.startswith(org.path, autoescape=True))
 
@@ -216,9 +221,11 @@ def dialogue_share(org: Organisation, year: int, until: date | None = None) -> d
     held = sa.exists().where(
         DialogueRecord.employer_id == Employer.id, DialogueRecord.case_id == Case.id,
         Case.kind == "periodic", DialogueRecord.held_on.between(date(year, 1, 1), end))
+    # The whole tree's employers need no condition on their unit (the national home page).
+    units = sa.true() if org.parent_id is None else Employer.org_id.in_(subtree_ids(org))
     total, held_count = db.session.execute(
         sa.select(sa.func.count(), sa.func.count().filter(held)).select_from(Employer)
-        .where(Employer.org_id.in_(subtree_ids(org)), Employer.covered_since <= end)).one()
+        .where(units, Employer.covered_since <= end)).one()
     return {"employers": total or 0, "held": held_count or 0,
             "share": (held_count or 0) / total if total else None}
 

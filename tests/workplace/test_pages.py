@@ -218,3 +218,16 @@ def test_a_dialogue_can_be_held_about_a_supervision_in_fieldwork(world, browser,
     assert child.parent_id == sup.id
     page = browser.get(f"/cases/{sup.id}").get_data(as_text=True)
     assert child.code in page.split('data-testid="dialogues-about"', 1)[1]
+
+
+def test_the_national_share_counts_every_employer_and_a_unit_only_its_subtrees(world, db):
+    """The national unit's share reads every employer (no condition on the unit); a province,
+    a zone and a grassroots union read their own subtree's, never a sibling province's."""
+    employer(world, name="Công ty Thép Hà Tĩnh", since=date(2020, 1, 1))
+    services.register_employer(
+        world.users["b_handler"], world.orgs["b"], name="Công ty Dệt Sài Gòn", kind="enterprise",
+        tax_code=None, address="TP. Hồ Chí Minh", sector="Dệt may",
+        representative="Trần Thị Bình", covered_since=date(2020, 1, 1), workers=80)
+    counted = {key: queries.dialogue_share(world.orgs[key], TODAY.year)["employers"]
+               for key in ("tld", "a", "a_zone", "a_grass", "b")}
+    assert counted == {"tld": 2, "a": 1, "a_zone": 1, "a_grass": 1, "b": 1}

@@ -18,8 +18,7 @@ COLUMNS = ["state", "org_path", "due_on", "id"]
 
 
 def upgrade():
-    # SQLite has no INCLUDE: its index stays as it is.
-    if op.get_bind().dialect.name != "postgresql":
+    if op.get_bind().dialect.name != "postgresql":  # SQLite has no INCLUDE: its index stays
         return
     op.drop_index("ix_case_file_state_path_due", table_name="case_file")
     op.create_index("ix_case_file_state_path_due", "case_file", COLUMNS,
