@@ -1,6 +1,5 @@
 import dataclasses
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -31,6 +30,7 @@ from app.core.forms import handle_form
 from app.core.i18n import label_text
 from app.core.text import fold
 from app.extensions import db
+from app.orgs import queries as org_queries
 from app.orgs.models import Organisation
 from workflows.registry import WORKFLOWS
 
@@ -57,28 +57,20 @@ def index():
                            orgs=_unit_choices(f.org_id), today=local_today())
 
 
-def _units_stmt(nearby: sa.Select) -> sa.Select:
-    return nearby.with_only_columns(Organisation.id, Organisation.display_name.label(
-        "display_name"), Organisation.level)
-
-
 @queries.kept_statement
 def _nearby_units(shape):
-    return _units_stmt(permissions.nearby_orgs(shape))
+    return org_queries.choice_columns(permissions.nearby_orgs(shape))
 
 
-def _unit_choices(selected_id: int | None) -> list:
+def _unit_choices(selected_id: int | None) -> list[tuple[int, str]]:
     """The units offered by the list's unit filter: the user's units and the units just below,
     and around the chosen unit its ancestors and children, so a national user drills down
     through 10^4 units without a page that lists them all."""
     selected = db.session.get(Organisation, selected_id) if selected_id else None
     if selected is None:  # most lists: the statement is the same for everyone with these roles
-        stmt = _nearby_units(queries.role_shape(current_user))
-    else:
-        stmt = _units_stmt(permissions.nearby_orgs(current_user, selected))
-    rows = db.session.execute(stmt).all()
-    # As (value, text) for the select, each indented by its depth in the tree.
-    return [(row.id, "— " * (row.level - 1) + row.display_name) for row in rows]
+        return org_queries.choices(_nearby_units(queries.role_shape(current_user)))
+    return org_queries.choices(org_queries.choice_columns(
+        permissions.nearby_orgs(current_user, selected)))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -23,7 +23,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.orgs.models import Organisation, OrgParentLink, path_range
+from app.orgs.models import Organisation, OrgParentLink, indented, path_range
 
 
 @dataclass(frozen=True)
@@ -122,3 +122,15 @@ def parent_links(org: Organisation) -> list[tuple[OrgParentLink, Organisation]]:
         .join(Organisation, Organisation.id == OrgParentLink.parent_id)
         .where(OrgParentLink.child_id == org.id)
         .order_by(OrgParentLink.valid_from.desc(), OrgParentLink.id.desc())).all()
+
+
+def choice_columns(units: sa.Select) -> sa.Select:
+    """`units` (a select of units) reading only what a choice list shows of each: its id,
+    display name and level, not the unit itself (a national user's filter lists ~100)."""
+    return units.with_only_columns(Organisation.id, Organisation.display_name.label(
+        "display_name"), Organisation.level)
+
+
+def choices(stmt: sa.Select) -> list[tuple[int, str]]:
+    """The (id, name indented by its level) pairs of a select's choice_columns."""
+    return [(row.id, indented(row)) for row in db.session.execute(stmt)]

@@ -32,6 +32,7 @@ from app.core.i18n import current_locale
 from app.core.params import int_arg
 from app.documents import services as document_services
 from app.extensions import db
+from app.orgs import queries as org_queries
 from app.orgs.models import Organisation
 from app.reports import charts, exports, queries, render, services, stats, tables
 from workflows.vocab import CHANNELS, FAMILIES
@@ -85,11 +86,9 @@ def dashboard():
 def _nearby_units(org: Organisation) -> list[tuple[int, str]]:
     """The units the picker offers, as (id, name indented by depth): the unit's ancestors the
     user may see, the unit and the units right below it (a national tree holds 10^5 units)."""
-    rows = db.session.execute(visible_orgs(current_user).where(sa.or_(
-        Organisation.id.in_(org.ancestor_ids or [org.id]),
-        Organisation.parent_id == org.id)).with_only_columns(
-            Organisation.id, Organisation.display_name.label("name"), Organisation.level)).all()
-    return [(row.id, "— " * (row.level - 1) + row.name) for row in rows]
+    return org_queries.choices(org_queries.choice_columns(visible_orgs(current_user).where(
+        sa.or_(Organisation.id.in_(org.ancestor_ids or [org.id]),
+               Organisation.parent_id == org.id))))
 
 
 def _dashboard_page(org, period, error=None):
