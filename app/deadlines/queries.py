@@ -45,15 +45,16 @@ def _soon_until(today):
     """The last day a due-soon case may be due: `today` plus the widest warning window (days
     between warn_on and due_on) of a running deadline, read off the end of
     ix_case_deadline_warn_span on PostgreSQL."""
+    def widest(span):
+        return sa.func.coalesce(sa.select(sa.func.max(span))
+                                .where(CaseDeadline.status == RUNNING).scalar_subquery(), 0)
+
     if db.session.get_bind().dialect.name == "postgresql":
-        span = CaseDeadline.due_on - CaseDeadline.warn_on
-    else:  # SQLite stores dates as text
-        span = sa.func.julianday(CaseDeadline.due_on) - sa.func.julianday(CaseDeadline.warn_on)
-    widest = sa.func.coalesce(
-        sa.select(sa.func.max(span)).where(CaseDeadline.status == RUNNING).scalar_subquery(), 0)
-    if db.session.get_bind().dialect.name == "postgresql":
-        return sa.cast(sa.cast(today, sa.Date) + widest, sa.Date)
-    return sa.func.date(today, sa.func.printf("+%d days", sa.cast(widest, sa.Integer)))
+        return sa.cast(sa.cast(today, sa.Date)
+                       + widest(CaseDeadline.due_on - CaseDeadline.warn_on), sa.Date)
+    # SQLite stores dates as text.
+    days = widest(sa.func.julianday(CaseDeadline.due_on) - sa.func.julianday(CaseDeadline.warn_on))
+    return sa.func.date(today, sa.func.printf("+%d days", sa.cast(days, sa.Integer)))
 
 
 #: The two lists of warnings, in the order the home page shows them.
