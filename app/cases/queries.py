@@ -623,20 +623,12 @@ def _summary_line(scope, family, states, overdue: bool, today):
 TODAY = sa.bindparam("today", type_=sa.Date)
 
 
-def work_summary(scope, today: date | None = None, limit: int = 10,
-                 scopes: dict | None = None, cap: int = COUNT_CAP,
-                 national: bool = False) -> dict:
-    """Per line: (count, first cases by due date) inside `scope` (a SQL condition on Case);
-    `scopes` narrows single lines (approvals are asked only of approvers); `national`: the
-    scope is the whole country (see `queue`). A count above `cap` is cap + 1 (shown "cap+").
-    The cases are SummaryRows; the counts and the rows of every line come in one statement."""
-    return _run_summary(_summary_statement(scope, scopes, limit, cap, national), {}, today)
-
-
 def unit_summary(org, today: date | None = None, limit: int = 10,
                  cap: int = COUNT_CAP) -> dict:
-    """work_summary of `org`'s subtree (a unit's page), its statement built once per unit
-    (its path and place in the tree) and kept."""
+    """Per line of the summary (SUMMARY_LINES), inside `org`'s subtree (a unit's page):
+    (count, first SummaryRows by due date), a count above `cap` being cap + 1 (shown "cap+");
+    the counts and rows of every line in one statement, built once per unit (its path and
+    place in the tree) and kept."""
     key = OrgKey(org.id, org.path, org.level, org.parent_id)
     return _run_summary(_unit_statement(key, limit, cap), {}, today)
 
@@ -653,9 +645,9 @@ WORK_QUEUE = "queue"
 
 def home_summary(user, today: date | None = None, limit: int = 10,
                  cap: int = COUNT_CAP) -> dict:
-    """work_summary of the user's scope, approvals asked only of approvers, and the work
-    queue (WORK_QUEUE, its cases as entities for the case table), its count among the
-    others': two statements, built once per role_shape and kept (building them cost more
+    """unit_summary's lines over the user's scope, approvals asked only of approvers, and
+    the work queue (WORK_QUEUE, its cases as entities for the case table), its count among
+    the others': two statements, built once per role_shape and kept (building them cost more
     than running them)."""
     summary, work_queue = _home_statements(role_shape(user), limit, cap)
     return _run_summary(summary, {WORK_QUEUE: work_queue}, today)
