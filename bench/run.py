@@ -3,7 +3,20 @@ page with wrk on loopback, and print req/s and p50/p95/p99 with each figure's ra
 reference and the issue's target.
 
     python -m bench.run [--database-url URL] [--pages a,b] [--duration 10] [--nodes 2]
+                        [--warmup 2] [--repeat 3]
     python -m bench.run --sqlite [--compare bench/results/<postgresql run>.json]
+
+Each wrk measurement (a page or a reference) follows an unrecorded warm-up of --warmup seconds
+on the same URLs, connections and cookie, then a drain: the figures are the steady state. One
+request would warm one of gunicorn's 4 workers, and the other three would pay their first
+request (templates and statements compiled, 0.3-0.8 s each) inside the measured window, in
+p99; a cold worker's first request is a separate cost, which the app addresses at boot.
+
+With --repeat N the references, every wrk page and the references again run N times, round
+after round, so the shared machine's noise spreads over every page alike; each figure is the
+median over the rounds (the references': over all their runs), the table shows each page's
+req/s range, and the results JSON keeps every round. The export, transition and sweep run
+once, after the rounds.
 
 The dataset must hold `bench_ready` (written by bench.generate; bench/run.sh makes it when
 missing). Results go to bench/results/<stamp>.json and .md; docs/benchmarks.md explains them.
@@ -39,6 +52,8 @@ RESULTS = BENCH / "results"
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/bench_1m"
 SQLITE_FILE = RESULTS / "bench-100k.sqlite3"
 SQLITE_CASES = 100_000
+#: Seconds of unrecorded wrk before each measurement (--warmup), so every worker is warm.
+WARMUP_SECONDS = 2
 #: gunicorn settings shared by the app and both references (no access log is its default).
 GUNICORN = ["-w", "4", "-k", "sync", "--timeout", "30", "--log-level", "warning"]
 #: The row of the deep page (keyset pagination must answer it as fast as page one).
@@ -534,17 +549,32 @@ def wrk(urls: list[str], cookie: str | None, connections: int, duration: int) ->
     return total
 
 
-def measure_reference(server: Server, path: str, duration: int) -> dict:
+def warm_up(servers: list[Server], urls: list[str], cookie: str | None, connections: int,
+            seconds: int, url: str) -> None:
+    """wrk for `seconds` exactly as the measurement will run, figures thrown away, then a drain:
+    check() warms one worker, and the other three would compile their templates and statements
+    (0.3-0.8 s each) inside the measured window."""
+    if seconds <= 0:
+        return
+    wrk(urls, cookie, connections, seconds)
+    for server in servers:
+        server.drain()
+    pg_idle(url)
+
+
+def measure_reference(server: Server, path: str, duration: int, warmup: int,
+                      url: str) -> dict:
     problem = check(None, server.base + path, "")
     if problem:
         raise SystemExit(f"{server.name} reference: {problem}")
+    warm_up([server], [server.base + path], None, 16, warmup, url)
     result = wrk([server.base + path], None, 16, duration)
     server.drain()
     return result
 
 
 def measure_page(page: Page, context: dict, apps: list[Server], sessions: dict,
-                 duration: int, url: str) -> dict:
+                 duration: int, url: str, warmup: int) -> dict:
     path = page.url(context)
     row = {"key": page.key, "name": page.name, "path": path, "user": page.user,
            "connections": page.connections, "target": page.target, "failure": None}
@@ -552,8 +582,9 @@ def measure_page(page: Page, context: dict, apps: list[Server], sessions: dict,
     if problem:
         row["failure"] = problem
         return row
-    figures = wrk([a.base + path for a in apps], cookie_header(sessions[page.user]),
-                  page.connections, duration)
+    urls, cookie = [a.base + path for a in apps], cookie_header(sessions[page.user])
+    warm_up(apps, urls, cookie, page.connections, warmup, url)
+    figures = wrk(urls, cookie, page.connections, duration)
     row.update(figures)
     if figures["requests"] == 0:
         row["failure"] = f"no answer within {duration} s"
@@ -659,6 +690,35 @@ def measure_sweep(url: str) -> dict:
             "output": (done.stdout + done.stderr).strip()[-300:]}
 
 
+#: What wrk() reports of one run (bench/report.lua): counts, then the figures the targets judge.
+WRK_COUNTS = ("requests", "non2xx", "socket_errors", "timeouts")
+JUDGED = ("rps", "p50_ms", "p95_ms", "p99_ms")
+WRK_FIGURES = (*WRK_COUNTS, *JUDGED, "max_ms")
+
+
+def aggregate(rounds: list[dict]) -> dict:
+    """One page's row from its rounds (measure_page's rows, in order): req/s, p50, p95 and p99
+    are each the median over the rounds (one slow round moves a median, unlike a mean, by one
+    rank only), rps_min and rps_max their spread, the counts summed, max_ms the worst, and
+    `rounds` every round's own figures. A page that failed in any round fails with the first
+    such round's failure and figures, as a single run would have shown them."""
+    row = {k: v for k, v in rounds[0].items() if k not in WRK_FIGURES}
+    row["rounds"] = [{k: r[k] for k in ("failure", *WRK_FIGURES) if k in r} for r in rounds]
+    failed = next((i for i, r in enumerate(rounds) if r["failure"]), None)
+    if failed is not None:
+        bad = rounds[failed]
+        row.update({k: bad[k] for k in WRK_FIGURES if k in bad})
+        row["failure"] = (bad["failure"] if len(rounds) == 1
+                          else f"round {failed + 1}: {bad['failure']}")
+        return row
+    row.update({k: statistics.median(r[k] for r in rounds) for k in JUDGED})
+    row.update({k: sum(r[k] for r in rounds) for k in WRK_COUNTS})
+    row["max_ms"] = max(r["max_ms"] for r in rounds)
+    row["rps_min"] = min(r["rps"] for r in rounds)
+    row["rps_max"] = max(r["rps"] for r in rounds)
+    return row
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -670,8 +730,8 @@ def percentile(values: list[float], p: float) -> float:
 
 def judge(rows: list[dict], refs: dict, compare: dict | None) -> None:
     """Ratios and the verdict of each row, in place."""
-    hello = statistics.mean(r["rps"] for r in refs["hello"])
-    raw = statistics.mean(r["rps"] for r in refs["raw"])
+    hello = statistics.median(r["rps"] for r in refs["hello"])
+    raw = statistics.median(r["rps"] for r in refs["raw"])
     by_key = {r["key"]: r for r in rows}
     for r in rows:
         if r["failure"]:
@@ -692,23 +752,33 @@ def _n(value, digits=1) -> str:
     return "—" if value is None else f"{value:,.{digits}f}"
 
 
+def _spread(low, high, digits) -> str:
+    return "—" if low is None else f"{_n(low, digits)}–{_n(high, digits)}"
+
+
 def table(result: dict) -> str:
+    """The pages beside their references (each figure a median over the runs); with more than
+    one round, a column of each page's lowest and highest req/s."""
     refs = result["references"]
-    hello = statistics.mean(r["rps"] for r in refs["hello"])
-    raw = statistics.mean(r["rps"] for r in refs["raw"])
+    hello = statistics.median(r["rps"] for r in refs["hello"])
+    raw = statistics.median(r["rps"] for r in refs["raw"])
     compare = result.get("compare")
-    head = ["page", "req/s", "p50", "p95", "p99", "× hello-world", "× raw SQL"]
+    spread = result.get("repeat", 1) > 1
+    head = ["page", "req/s"] + (["req/s min–max"] if spread else [])
+    head += ["p50", "p95", "p99", "× hello-world", "× raw SQL"]
     head += ["× PostgreSQL"] if compare else []
     head += ["target", "ok?"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
 
     def ref_line(name, runs):
-        rps = statistics.mean(r["rps"] for r in runs)
+        rps = statistics.median(r["rps"] for r in runs)
         each = " / ".join(_n(r["rps"], 0) for r in runs)
-        cells = [f"*{name}* ({each})", _n(rps, 0),
-                 *(_n(statistics.mean(r[k] for r in runs)) for k in ("p50_ms", "p95_ms",
-                                                                      "p99_ms")),
-                 _n(rps / hello, 2), _n(rps / raw, 2)]
+        cells = [f"*{name}* ({each})", _n(rps, 0)]
+        if spread:
+            cells.append(_spread(min(r["rps"] for r in runs), max(r["rps"] for r in runs), 0))
+        cells += [*(_n(statistics.median(r[k] for r in runs)) for k in ("p50_ms", "p95_ms",
+                                                                        "p99_ms")),
+                  _n(rps / hello, 2), _n(rps / raw, 2)]
         return "| " + " | ".join(cells + [""] * (len(head) - len(cells))) + " |"
 
     lines.append(ref_line("hello-world", refs["hello"]))
@@ -716,9 +786,12 @@ def table(result: dict) -> str:
     for r in result["pages"]:
         cells = [f"{r['name']}" + (f" (c{r['connections']})" if r["connections"] != 16 else "")]
         if r["failure"] and not r.get("requests"):
-            cells += ["—"] * 6
+            cells += ["—"] * (7 if spread else 6)
         else:
-            cells += [_n(r["rps"]), _n(r["p50_ms"]), _n(r["p95_ms"]), _n(r["p99_ms"]),
+            cells.append(_n(r["rps"]))
+            if spread:
+                cells.append(_spread(r.get("rps_min"), r.get("rps_max"), 1))
+            cells += [_n(r["p50_ms"]), _n(r["p95_ms"]), _n(r["p99_ms"]),
                       _n(r.get("x_hello"), 2), _n(r.get("x_raw"), 2)]
         if compare:
             cells.append(_n(r.get("x_postgresql"), 2))
@@ -819,7 +892,8 @@ def run(args) -> dict:
     result = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
               "command": "python -m bench.run " + shlex.join(sys.argv[1:]),
               "database": re.sub(r"//[^@/]*@", "//", url), "cases": context["cases"],
-              "duration_s": args.duration, "nodes": args.nodes, "machine": machine(url),
+              "duration_s": args.duration, "warmup_s": args.warmup, "repeat": args.repeat,
+              "nodes": args.nodes, "machine": machine(url),
               "deep_page": context.get("deep_kind"),
               "references": {"hello": [], "raw": []}, "pages": []}
     compare = None
@@ -850,15 +924,23 @@ def run(args) -> dict:
 
         def references():
             print("  references …", flush=True)
-            result["references"]["hello"].append(measure_reference(hello, "/", args.duration))
-            result["references"]["raw"].append(measure_reference(raw, "/", args.duration))
+            for name, server in (("hello", hello), ("raw", raw)):
+                result["references"][name].append(
+                    measure_reference(server, "/", args.duration, args.warmup, url))
 
-        references()
-        for page in page_list:
-            print(f"  {page.key} …", flush=True)
-            result["pages"].append(measure_page(page, context, apps, sessions, args.duration,
-                                                url))
-        references()
+        # Round after round, each whole, so a noisy minute of the shared machine lands on one
+        # round of every page rather than on every round of a few pages.
+        rounds: dict[str, list[dict]] = {page.key: [] for page in page_list}
+        for n in range(args.repeat):
+            if args.repeat > 1:
+                print(f"round {n + 1} of {args.repeat}", flush=True)
+            references()
+            for page in page_list:
+                print(f"  {page.key} …", flush=True)
+                rounds[page.key].append(measure_page(page, context, apps, sessions,
+                                                     args.duration, url, args.warmup))
+            references()
+        result["pages"] = [aggregate(rounds[page.key]) for page in page_list]
         if selected("export", wanted):
             print("  export …", flush=True)
             result["export"] = measure_export(apps[0], sessions["national"], context)
@@ -884,9 +966,12 @@ def run(args) -> dict:
 
 def header(result: dict) -> str:
     m = result["machine"]
+    warmup = f" after {result['warmup_s']} s of warm-up" if result.get("warmup_s") else ""
+    rounds = f", median of {result['repeat']} rounds" if result.get("repeat", 1) > 1 else ""
     return (f"Run of {result['date']} on {m['nproc']} cores, {m.get('memory_gb', '?')} GB "
             f"({m.get('cpu', '?')}), {m['database']}, {result['cases']:,} cases, "
             f"{result['nodes']} app node(s), wrk {result['duration_s']} s per page"
+            f"{warmup}{rounds}"
             f"{', deep page by ' + result['deep_page'] if result.get('deep_page') else ''}.\n"
             f"Command: `{result['command']}`\n")
 
@@ -902,6 +987,12 @@ def main(argv: list[str] | None = None) -> int:
                         "(list, detail, search, home, dashboard, periodic, export, transition, "
                         "sweep, ...); default: all")
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page")
+    parser.add_argument("--warmup", type=int, default=WARMUP_SECONDS, metavar="SECONDS",
+                        help="seconds of unrecorded wrk before each measurement, so every "
+                        f"worker is warm (default {WARMUP_SECONDS}; 0: none)")
+    parser.add_argument("--repeat", type=int, default=1, metavar="N",
+                        help="rounds of the references and every wrk page; each figure is the "
+                        "median over the rounds (default 1; 3 for a verdict)")
     parser.add_argument("--nodes", type=int, default=1, choices=(1, 2),
                         help="app gunicorn instances, driven at once")
     parser.add_argument("--sqlite", action="store_true",
@@ -912,6 +1003,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", help="results JSON path (default bench/results/<stamp>)")
     parser.add_argument("--list-pages", action="store_true", help="print the page keys and exit")
     args = parser.parse_args(argv)
+    if args.repeat < 1 or args.warmup < 0:
+        parser.error("--repeat takes 1 or more, --warmup 0 or more")
     if args.list_pages:
         from app.cases.queries import SORTS
 
