@@ -164,10 +164,21 @@ def create_app(config: type | str | None = None, features=FEATURES) -> Flask:
             "session_lang": session.get("lang"),
             "state_label": lambda family, state: WORKFLOWS[family].state(state).label,
             "nav_items": contributions(app).visible_nav,
-            "nav_menu": contributions(app).menu,
             **template_gettext(),
         }
 
+    from app.cases.plugins import contributions
+    from app.core import fragments
+
+    def main_menu():
+        """The layout's main menu for the current user and page, rendered once per set of
+        entries, page and language (app.core.fragments)."""
+        groups = contributions(app).menu(current_user)
+        entries = tuple(id(item) for _key, _label, items in groups for item in items)
+        return fragments.kept("_main_menu.html", (request.endpoint, entries), groups=groups,
+                              endpoint=request.endpoint)
+
+    app.add_template_global(main_menu, "main_menu")
     from app.core.i18n import label_filter
 
     app.add_template_filter(label_filter, "label")
