@@ -179,6 +179,8 @@ def create_app(config: type | str | None = None, features=FEATURES) -> Flask:
                               endpoint=request.endpoint)
 
     app.add_template_global(main_menu, "main_menu")
+    # The layout's stylesheets and scripts, the same on every page.
+    app.add_template_global(lambda template: fragments.kept(template, ()), "kept_fragment")
     from app.core.i18n import label_filter
 
     app.add_template_filter(label_filter, "label")
