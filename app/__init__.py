@@ -181,6 +181,9 @@ def create_app(config: type | str | None = None, features=FEATURES) -> Flask:
     app.add_template_global(main_menu, "main_menu")
     # The layout's stylesheets and scripts, the same on every page.
     app.add_template_global(lambda template: fragments.kept(template, ()), "kept_fragment")
+    from app.core.urls import id_url
+
+    app.add_template_global(id_url, "id_url")
     from app.core.i18n import label_filter
 
     app.add_template_filter(label_filter, "label")
