@@ -910,7 +910,9 @@ def run(args) -> dict:
         # The export is measured as the direct stream: above EXPORT_INLINE_MAX_ROWS the app
         # offers a background job instead, whose worker writes the same rows.
         app_env = {"DATABASE_URL": app_url(url, "bench-app"), "EXPORT_INLINE_MAX_ROWS":
-                   os.environ.get("EXPORT_INLINE_MAX_ROWS", "10000000")}
+                   os.environ.get("EXPORT_INLINE_MAX_ROWS", "10000000"),
+                   # as in production: no worker compiles a template during a request
+                   "COMPILE_TEMPLATES_ON_START": "1"}
         apps = [start(f"app{i + 1}", "wsgi:app", app_env) for i in range(args.nodes)]
         hello = start("hello", "bench.hello_app:app", {})
         raw = start("raw", "bench.reference_app:app", {
