@@ -29,3 +29,10 @@ def test_the_case_list_links_each_row_to_its_page(browser, world, db):
     link = f'<a class="text-nowrap" href="/cases/{case.id}">{case.code}</a>'
     assert link in html
     assert browser.get(f"/cases/{case.id}").status_code == 200
+
+
+def test_outside_a_request_it_is_url_for(app, monkeypatch):
+    monkeypatch.setitem(app.config, "SERVER_NAME", "giamsat.example")
+    with app.app_context():
+        assert id_url("cases.detail", "case_id", 42) == url_for("cases.detail", case_id=42)
+        assert id_url("cases.detail", "case_id", 42) == "http://giamsat.example/cases/42"
