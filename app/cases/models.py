@@ -6,6 +6,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import attributes as orm_attributes
 
 from app.auth.models import User
 from app.core.calendar import local_today
@@ -259,10 +260,10 @@ def in_subtree(path: str):
 @event.listens_for(Case, "before_update")
 def _keep_org_path(mapper, connection, target):
     """org_path follows the case's unit whenever a case is written with a new unit."""
-    state = sa.inspect(target)
-    if target.org_path and not state.attrs.org_id.history.has_changes():
+    # get_history reads the one attribute; inspect(target).attrs built all 37 of them first.
+    if target.org_path and not orm_attributes.get_history(target, "org_id").has_changes():
         return
-    org = state.dict.get("org")  # never a lazy load inside the flush
+    org = sa.inspect(target).dict.get("org")  # never a lazy load inside the flush
     target.org_path = org.path if org is not None and org.id == target.org_id else (
         connection.scalar(sa.select(Organisation.path).where(Organisation.id == target.org_id)))
 
