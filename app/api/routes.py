@@ -170,7 +170,7 @@ def _cursor(token: str | None, sort: str) -> str | None:
 
 def _page(f: case_queries.CaseFilter, args: dict):
     page = case_queries.case_page(current_user, f, args["limit"],
-                                  after=_cursor(args.get("cursor"), f.sort))
+                                  after=_cursor(args.get("cursor"), f.sort), entities=True)
     return page.items, page.next_token
 
 
