@@ -4,8 +4,8 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -163,8 +163,18 @@ class CaseRow:
     columns. It answers what Case answers of those columns (state_label, is_open, is_overdue:
     Case's own code) and `org` with the unit's id and name; nothing else of the case."""
 
-    __slots__ = ("id", "code", "family", "kind", "state", "title", "received_on", "due_on",
-                 "updated_at", "org")
+    __slots__ = (
+        "code",
+        "due_on",
+        "family",
+        "id",
+        "kind",
+        "org",
+        "received_on",
+        "state",
+        "title",
+        "updated_at",
+    )
     COLUMNS = (Case.id, Case.code, Case.family, Case.kind, Case.state, Case.title,
                Case.received_on, Case.due_on, Case.updated_at)
 
