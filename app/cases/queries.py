@@ -203,10 +203,14 @@ _ROW_COLUMNS = (*CaseRow.COLUMNS, _ROW_UNIT.id, _ROW_UNIT.display_name)
 _ROW_JOIN = (_ROW_UNIT, _ROW_UNIT.id == Case.org_id)
 
 
-def _rows_of(stmt: sa.Select) -> list[CaseRow]:
+def as_rows(stmt: sa.Select) -> sa.Select:
+    """`stmt`, a select of Case, selecting what makes a CaseRow instead."""
+    return stmt.with_only_columns(*_ROW_COLUMNS, maintain_column_froms=False).join(*_ROW_JOIN)
+
+
+def _rows_of(stmt: sa.Select, params: dict | None = None) -> list[CaseRow]:
     """The CaseRows of `stmt`, a select of Case in its order."""
-    columns = stmt.with_only_columns(*_ROW_COLUMNS, maintain_column_froms=False)
-    return [CaseRow(row) for row in db.session.execute(columns.join(*_ROW_JOIN))]
+    return [CaseRow(row) for row in db.session.execute(as_rows(stmt), params)]
 
 
 def _walk(stmt: sa.Select, sort: str, start: Position | None, forward: bool,
@@ -645,7 +649,7 @@ def actionable_branches(shape: RoleShape) -> list:
 
 @kept_statement
 def _work_queue_statement(shape: RoleShape, limit: int) -> sa.Select:
-    return queue(actionable_branches(shape), limit, units_of(shape))
+    return as_rows(queue(actionable_branches(shape), limit, units_of(shape)))
 
 
 def count_by_state(user) -> list[tuple[str, str, int]]:
@@ -708,7 +712,7 @@ WORK_QUEUE = "queue"
 def home_summary(user, today: date | None = None, limit: int = 10,
                  cap: int = COUNT_CAP) -> dict:
     """unit_summary's lines over the user's scope, approvals asked only of approvers, and
-    the work queue (WORK_QUEUE, its cases as entities for the case table), its count among
+    the work queue (WORK_QUEUE, its cases as CaseRows for the case table), its count among
     the others': two statements, built once per role_shape and kept (building them cost more
     than running them)."""
     summary, work_queue = _home_statements(role_shape(user), limit, cap)
@@ -754,8 +758,8 @@ def _summary_statement(scope, scopes: dict | None, limit: int, cap: int, nationa
 
 
 def _run_summary(statement, queues: dict, today: date | None) -> dict:
-    """{line: (count, rows)} from a summary statement, and {key: (count, cases)} of each
-    statement of `queues` (its count among the summary's)."""
+    """{line: (count, rows)} from a summary statement, and {key: (count, CaseRows)} of each
+    statement of `queues` (as_rows; its count among the summary's)."""
     params = {"today": today or local_today()}
     result = db.session.execute(statement, params).all()
     counts = result[0]._mapping
@@ -764,7 +768,7 @@ def _run_summary(statement, queues: dict, today: date | None) -> dict:
         line = getattr(row, LINE)
         if line is not None:
             rows[line].append(row)
-    return {**{key: (counts[key], db.session.scalars(stmt, params).all())
+    return {**{key: (counts[key], [CaseRow(row) for row in db.session.execute(stmt, params)])
                for key, stmt in queues.items()},
             **{key: (counts[key], found) for key, found in rows.items()}}
 
