@@ -48,7 +48,7 @@ SHEET_TITLE_FORBIDDEN = re.compile(r"[\\*?:/\[\]]")
 XML_FORBIDDEN = re.compile("[\ufffe\uffff\ud800-\udfff]")
 #: row_estimate trusts a planner's estimate this many times below the inline export's limit
 #: (the worst seen was 34 times too low).
-ESTIMATE_MARGIN = 100
+ESTIMATE_MARGIN = 50
 #: A finished workbook stays in memory up to this size, then goes to a temporary file.
 SPOOL_BYTES = 2**20
 #: Werkzeug adds "; charset=utf-8" to a text/* type itself.
