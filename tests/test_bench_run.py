@@ -59,20 +59,25 @@ with app.app_context():
 """
 
 
+def _run_bench(url: str, out, env: dict, args: list[str], timeout: int):
+    """The runner over MAKE_DATASET's small dataset at `url`, its list and grassroots home
+    pages for 1 s each (and `args`), its JSON in `out`."""
+    env = {**os.environ, "DATABASE_URL": url, "IDENTITY_KEY": TestConfig.IDENTITY_KEY,
+           "PYTHONPATH": str(ROOT), **env}
+    subprocess.run([sys.executable, "-c", MAKE_DATASET], cwd=ROOT, env=env, check=True,
+                   timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bench.run", "--database-url", url, "--duration", "1", *args,
+         "--pages", "list-national,home-grassroots", "--read-only", "--output", str(out)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False)
+
+
 @needs_tools
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_runner_prints_the_table_and_fails_a_page_that_redirects_to_login(
         backend, new_database, tmp_path):
-    url = new_database(backend)
-    env = {**os.environ, "DATABASE_URL": url, "IDENTITY_KEY": TestConfig.IDENTITY_KEY,
-           "PYTHONPATH": str(ROOT)}
-    subprocess.run([sys.executable, "-c", MAKE_DATASET], cwd=ROOT, env=env, check=True,
-                   timeout=120)
     out = tmp_path / "results.json"
-    run = subprocess.run(
-        [sys.executable, "-m", "bench.run", "--database-url", url, "--duration", "1",
-         "--pages", "list-national,home-grassroots", "--read-only", "--output", str(out)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=180, check=False)
+    run = _run_bench(new_database(backend), out, {}, [], timeout=180)
     # A failed page makes the run fail, and the grassroots user cannot log in.
     assert run.returncode == 1, run.stdout + run.stderr
     rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:-1]]
@@ -115,17 +120,10 @@ def test_rounds_warm_up_every_measurement_and_report_medians(new_database, tmp_p
                                                     wrk=shutil.which("wrk")))
     (bin_dir / "wrk").chmod(0o755)
     log = tmp_path / "wrk.log"
-    env = {**os.environ, "DATABASE_URL": url, "IDENTITY_KEY": TestConfig.IDENTITY_KEY,
-           "PYTHONPATH": str(ROOT), "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-           "WRK_LOG": str(log)}
-    subprocess.run([sys.executable, "-c", MAKE_DATASET], cwd=ROOT, env=env, check=True,
-                   timeout=120)
     out = tmp_path / "results.json"
-    run = subprocess.run(
-        [sys.executable, "-m", "bench.run", "--database-url", url, "--duration", "1",
-         "--warmup", "2", "--repeat", "2", "--pages", "list-national,home-grassroots",
-         "--read-only", "--output", str(out)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+    run = _run_bench(url, out, {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+                                "WRK_LOG": str(log)},
+                     ["--warmup", "2", "--repeat", "2"], timeout=300)
     assert run.returncode == 1, run.stdout + run.stderr
 
     # Each measurement (the 1 s run) follows a 2 s warm-up with the same URL, connections and

@@ -208,9 +208,9 @@ def as_rows(stmt: sa.Select) -> sa.Select:
     return stmt.with_only_columns(*_ROW_COLUMNS, maintain_column_froms=False).join(*_ROW_JOIN)
 
 
-def _rows_of(stmt: sa.Select, params: dict | None = None) -> list[CaseRow]:
+def _rows_of(stmt: sa.Select) -> list[CaseRow]:
     """The CaseRows of `stmt`, a select of Case in its order."""
-    return [CaseRow(row) for row in db.session.execute(as_rows(stmt), params)]
+    return [CaseRow(row) for row in db.session.execute(as_rows(stmt))]
 
 
 def _walk(stmt: sa.Select, sort: str, start: Position | None, forward: bool,
@@ -221,7 +221,7 @@ def _walk(stmt: sa.Select, sort: str, start: Position | None, forward: bool,
     sorted rather than walked. The rows are CaseRows, or Case entities when `entities`."""
     last = len(SEGMENTS[sort]) - 1
     first = start.segment if start else (0 if forward else last)
-    rows: list[Case] = []
+    rows: list = []
     for number in (range(first, last + 1) if forward else range(first, -1, -1)):
         part = segment_query(stmt, sort, number, start, forward).limit(limit - len(rows))
         if ids_first:
